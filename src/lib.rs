@@ -1,0 +1,16 @@
+//! constable: gate spec-driven infrastructure plans against a constitution.
+//!
+//! A one-way pipeline, one module per stage:
+//! `discover` -> `load` -> `parse` -> `evaluate` (with `checks`) -> `filter` -> `report`.
+
+pub mod checks;
+pub mod cli;
+pub mod discover;
+pub mod evaluate;
+pub mod filter;
+pub mod finding;
+pub mod load;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;

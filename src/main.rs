@@ -1,0 +1,21 @@
+//! The binary: parse arguments, run the library, map panics to exit 3.
+
+use clap::Parser;
+use constable::cli::{self, exit, Cli};
+use std::panic;
+
+fn main() {
+    // Panics are reported by the pipeline with the file being checked.
+    panic::set_hook(Box::new(|_| {}));
+    let cli = Cli::parse();
+    let code = panic::catch_unwind(|| cli::run(cli)).unwrap_or_else(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("internal error: constable crashed: {msg}");
+        exit::INTERNAL
+    });
+    std::process::exit(code);
+}

@@ -1,0 +1,43 @@
+//! A miette `SourceCode` backed by the file's line index: miette scans only
+//! the lines around a span instead of the whole file for every finding.
+
+use crate::source::SourceFile;
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+pub struct IndexedSource<'f>(pub &'f SourceFile);
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = self.0;
+        let text: &str = &file.text;
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let idx = &file.index;
+        let first = idx.line_of(start).saturating_sub(before);
+        let last_line = idx.line_of(end.saturating_sub(1).max(start));
+        let stop = (last_line + after + 2).min(idx.line_count());
+        let w_start = idx.line_start(first);
+        let w_end = if stop >= idx.line_count() { text.len() } else { idx.line_start(stop) };
+        let window = &text.as_bytes()[w_start..w_end];
+        let local = SourceSpan::from((start - w_start, span.len()));
+        let inner = window.read_span(&local, before, after)?;
+        let data: &'a [u8] = inner.data();
+        let shifted = SourceSpan::from((inner.span().offset() + w_start, inner.span().len()));
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.path.to_string(),
+            data,
+            shifted,
+            inner.line() + first,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
