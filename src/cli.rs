@@ -23,7 +23,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "constable", version, about = "Gate spec-driven infrastructure plans against your constitution")]
+#[command(
+    name = "constable",
+    version,
+    about = "Gate spec-driven infrastructure plans against your constitution"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -74,7 +78,7 @@ pub fn run(cli: Cli) -> i32 {
 
 fn rules_or_exit() -> Result<crate::rules::RuleSet, i32> {
     load::builtin_rules().map_err(|e| {
-        eprintln!("{:?}", miette::Report::new(e));
+        eprintln!("{:?}", miette::Report::new(*e));
         exit::INTERNAL
     })
 }
@@ -84,7 +88,11 @@ fn check(args: CheckArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let plans = match discover::discover(&paths) {
         Ok(p) => p,
         Err(e) => {
@@ -108,7 +116,10 @@ fn check(args: CheckArgs) -> i32 {
         quiet: args.quiet,
     };
     let mut lock = stdout.lock();
-    if let Err(e) = report.write(args.format, style, &mut lock).and_then(|_| lock.flush()) {
+    if let Err(e) = report
+        .write(args.format, style, &mut lock)
+        .and_then(|_| lock.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");
             return exit::INPUT;

@@ -5,7 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Markers that make a folder a repository root.
-const ROOT_MARKERS: &[&str] = &[".git", ".specify", ".specops", "constable.toml", ".constable.toml"];
+const ROOT_MARKERS: &[&str] = &[
+    ".git",
+    ".specify",
+    ".specops",
+    "constable.toml",
+    ".constable.toml",
+];
 /// Where plans live, relative to the checked folder.
 const PLAN_DIRS: &[&str] = &["specs", ".specify/specs", ".specops/specs"];
 
@@ -66,8 +72,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PlanFile>, DiscoverError> {
 
 fn plan_file(root: &Arc<Path>, abs: PathBuf) -> PlanFile {
     let rel = abs.strip_prefix(&**root).unwrap_or(&abs);
-    let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-    PlanFile { root: root.clone(), abs, rel }
+    let rel = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    PlanFile {
+        root: root.clone(),
+        abs,
+        rel,
+    }
 }
 
 /// `specs/*/plan.md` and friends under `dir`; also `dir/*/plan.md` when `dir`
@@ -83,7 +97,9 @@ fn plans_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         out.push(own);
     }
     for specs in spec_dirs {
-        let Ok(entries) = std::fs::read_dir(&specs) else { continue };
+        let Ok(entries) = std::fs::read_dir(&specs) else {
+            continue;
+        };
         for entry in entries {
             let entry = entry?;
             let plan = entry.path().join("plan.md");

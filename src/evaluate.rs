@@ -55,7 +55,11 @@ pub fn check_plan(file: SourceFile, rules: &RuleSet) -> (SourceFile, Vec<Finding
         match rule.kind {
             RuleKind::Builtin => {
                 if let Some(check) = plan_check(&rule.code) {
-                    let mut sink = Sink { file: 0, rule, out: &mut out };
+                    let mut sink = Sink {
+                        file: 0,
+                        rule,
+                        out: &mut out,
+                    };
                     check.check(&cx, &mut sink);
                 }
             }
@@ -76,7 +80,10 @@ pub fn run(plans: &[PlanFile], rules: &RuleSet) -> Outcome {
             let file = SourceFile::new(pf.rel.as_str(), &text);
             catch_unwind(AssertUnwindSafe(|| check_plan(file, rules))).map_err(|panic| Problem {
                 path: pf.rel.clone(),
-                message: format!("internal error while checking this file: {}", panic_message(&panic)),
+                message: format!(
+                    "internal error while checking this file: {}",
+                    panic_message(&panic)
+                ),
                 internal: true,
             })
         })

@@ -57,22 +57,27 @@ pub struct RuleFileError {
 }
 
 impl RuleFileError {
-    fn new(name: &str, text: &str, span: Option<std::ops::Range<usize>>, message: String, label: &str) -> Self {
-        RuleFileError {
+    fn new(
+        name: &str,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+        label: &str,
+    ) -> Box<Self> {
+        Box::new(RuleFileError {
             message,
             src: NamedSource::new(name, text.to_string()),
             span: span.map(|s| crate::source::clamp_span(text, s).into()),
             label: label.to_string(),
             help: None,
-        }
+        })
     }
 }
 
 /// Parse one pack's text into rules.
-pub fn parse_pack(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleFileError> {
-    let file: PackFile = toml::from_str(text).map_err(|e| {
-        RuleFileError::new(source_name, text, e.span(), e.message().to_string(), "here")
-    })?;
+pub fn parse_pack(source_name: &str, text: &str) -> Result<Vec<Rule>, Box<RuleFileError>> {
+    let file: PackFile = toml::from_str(text)
+        .map_err(|e| RuleFileError::new(source_name, text, e.span(), e.message().to_string(), "here"))?;
     let source: Arc<str> = Arc::from(format!("builtin:{}", file.pack.name).as_str());
     let _ = file.pack.description;
     let mut rules = Vec::new();
@@ -115,7 +120,7 @@ pub fn parse_pack(source_name: &str, text: &str) -> Result<Vec<Rule>, RuleFileEr
 }
 
 /// The rules shipped in the binary.
-pub fn builtin_rules() -> Result<RuleSet, RuleFileError> {
+pub fn builtin_rules() -> Result<RuleSet, Box<RuleFileError>> {
     let mut rules = Vec::new();
     for (name, text) in BUILTIN_PACKS {
         rules.extend(parse_pack(&format!("rules/{name}.toml"), text)?);

@@ -25,7 +25,10 @@ impl PlanCheck for TemplatePlaceholder {
             if rows.iter().any(|r| r.start <= at && at < r.end) {
                 continue;
             }
-            if decision.as_ref().is_some_and(|d| d.start <= at && at < d.end.max(d.start + 1)) {
+            if decision
+                .as_ref()
+                .is_some_and(|d| d.start <= at && at < d.end.max(d.start + 1))
+            {
                 continue;
             }
             let shown = &plan.text()[slot.span.clone()];

@@ -14,7 +14,12 @@ static LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\[REMOVE IF UNUSED\]|\bOption\s+\d+\s*:").expect("valid regex"));
 static HEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^Option\s+\d+\s*:").expect("valid regex"));
 
-const STRUCTURE: &[&str] = &["project structure", "file structure", "source code", "infrastructure code"];
+const STRUCTURE: &[&str] = &[
+    "project structure",
+    "file structure",
+    "source code",
+    "infrastructure code",
+];
 
 impl PlanCheck for OptionLabel {
     fn code(&self) -> &'static str {
@@ -34,12 +39,19 @@ impl PlanCheck for OptionLabel {
             }
         }
         for slot in plan.slots.iter().filter(|s| s.kind == SlotKind::RemoveIfUnused) {
-            if !spans.iter().any(|s| s.start <= slot.span.start && slot.span.end <= s.end) {
+            if !spans
+                .iter()
+                .any(|s| s.start <= slot.span.start && slot.span.end <= s.end)
+            {
                 spans.push(slot.span.clone());
             }
         }
         for s in &plan.sections {
-            if HEADING.is_match(&s.title) && plan.ancestry(s.parent).any(|a| crate::parse::plan::title_matches(&a.title, STRUCTURE)) {
+            if HEADING.is_match(&s.title)
+                && plan
+                    .ancestry(s.parent)
+                    .any(|a| crate::parse::plan::title_matches(&a.title, STRUCTURE))
+            {
                 spans.push(s.heading.clone());
             }
         }

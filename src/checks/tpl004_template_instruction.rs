@@ -34,7 +34,11 @@ impl PlanCheck for TemplateInstruction {
             };
             let span = comment.start + m.start()..comment.start + m.end();
             let what = m.as_str().trim_end_matches(':');
-            sink.report_with(span, severity, format!("template guidance comment (`{what}`) left in the plan"));
+            sink.report_with(
+                span,
+                severity,
+                format!("template guidance comment (`{what}`) left in the plan"),
+            );
         }
     }
 }

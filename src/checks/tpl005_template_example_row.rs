@@ -14,7 +14,10 @@ impl PlanCheck for TemplateExampleRow {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         for row in cx.plan.example_rows() {
             let first = &row.cells[0].text;
-            sink.report(row.span.clone(), format!("table row `{first}` is still the template's example"));
+            sink.report(
+                row.span.clone(),
+                format!("table row `{first}` is still the template's example"),
+            );
         }
     }
 }

@@ -12,7 +12,10 @@ pub const REQUIRED: &[(&str, &[&str])] = &[
     ("Summary", &["summary", "overview"]),
     ("Technical Context", &["technical context", "technology stack"]),
     ("Constitution Check", &["constitution check"]),
-    ("Project Structure", &["project structure", "file structure", "infrastructure code"]),
+    (
+        "Project Structure",
+        &["project structure", "file structure", "infrastructure code"],
+    ),
 ];
 
 impl PlanCheck for MissingSection {
@@ -37,7 +40,10 @@ impl PlanCheck for MissingSection {
                 })
             });
             if !found {
-                let alts = names[1..].iter().map(|n| format!("`{}`", title_case(n))).collect::<Vec<_>>();
+                let alts = names[1..]
+                    .iter()
+                    .map(|n| format!("`{}`", title_case(n)))
+                    .collect::<Vec<_>>();
                 let mut msg = format!("required section `{label}` is missing");
                 if !alts.is_empty() {
                     msg.push_str(&format!(" (also accepted: {})", alts.join(", ")));
@@ -52,7 +58,9 @@ fn title_case(s: &str) -> String {
     s.split(' ')
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
         })
         .collect::<Vec<String>>()
         .join(" ")

@@ -15,10 +15,11 @@ impl PlanCheck for UnfilledStructureDecision {
         let plan = cx.plan;
         // Trees other than the feature's own documentation tree.
         let first_tree = plan.trees.iter().find(|(_, lines)| {
-            !lines
-                .iter()
-                .find(|l| !l.full_path.is_empty())
-                .is_some_and(|l| l.full_path.starts_with("specs/") || l.full_path.starts_with(".specify/") || l.full_path.starts_with(".specops/"))
+            !lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
+                l.full_path.starts_with("specs/")
+                    || l.full_path.starts_with(".specify/")
+                    || l.full_path.starts_with(".specops/")
+            })
         });
         let Some((block, _)) = first_tree else { return };
         match plan.structure_decision() {
@@ -27,10 +28,17 @@ impl PlanCheck for UnfilledStructureDecision {
                 let line = plan.file.index.line_of(span.start);
                 let start = plan.file.index.line_start(line);
                 let fence = plan.file.index.line_range(plan.text(), line + 1);
-                sink.report(start..fence.end.max(start), "structure tree has no `**Structure Decision**`");
+                sink.report(
+                    start..fence.end.max(start),
+                    "structure tree has no `**Structure Decision**`",
+                );
             }
             Some(f) if plan.value_is_slot(f) => {
-                let span = if f.value.is_empty() { f.name_span.clone() } else { f.value.clone() };
+                let span = if f.value.is_empty() {
+                    f.name_span.clone()
+                } else {
+                    f.value.clone()
+                };
                 sink.report(span, "**Structure Decision** is still template text");
             }
             Some(_) => {}

@@ -15,15 +15,23 @@ pub enum SlotKind {
     Placeholder,
 }
 
-static ALL_CAPS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[A-Z]{3,}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$").expect("valid regex")
-});
+static ALL_CAPS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[A-Z]{3,}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$").expect("valid regex"));
 static EG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,(])e\.g\.").expect("valid"));
 static KEBAB: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$").expect("valid"));
 /// Single lowercase words the templates use as whole slots.
 const SLOT_WORDS: &[&str] = &[
-    "link", "date", "feature", "name", "url", "version", "todo", "tbd", "placeholder", "description",
+    "link",
+    "date",
+    "feature",
+    "name",
+    "url",
+    "version",
+    "todo",
+    "tbd",
+    "placeholder",
+    "description",
 ];
 
 /// Classify the text between `[` and `]` found in prose (paragraphs,
@@ -106,7 +114,17 @@ mod tests {
 
     #[test]
     fn prose_non_slots() {
-        for s in ["P", "x", " ", "1", "US1", "sic", "^note", "001-ansible-homelab", "T012"] {
+        for s in [
+            "P",
+            "x",
+            " ",
+            "1",
+            "US1",
+            "sic",
+            "^note",
+            "001-ansible-homelab",
+            "T012",
+        ] {
             assert_eq!(classify_prose(s), None, "{s}");
         }
     }
@@ -117,7 +135,10 @@ mod tests {
             classify_prose("e.g., Vault or NEEDS CLARIFICATION"),
             Some(SlotKind::Clarification)
         );
-        assert_eq!(classify_prose("NEEDS CLARIFICATION: auth?"), Some(SlotKind::Clarification));
+        assert_eq!(
+            classify_prose("NEEDS CLARIFICATION: auth?"),
+            Some(SlotKind::Clarification)
+        );
     }
 
     #[test]

@@ -112,8 +112,9 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
 /// A tree branch: `├── name` or `└── name`, not a box corner `└────┘`.
 static TREE_GLYPH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[├└]──\s*[^─\s┘┐]").expect("valid regex"));
 /// A line that is nothing but a bracketed instruction: `[ASCII diagram of ...]`.
-static SENTENCE_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\[([A-Z][A-Za-z]*(?: [^\],:=\x22'\[]+){2,})\]\s*$").expect("valid regex"));
+static SENTENCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\[([A-Z][A-Za-z]*(?: [^\],:=\x22'\[]+){2,})\]\s*$").expect("valid regex")
+});
 static STRUCTURE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:project structure|file structure|source code|infrastructure code|documentation \(this feature\))")
         .expect("valid regex")
@@ -173,7 +174,10 @@ impl Plan {
     }
 
     /// Sections whose normalised title starts with one of `names`.
-    pub fn sections_named<'a>(&'a self, names: &'a [&str]) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
+    pub fn sections_named<'a>(
+        &'a self,
+        names: &'a [&str],
+    ) -> impl Iterator<Item = (usize, &'a Section)> + 'a {
         self.sections
             .iter()
             .enumerate()
@@ -182,7 +186,8 @@ impl Plan {
 
     /// True when `offset` lies inside a section whose title starts with one of `names`.
     pub fn in_section(&self, offset: usize, names: &[&str]) -> bool {
-        self.ancestry(self.section_at(offset)).any(|s| title_matches(&s.title, names))
+        self.ancestry(self.section_at(offset))
+            .any(|s| title_matches(&s.title, names))
     }
 
     fn finish_sections(&mut self) {
@@ -210,21 +215,25 @@ impl Plan {
                 .filter_map(|c| {
                     let whole = c.get(0)?;
                     let name = c.get(1)?;
-                    Some((block.start + whole.start(), block.start + name.start()..block.start + name.end(), block.start + whole.end()))
+                    Some((
+                        block.start + whole.start(),
+                        block.start + name.start()..block.start + name.end(),
+                        block.start + whole.end(),
+                    ))
                 })
                 .collect();
             for (i, (_, name_span, value_start)) in starts.iter().enumerate() {
-                let mut end = starts.get(i + 1).map_or(block.end, |n| n.0);
-                // A field ends at a `|` that separates fields on the header line.
-                if let Some(bar) = text[*value_start..end].find(" | ") {
-                    let rest = &text[*value_start + bar..end];
-                    if rest[3..].trim_start().starts_with("**") {
-                        end = *value_start + bar;
-                    }
-                }
+                let end = starts.get(i + 1).map_or(block.end, |n| n.0);
+                // Fields on the header line are separated by `|`.
+                let raw = text[*value_start..end].trim_end();
+                let end = *value_start + raw.strip_suffix('|').unwrap_or(raw).len();
                 let value = trim_span(text, *value_start..end);
                 let name = text[name_span.clone()].trim().to_string();
-                fields.push(Field { name, name_span: name_span.clone(), value });
+                fields.push(Field {
+                    name,
+                    name_span: name_span.clone(),
+                    value,
+                });
             }
         }
         self.fields = fields;
@@ -236,10 +245,14 @@ impl Plan {
         for (i, block) in self.code_blocks.iter().enumerate() {
             let content = &text[block.content.clone()];
             let glyphs = TREE_GLYPH.is_match(content);
-            let lang_ok = matches!(block.info.split_whitespace().next().unwrap_or(""), "" | "text" | "txt" | "plain" | "plaintext" | "tree" | "sh" | "bash" | "console" | "shell");
+            let lang_ok = matches!(
+                block.info.split_whitespace().next().unwrap_or(""),
+                "" | "text" | "txt" | "plain" | "plaintext" | "tree" | "sh" | "bash" | "console" | "shell"
+            );
             let by_heading = lang_ok && {
                 let sec = self.section_at(block.span.start);
-                self.ancestry(sec).any(|s| STRUCTURE_TITLE.is_match(normalise_title(&s.title).as_str()))
+                self.ancestry(sec)
+                    .any(|s| STRUCTURE_TITLE.is_match(normalise_title(&s.title).as_str()))
             };
             if glyphs || by_heading {
                 trees.push((i, tree::parse_lines(text, block.content.clone())));
@@ -261,15 +274,29 @@ impl Plan {
                 continue;
             };
             if let Some(kind) = placeholder::classify_prose(inner) {
-                slots.push(Slot { span, kind, context: SlotContext::Prose });
+                slots.push(Slot {
+                    span,
+                    kind,
+                    context: SlotContext::Prose,
+                });
             }
         }
         for code in &self.inline_code {
             for (span, inner) in brackets_in(text, code.clone()) {
                 let glued = is_glued(text, span.start);
-                let kind = placeholder::classify_code(inner).or_else(|| if glued { placeholder::classify_glued(inner) } else { None });
+                let kind = placeholder::classify_code(inner).or_else(|| {
+                    if glued {
+                        placeholder::classify_glued(inner)
+                    } else {
+                        None
+                    }
+                });
                 if let Some(kind) = kind {
-                    slots.push(Slot { span, kind, context: SlotContext::InlineCode });
+                    slots.push(Slot {
+                        span,
+                        kind,
+                        context: SlotContext::InlineCode,
+                    });
                 }
             }
         }
@@ -277,15 +304,24 @@ impl Plan {
             let _ = bi;
             for line in lines {
                 for (span, inner) in brackets_in(text, line.path.clone()) {
-                    if inner.chars().any(char::is_alphabetic) && !inner.contains('\'') && !inner.contains('"') {
+                    if inner.chars().any(char::is_alphabetic) && !inner.contains('\'') && !inner.contains('"')
+                    {
                         let kind = placeholder::classify_prose(inner).unwrap_or(SlotKind::Placeholder);
-                        slots.push(Slot { span, kind, context: SlotContext::Tree });
+                        slots.push(Slot {
+                            span,
+                            kind,
+                            context: SlotContext::Tree,
+                        });
                     }
                 }
                 if let Some(comment) = &line.comment {
                     for (span, inner) in brackets_in(text, comment.clone()) {
                         if placeholder::classify_prose(inner) == Some(SlotKind::RemoveIfUnused) {
-                            slots.push(Slot { span, kind: SlotKind::RemoveIfUnused, context: SlotContext::Tree });
+                            slots.push(Slot {
+                                span,
+                                kind: SlotKind::RemoveIfUnused,
+                                context: SlotContext::Tree,
+                            });
                         }
                     }
                 }
@@ -307,7 +343,11 @@ impl Plan {
                     placeholder::classify_code(inner)
                 };
                 if let Some(kind) = kind {
-                    slots.push(Slot { span, kind, context: SlotContext::CodeBlock });
+                    slots.push(Slot {
+                        span,
+                        kind,
+                        context: SlotContext::CodeBlock,
+                    });
                 }
             }
         }
@@ -318,18 +358,26 @@ impl Plan {
 
     /// The table row (table index, row index) holding `offset`, if any.
     pub fn row_at(&self, offset: usize) -> Option<(usize, usize)> {
-        let t = self.tables.partition_point(|t| t.span.start <= offset).checked_sub(1)?;
+        let t = self
+            .tables
+            .partition_point(|t| t.span.start <= offset)
+            .checked_sub(1)?;
         let table = &self.tables[t];
         if offset >= table.span.end {
             return None;
         }
-        let r = table.rows.iter().position(|r| r.span.start <= offset && offset < r.span.end)?;
+        let r = table
+            .rows
+            .iter()
+            .position(|r| r.span.start <= offset && offset < r.span.end)?;
         Some((t, r))
     }
 
     /// The field whose value holds `offset`, if any.
     pub fn field_at(&self, offset: usize) -> Option<&Field> {
-        self.fields.iter().find(|f| f.value.start <= offset && offset <= f.value.end)
+        self.fields
+            .iter()
+            .find(|f| f.value.start <= offset && offset <= f.value.end)
     }
 
     pub fn field(&self, name: &str) -> Option<&Field> {
@@ -343,7 +391,8 @@ impl Plan {
 pub fn normalise_title(title: &str) -> String {
     let t = title.trim();
     let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ')' || c.is_whitespace());
-    t.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace()).to_lowercase()
+    t.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
+        .to_lowercase()
 }
 
 /// True when the title, normalised, starts with one of `names` (lower-case)
@@ -351,9 +400,8 @@ pub fn normalise_title(title: &str) -> String {
 pub fn title_matches(title: &str, names: &[&str]) -> bool {
     let t = normalise_title(title);
     names.iter().any(|n| {
-        t.strip_prefix(&n.to_lowercase()).is_some_and(|rest| {
-            rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric())
-        })
+        t.strip_prefix(&n.to_lowercase())
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()))
     })
 }
 
@@ -364,6 +412,7 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     let mut cell: Option<Cell> = None;
     let mut code: Option<CodeBlock> = None;
     let mut in_html_block = false;
+    let mut code_started = false;
     let mut link_depth = 0usize;
     for (event, range) in events {
         match event {
@@ -380,10 +429,22 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
                 }
             }
             Event::Start(Tag::Table(_)) => {
-                table = Some(Table { span: range, header: Row { span: 0..0, cells: Vec::new() }, rows: Vec::new() })
+                table = Some(Table {
+                    span: range,
+                    header: Row {
+                        span: 0..0,
+                        cells: Vec::new(),
+                    },
+                    rows: Vec::new(),
+                })
             }
             Event::End(TagEnd::Table) => plan.tables.extend(table.take()),
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => row = Some(Row { span: trim_span(text, range), cells: Vec::new() }),
+            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => {
+                row = Some(Row {
+                    span: trim_span(text, range),
+                    cells: Vec::new(),
+                })
+            }
             Event::End(TagEnd::TableHead) => {
                 if let (Some(t), Some(r)) = (table.as_mut(), row.take()) {
                     t.header = r;
@@ -394,7 +455,12 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
                     t.rows.push(r);
                 }
             }
-            Event::Start(Tag::TableCell) => cell = Some(Cell { span: trim_span(text, range), text: String::new() }),
+            Event::Start(Tag::TableCell) => {
+                cell = Some(Cell {
+                    span: trim_span(text, range),
+                    text: String::new(),
+                })
+            }
             Event::End(TagEnd::TableCell) => {
                 if let (Some(r), Some(mut c)) = (row.as_mut(), cell.take()) {
                     c.text = c.text.trim().to_string();
@@ -406,15 +472,17 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some(CodeBlock { span: range, info, content: usize::MAX..0, is_tree: false });
+                let end = range.end;
+                code = Some(CodeBlock {
+                    span: range,
+                    info,
+                    content: end..end,
+                    is_tree: false,
+                });
+                code_started = false;
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(mut c) = code.take() {
-                    if c.content.start == usize::MAX {
-                        c.content = c.span.end..c.span.end;
-                    }
-                    plan.code_blocks.push(c);
-                }
+                plan.code_blocks.extend(code.take());
             }
             Event::Start(Tag::HtmlBlock) => {
                 in_html_block = true;
@@ -422,7 +490,10 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
             }
             Event::End(TagEnd::HtmlBlock) => in_html_block = false,
             Event::InlineHtml(_) => plan.comments.extend(comments_in(text, range)),
-            Event::Start(Tag::Item) => plan.list_items.push(ListItem { span: range, checked: None }),
+            Event::Start(Tag::Item) => plan.list_items.push(ListItem {
+                span: range,
+                checked: None,
+            }),
             Event::TaskListMarker(checked) => {
                 if let Some(item) = plan.list_items.last_mut() {
                     item.checked = Some(checked);
@@ -433,8 +504,12 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
             Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => link_depth = link_depth.saturating_sub(1),
             Event::Text(t) => {
                 if let Some(c) = code.as_mut() {
-                    c.content.start = c.content.start.min(range.start);
-                    c.content.end = c.content.end.max(range.end);
+                    if code_started {
+                        c.content.end = range.end;
+                    } else {
+                        c.content = range.clone();
+                        code_started = true;
+                    }
                     continue;
                 }
                 if in_html_block {
@@ -543,14 +618,20 @@ fn line_of(text: &str, at: usize) -> &str {
 
 /// A bracket glued to the word or path before it: `repo-[NAME]`, `apps/[app]`.
 fn is_glued(text: &str, open: usize) -> bool {
-    text[..open].chars().next_back().is_some_and(|c| matches!(c, '-' | '/' | '.' | '_'))
+    text[..open]
+        .chars()
+        .next_back()
+        .is_some_and(|c| matches!(c, '-' | '/' | '.' | '_'))
 }
 
 /// True when `at` lies inside a `{{ ... }}`, `{% ... %}` or `${ ... }` on its line.
 fn in_template_expression(text: &str, floor: usize, at: usize) -> bool {
     let line_start = text[floor..at].rfind('\n').map_or(floor, |i| floor + i + 1);
     let before = &text[line_start..at];
-    let opened = before.rfind("{{").or_else(|| before.rfind("{%")).or_else(|| before.rfind("${"));
+    let opened = before
+        .rfind("{{")
+        .or_else(|| before.rfind("{%"))
+        .or_else(|| before.rfind("${"));
     match opened {
         Some(o) => {
             let after_open = &before[o..];
@@ -560,80 +641,17 @@ fn in_template_expression(text: &str, floor: usize, at: usize) -> bool {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn plan(s: &str) -> Plan {
-        Plan::parse(SourceFile::new("p.md", s))
-    }
-
-    #[test]
-    fn sections_nest() {
-        let p = plan("# T\n## A\ntext\n### B\n## C\n");
-        let titles: Vec<_> = p.sections.iter().map(|s| (s.level, s.title.as_str(), s.parent)).collect();
-        assert_eq!(titles, vec![(1, "T", None), (2, "A", Some(0)), (3, "B", Some(1)), (2, "C", Some(0))]);
-        let b = p.text().find("text").unwrap();
-        assert_eq!(p.section_at(b), Some(1));
-        assert!(p.in_section(b, &["a"]));
-        assert_eq!(p.sections[1].span, p.text().find("## A").unwrap()..p.text().find("## C").unwrap());
-    }
-
-    #[test]
-    fn fields_and_header() {
-        let p = plan("**Branch**: `001-x` | **Date**: 2026-01-02 | **Spec**: [spec](spec.md)\n\n**Storage**: NEEDS CLARIFICATION  \n**Testing:** pytest\n");
-        let names: Vec<_> = p.fields.iter().map(|f| (f.name.as_str(), &p.text()[f.value.clone()])).collect();
-        assert_eq!(
-            names,
-            vec![
-                ("Branch", "`001-x`"),
-                ("Date", "2026-01-02"),
-                ("Spec", "[spec](spec.md)"),
-                ("Storage", "NEEDS CLARIFICATION"),
-                ("Testing", "pytest")
-            ]
-        );
-    }
-
-    #[test]
-    fn tables_have_cells() {
-        let p = plan("| A | B |\n|---|---|\n| x | [e.g., y] |\n");
-        let t = &p.tables[0];
-        assert_eq!(t.header.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(), vec!["A", "B"]);
-        assert_eq!(t.rows[0].cells[1].text, "[e.g., y]");
-        assert_eq!(&p.text()[t.rows[0].cells[1].span.clone()], "[e.g., y]");
-        assert_eq!(p.slots.len(), 1);
-    }
-
-    #[test]
-    fn links_and_checkboxes_are_not_slots() {
-        let p = plan("See [spec.md](spec.md) and [docs][d].\n\n- [ ] todo\n- [x] done\n\n[d]: https://x\n\nTask [P]\n");
-        assert!(p.slots.is_empty(), "{:?}", p.slots);
-        assert_eq!(p.list_items.iter().map(|i| i.checked).collect::<Vec<_>>(), vec![Some(false), Some(true)]);
-    }
-
-    #[test]
-    fn code_blocks_keep_lists_and_jinja() {
-        let p = plan("```ini\n[all:vars]\n```\n\n```yaml\nclasses: [local-storage]\nx: \"{{ groups['k3s'][0] }}\"\nname: helm-repo-[NAME]\n```\n");
-        let found: Vec<_> = p.slots.iter().map(|s| &p.text()[s.span.clone()]).collect();
-        assert_eq!(found, vec!["[NAME]"]);
-    }
-
-    #[test]
-    fn comments_are_collected() {
-        let p = plan("<!--\n  ACTION REQUIRED: x\n-->\n\ntext <!-- inline --> more\n");
-        assert_eq!(p.comments.len(), 2);
-        assert!(p.text()[p.comments[0].clone()].ends_with("-->"));
-    }
-}
-
 impl Plan {
     /// Rows whose first cell is nothing but a template slot: the template's
     /// own example rows (`[e.g., 4th project]`, `[Custom Component]`).
     pub fn example_rows(&self) -> impl Iterator<Item = &Row> + '_ {
         self.tables.iter().flat_map(|t| t.rows.iter()).filter(move |r| {
             r.cells.first().is_some_and(|c| {
-                !c.span.is_empty() && self.slots.iter().any(|s| s.span == c.span && s.kind != SlotKind::RemoveIfUnused)
+                !c.span.is_empty()
+                    && self
+                        .slots
+                        .iter()
+                        .any(|s| s.span == c.span && s.kind != SlotKind::RemoveIfUnused)
             })
         })
     }
@@ -660,7 +678,12 @@ impl Plan {
             .filter(|b| b.start >= field.value.end && b.start < limit)
             .min_by_key(|b| b.start);
         match next {
-            Some(b) if !self.fields.iter().any(|f| b.start <= f.name_span.start && f.name_span.start < b.end) => {
+            Some(b)
+                if !self
+                    .fields
+                    .iter()
+                    .any(|f| b.start <= f.name_span.start && f.name_span.start < b.end) =>
+            {
                 trim_span(self.text(), b.clone())
             }
             _ => field.value.clone(),
@@ -670,6 +693,104 @@ impl Plan {
     /// True when the field's whole value is one template slot (or empty).
     pub fn value_is_slot(&self, field: &Field) -> bool {
         let body = self.field_body(field);
-        body.is_empty() || self.slots.iter().any(|s| s.span.start == body.start && s.span.end >= body.end)
+        body.is_empty()
+            || self
+                .slots
+                .iter()
+                .any(|s| s.span.start == body.start && s.span.end >= body.end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(s: &str) -> Plan {
+        Plan::parse(SourceFile::new("p.md", s))
+    }
+
+    #[test]
+    fn sections_nest() {
+        let p = plan("# T\n## A\ntext\n### B\n## C\n");
+        let titles: Vec<_> = p
+            .sections
+            .iter()
+            .map(|s| (s.level, s.title.as_str(), s.parent))
+            .collect();
+        assert_eq!(
+            titles,
+            vec![
+                (1, "T", None),
+                (2, "A", Some(0)),
+                (3, "B", Some(1)),
+                (2, "C", Some(0))
+            ]
+        );
+        let b = p.text().find("text").unwrap();
+        assert_eq!(p.section_at(b), Some(1));
+        assert!(p.in_section(b, &["a"]));
+        assert_eq!(
+            p.sections[1].span,
+            p.text().find("## A").unwrap()..p.text().find("## C").unwrap()
+        );
+    }
+
+    #[test]
+    fn fields_and_header() {
+        let p = plan("**Branch**: `001-x` | **Date**: 2026-01-02 | **Spec**: [spec](spec.md)\n\n**Storage**: NEEDS CLARIFICATION  \n**Testing:** pytest\n");
+        let names: Vec<_> = p
+            .fields
+            .iter()
+            .map(|f| (f.name.as_str(), &p.text()[f.value.clone()]))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("Branch", "`001-x`"),
+                ("Date", "2026-01-02"),
+                ("Spec", "[spec](spec.md)"),
+                ("Storage", "NEEDS CLARIFICATION"),
+                ("Testing", "pytest")
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_have_cells() {
+        let p = plan("| A | B |\n|---|---|\n| x | [e.g., y] |\n");
+        let t = &p.tables[0];
+        assert_eq!(
+            t.header.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            vec!["A", "B"]
+        );
+        assert_eq!(t.rows[0].cells[1].text, "[e.g., y]");
+        assert_eq!(&p.text()[t.rows[0].cells[1].span.clone()], "[e.g., y]");
+        assert_eq!(p.slots.len(), 1);
+    }
+
+    #[test]
+    fn links_and_checkboxes_are_not_slots() {
+        let p = plan(
+            "See [spec.md](spec.md) and [docs][d].\n\n- [ ] todo\n- [x] done\n\n[d]: https://x\n\nTask [P]\n",
+        );
+        assert!(p.slots.is_empty(), "{:?}", p.slots);
+        assert_eq!(
+            p.list_items.iter().map(|i| i.checked).collect::<Vec<_>>(),
+            vec![Some(false), Some(true)]
+        );
+    }
+
+    #[test]
+    fn code_blocks_keep_lists_and_jinja() {
+        let p = plan("```ini\n[all:vars]\n```\n\n```yaml\nclasses: [local-storage]\nx: \"{{ groups['k3s'][0] }}\"\nname: helm-repo-[NAME]\n```\n");
+        let found: Vec<_> = p.slots.iter().map(|s| &p.text()[s.span.clone()]).collect();
+        assert_eq!(found, vec!["[NAME]"]);
+    }
+
+    #[test]
+    fn comments_are_collected() {
+        let p = plan("<!--\n  ACTION REQUIRED: x\n-->\n\ntext <!-- inline --> more\n");
+        assert_eq!(p.comments.len(), 2);
+        assert!(p.text()[p.comments[0].clone()].ends_with("-->"));
     }
 }

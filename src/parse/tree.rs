@@ -20,7 +20,10 @@ pub struct TreeLine {
 }
 
 fn is_glyph(c: char) -> bool {
-    matches!(c, '│' | '├' | '└' | '─' | '┬' | '┼' | '┴' | '|' | '`' | '+' | ' ' | '\t' | '\u{a0}')
+    matches!(
+        c,
+        '│' | '├' | '└' | '─' | '┬' | '┼' | '┴' | '|' | '`' | '+' | ' ' | '\t' | '\u{a0}'
+    )
 }
 
 /// Where a trailing comment starts: `←`, or `#` outside brackets (so that
@@ -90,7 +93,13 @@ pub fn parse_lines(text: &str, content: Range<usize>) -> Vec<TreeLine> {
             // A blank line ends the current root.
             stack.clear();
         }
-        out.push(TreeLine { line: line_start..line_end, path, comment, column, full_path });
+        out.push(TreeLine {
+            line: line_start..line_end,
+            path,
+            comment,
+            column,
+            full_path,
+        });
     }
     out
 }
@@ -105,7 +114,13 @@ mod tests {
         let lines = parse_lines(t, 0..t.len());
         let got: Vec<_> = lines
             .iter()
-            .map(|l| (&t[l.path.clone()], l.comment.clone().map(|c| &t[c]), l.full_path.as_str()))
+            .map(|l| {
+                (
+                    &t[l.path.clone()],
+                    l.comment.clone().map(|c| &t[c]),
+                    l.full_path.as_str(),
+                )
+            })
             .collect();
         assert_eq!(
             got,

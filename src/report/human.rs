@@ -58,8 +58,14 @@ impl Diagnostic for Rendered<'_> {
 }
 
 pub fn write(r: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
     let mut buf = String::new();
     for f in r.findings {
         let rule = r.rules.get(&f.code);

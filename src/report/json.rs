@@ -61,7 +61,11 @@ pub fn build<'a>(r: &Report<'a>) -> JsonReport<'a> {
     JsonReport {
         version: 1,
         findings,
-        summary: JsonSummary { files: r.checked, errors: c.errors, warnings: c.warnings },
+        summary: JsonSummary {
+            files: r.checked,
+            errors: c.errors,
+            warnings: c.warnings,
+        },
     }
 }
 

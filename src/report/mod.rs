@@ -76,7 +76,11 @@ impl Report<'_> {
                 for f in self.findings {
                     let file = &self.files[f.file];
                     let (line, col) = file.line_col(f.span.start);
-                    writeln!(out, "{}:{line}:{col}: {} {} {}", file.path, f.severity, f.code, f.message)?;
+                    writeln!(
+                        out,
+                        "{}:{line}:{col}: {} {} {}",
+                        file.path, f.severity, f.code, f.message
+                    )?;
                 }
                 if !style.quiet {
                     writeln!(out, "{}", self.summary_line())?;

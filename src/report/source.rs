@@ -25,7 +25,11 @@ impl SourceCode for IndexedSource<'_> {
         let last_line = idx.line_of(end.saturating_sub(1).max(start));
         let stop = (last_line + after + 2).min(idx.line_count());
         let w_start = idx.line_start(first);
-        let w_end = if stop >= idx.line_count() { text.len() } else { idx.line_start(stop) };
+        let w_end = if stop >= idx.line_count() {
+            text.len()
+        } else {
+            idx.line_start(stop)
+        };
         let window = &text.as_bytes()[w_start..w_end];
         let local = SourceSpan::from((start - w_start, span.len()));
         let inner = window.read_span(&local, before, after)?;
