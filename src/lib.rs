@@ -9,6 +9,7 @@ pub mod discover;
 pub mod evaluate;
 pub mod filter;
 pub mod finding;
+pub mod init;
 pub mod load;
 pub mod parse;
 pub mod report;

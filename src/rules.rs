@@ -1,18 +1,93 @@
-//! Rules as values: code, name, principle, severity, message, help and doc.
-//! Loaded from TOML packs by `load`; evaluated by `evaluate`.
+//! Rules and principles as values: what the load stage builds from TOML and
+//! the evaluate stage runs. No parsing of files and no output here.
 
 use crate::finding::Severity;
-use serde::Serialize;
+use regex::Regex;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// The four sections every rule doc has.
-#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleDoc {
+    /// What the rule finds.
     pub what: String,
+    /// Why it matters.
     pub why: String,
+    /// How to fix it.
     pub fix: String,
+    /// One example, usually a bad line and a good line.
     pub example: String,
+}
+
+/// A compiled pattern of a `forbid` or `require` rule.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub regex: Regex,
+    pub severity: Option<Severity>,
+    pub message: Option<String>,
+}
+
+/// One segment of a section path: a glob over a heading title, or `**`.
+#[derive(Debug, Clone)]
+pub enum Segment {
+    AnyDepth,
+    Title(Regex),
+}
+
+/// A section path such as `Constitution Check` or `Project Structure/*`.
+/// Without a leading `/` it matches at any depth, like a gitignore pattern.
+#[derive(Debug, Clone)]
+pub struct SectionGlob {
+    pub text: String,
+    pub anchored: bool,
+    pub segments: Vec<Segment>,
+}
+
+impl SectionGlob {
+    /// True when the chain of titles (outermost first) matches.
+    pub fn matches(&self, titles: &[&str]) -> bool {
+        if self.anchored {
+            match_from(&self.segments, titles)
+        } else {
+            (0..titles.len()).any(|i| match_from(&self.segments, &titles[i..]))
+        }
+    }
+}
+
+fn match_from(segs: &[Segment], titles: &[&str]) -> bool {
+    match segs.split_first() {
+        None => titles.is_empty(),
+        Some((Segment::AnyDepth, rest)) => (0..=titles.len()).any(|i| match_from(rest, &titles[i..])),
+        Some((Segment::Title(re), rest)) => match titles.split_first() {
+            Some((t, more)) => title_glob_matches(re, t) && match_from(rest, more),
+            None => false,
+        },
+    }
+}
+
+/// A glob matches the normalised title, or the title without a trailing
+/// parenthesised note ("Constitution Check (Post-Design)").
+fn title_glob_matches(re: &Regex, title: &str) -> bool {
+    let t = crate::parse::plan::normalise_title(title);
+    if re.is_match(&t) {
+        return true;
+    }
+    match t.rfind(" (") {
+        Some(i) if t.ends_with(')') => re.is_match(t[..i].trim()),
+        _ => false,
+    }
+}
+
+/// Where a `forbid` or `require` rule looks.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// Empty means the whole document.
+    pub sections: Vec<SectionGlob>,
+    pub prose: bool,
+    pub tables: bool,
+    pub code: bool,
+    pub comments: bool,
 }
 
 /// How a rule is evaluated.
@@ -20,12 +95,24 @@ pub struct RuleDoc {
 pub enum RuleKind {
     /// A procedural check in `src/checks/`, registered under the rule's code.
     Builtin,
+    /// Report every match of any pattern inside the scope.
+    Forbid { patterns: Vec<Pattern>, scope: Scope },
+    /// Report once when no pattern matches anywhere inside the scope.
+    Require { patterns: Vec<Pattern>, scope: Scope },
+    /// Each group names one section by its alternative titles.
+    RequireSection { sections: Vec<Vec<String>> },
+    /// Tables under the heading must have exactly these columns.
+    TableColumns { heading: SectionGlob, columns: Vec<String> },
 }
 
 impl RuleKind {
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::Builtin => "builtin",
+            RuleKind::Forbid { .. } => "forbid",
+            RuleKind::Require { .. } => "require",
+            RuleKind::RequireSection { .. } => "require-section",
+            RuleKind::TableColumns { .. } => "table-columns",
         }
     }
 }
@@ -48,16 +135,16 @@ impl Rule {
     /// The doc as Markdown, for `explain`, SARIF and the README.
     pub fn doc_markdown(&self) -> String {
         let d = &self.doc;
+        let principle = self.principle.as_ref().map(|p| format!(" · principle `{p}`")).unwrap_or_default();
         format!(
-            "# {code} `{name}`\n\nSeverity: {sev}{principle}\n\n## What it finds\n\n{what}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n## Example\n\n```text\n{example}\n```\n",
+            "# {code} `{name}`\n\nSeverity: {sev}{principle} · kind `{kind}` · from `{source}`\n\n\
+             ## What it finds\n\n{what}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n\
+             ## Example\n\n```text\n{example}\n```\n",
             code = self.code,
             name = self.name,
             sev = self.severity,
-            principle = self
-                .principle
-                .as_ref()
-                .map(|p| format!(" · Principle: {p}"))
-                .unwrap_or_default(),
+            kind = self.kind.name(),
+            source = self.source,
             what = d.what.trim(),
             why = d.why.trim(),
             fix = d.fix.trim(),
@@ -66,10 +153,88 @@ impl Rule {
     }
 }
 
-/// All rules of a run, in code order.
+/// A principle defined in TOML.
+#[derive(Debug, Clone)]
+pub struct PrincipleDef {
+    pub id: Arc<str>,
+    pub title: String,
+    /// Names and short forms plans and constitution.md use for it.
+    pub aliases: Vec<String>,
+    /// The gate question a plan must answer.
+    pub gate: String,
+    /// A passing gate's text must match one of these.
+    pub evidence: Vec<Regex>,
+    pub severity: Severity,
+    pub doc: Option<RuleDoc>,
+    pub source: Arc<str>,
+}
+
+impl PrincipleDef {
+    /// Every name the principle goes by: title first, then aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.title.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
+/// Words that decide whether a gate passes. Matched case-insensitively as
+/// whole tokens (emoji as they are).
+#[derive(Debug, Clone)]
+pub struct GateVocabulary {
+    pub pass: Vec<String>,
+    pub fail: Vec<String>,
+}
+
+impl Default for GateVocabulary {
+    fn default() -> Self {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        GateVocabulary {
+            pass: v(&["✅", "✔️", "✔", "☑️", "PASS", "PASSED", "Compliant", "N/A"]),
+            fail: v(&[
+                "❌",
+                "⚠️",
+                "⚠",
+                "✗",
+                "FAIL",
+                "FAILED",
+                "VIOLATION",
+                "PARTIAL",
+                "EXCEPTION",
+                "DEFERRED",
+                "DEVIATION",
+                "JUSTIFIED DEVIATION",
+                "JUSTIFIED EXCEPTION",
+                "JUSTIFIED VIOLATION",
+                "EXCEPTION LOGGED",
+                "NOT MET",
+                "NON-COMPLIANT",
+                "WAIVED",
+                "BLOCKED",
+            ]),
+        }
+    }
+}
+
+/// The TOML side of a constitution: its name, version and principles.
+#[derive(Debug, Clone, Default)]
+pub struct TomlConstitution {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub principles: Vec<PrincipleDef>,
+}
+
+/// Everything loaded for one repository: rules, principles and vocabulary.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
+    pub constitution: TomlConstitution,
+    pub vocabulary: GateVocabulary,
+    pub status: StatusMatcher,
+}
+
+impl Default for StatusMatcher {
+    fn default() -> Self {
+        StatusMatcher::new(&GateVocabulary::default())
+    }
 }
 
 impl RuleSet {
@@ -77,5 +242,105 @@ impl RuleSet {
         self.rules
             .iter()
             .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || &*r.name == code_or_name)
+    }
+
+    pub fn principle(&self, id: &str) -> Option<&PrincipleDef> {
+        self.constitution.principles.iter().find(|p| &*p.id == id)
+    }
+}
+
+/// The vocabulary compiled once per repository.
+#[derive(Debug, Clone)]
+pub struct StatusMatcher {
+    /// Any status word, case-insensitive, whole tokens: for status cells and
+    /// status positions.
+    any: Regex,
+    /// Upper-case words and symbols only: for free text, where "compliant"
+    /// or "Fail Loud" are prose and names.
+    loud: Regex,
+    pass: Vec<String>,
+}
+
+/// What a status word says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail,
+}
+
+impl StatusMatcher {
+    pub fn new(v: &GateVocabulary) -> StatusMatcher {
+        let mut words: Vec<&String> = v.pass.iter().chain(v.fail.iter()).collect();
+        // Longest first, so "JUSTIFIED DEVIATION" wins over "DEVIATION".
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let alt = |ws: &[&String]| ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+        let bounded = |body: String| format!(r"(?:^|[^\p{{L}}\p{{N}}_])({body})(?:$|[^\p{{L}}\p{{N}}_])");
+        let loud_words: Vec<&String> = words
+            .iter()
+            .copied()
+            .filter(|w| !w.chars().any(char::is_lowercase))
+            .collect();
+        StatusMatcher {
+            any: Regex::new(&format!("(?i){}", bounded(alt(&words)))).expect("escaped words form a regex"),
+            loud: Regex::new(&bounded(alt(&loud_words))).expect("escaped words form a regex"),
+            pass: v.pass.iter().map(|p| p.to_lowercase()).collect(),
+        }
+    }
+
+    fn verdict(&self, word: &str) -> Verdict {
+        if self.pass.iter().any(|p| *p == word.to_lowercase()) {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        }
+    }
+
+    /// The verdict of a status text: a failing word anywhere wins; otherwise
+    /// the first passing word. Returns the word's byte range in `text`.
+    pub fn judge(&self, text: &str, loud_only: bool) -> Option<(Verdict, std::ops::Range<usize>)> {
+        let re = if loud_only { &self.loud } else { &self.any };
+        let mut first: Option<(Verdict, std::ops::Range<usize>)> = None;
+        let mut at = 0;
+        while let Some(c) = re.captures_at(text, at) {
+            let m = c.get(1).expect("group 1 always participates");
+            let v = self.verdict(m.as_str());
+            if v == Verdict::Fail {
+                return Some((v, m.range()));
+            }
+            if first.is_none() {
+                first = Some((v, m.range()));
+            }
+            at = m.end();
+        }
+        first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        let m = StatusMatcher::new(&GateVocabulary::default());
+        assert_eq!(m.judge("✅ PASS", false).map(|v| v.0), Some(Verdict::Pass));
+        assert_eq!(m.judge("JUSTIFIED EXCEPTION (same as 009)", false).map(|v| v.0), Some(Verdict::Fail));
+        assert_eq!(m.judge("PASS*", false).map(|v| v.0), Some(Verdict::Pass));
+        assert_eq!(m.judge("⚠️ PARTIAL", false).map(|v| v.0), Some(Verdict::Fail));
+        assert_eq!(m.judge("Fail Loud is honoured", true), None);
+        assert_eq!(m.judge("all changes are compliant", true), None);
+        assert_eq!(m.judge("Pass (N/A)", false).map(|v| v.0), Some(Verdict::Pass));
+        assert_eq!(m.judge("passport", false), None);
+    }
+
+    #[test]
+    fn section_globs() {
+        let file = crate::load::error::FileText { name: "t", text: "" };
+        let g = |s: &str| crate::load::pack::section_glob(file, &toml::Spanned::new(0..0, s.to_string())).unwrap();
+        assert!(g("Constitution Check").matches(&["Implementation Plan: X", "Constitution Check (Post-Design)"]));
+        assert!(g("Constitution Check/*").matches(&["Plan", "Constitution Check", "Post-Design Re-check"]));
+        assert!(!g("/Constitution Check").matches(&["Plan", "Constitution Check"]));
+        assert!(g("Project *").matches(&["Plan", "Project Structure"]));
+        assert!(g("**/Source Code").matches(&["Plan", "Project Structure", "Source Code (repository root)"]));
     }
 }

@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// A file read once, with the BOM removed and a line index built.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path relative to the repository root, with `/` separators.
     pub path: Arc<str>,

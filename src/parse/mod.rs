@@ -1,6 +1,8 @@
-//! Parse stage: each file read once into a model with spans (plans now; the
-//! constitution and IaC documents later). No rule knowledge lives here.
+//! Parse stage: each file read once into a model with spans: plans, their
+//! gates, the constitution. No rule knowledge lives here.
 
+pub mod constitution;
+pub mod gates;
 pub mod placeholder;
 pub mod plan;
 pub mod tree;

@@ -68,14 +68,14 @@ pub fn write(r: &Report<'_>, style: Style, out: &mut dyn Write) -> io::Result<()
         .with_links(false);
     let mut buf = String::new();
     for f in r.findings {
-        let rule = r.rules.get(&f.code);
+        let rule = r.rule(f);
         let d = Rendered {
             finding: f,
             code: match rule {
                 Some(rule) => format!("{}({})", f.code, rule.name),
                 None => f.code.to_string(),
             },
-            help: f.help.as_deref().or(rule.map(|r| r.help.as_str())).unwrap_or(""),
+            help: r.help(f),
             source: IndexedSource(&r.files[f.file]),
         };
         buf.clear();

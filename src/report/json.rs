@@ -33,13 +33,13 @@ pub struct JsonSummary {
     pub warnings: usize,
 }
 
-pub fn build<'a>(r: &Report<'a>) -> JsonReport<'a> {
+pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
     let findings = r
         .findings
         .iter()
         .map(|f| {
             let file = &r.files[f.file];
-            let rule = r.rules.get(&f.code);
+            let rule = r.rule(f);
             let (line, column) = file.line_col(f.span.start);
             let (end_line, end_column) = file.line_col(f.span.end);
             JsonFinding {
@@ -53,7 +53,7 @@ pub fn build<'a>(r: &Report<'a>) -> JsonReport<'a> {
                 end_line,
                 end_column,
                 message: &f.message,
-                help: f.help.as_deref().or(rule.map(|r| r.help.as_str())).unwrap_or(""),
+                help: r.help(f),
             }
         })
         .collect();

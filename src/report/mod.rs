@@ -24,7 +24,9 @@ pub enum Format {
 pub struct Report<'a> {
     pub files: &'a [SourceFile],
     pub findings: &'a [Finding],
-    pub rules: &'a RuleSet,
+    /// Rule sets by repository, and each file's repository.
+    pub rules: &'a [&'a RuleSet],
+    pub repo_of: &'a [usize],
     /// Number of files checked.
     pub checked: usize,
 }
@@ -45,6 +47,16 @@ pub struct Counts {
 }
 
 impl Report<'_> {
+    /// The rule that produced a finding.
+    pub fn rule(&self, f: &Finding) -> Option<&crate::rules::Rule> {
+        self.rules.get(*self.repo_of.get(f.file)?)?.get(&f.code)
+    }
+
+    /// The finding's help, or its rule's.
+    pub fn help<'b>(&'b self, f: &'b Finding) -> &'b str {
+        f.help.as_deref().or(self.rule(f).map(|r| r.help.as_str())).unwrap_or("")
+    }
+
     pub fn counts(&self) -> Counts {
         let mut c = Counts::default();
         for f in self.findings {

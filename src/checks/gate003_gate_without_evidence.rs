@@ -1,0 +1,37 @@
+//! GATE003 gate-without-evidence: a passing gate whose text matches none of
+//! its principle's evidence patterns.
+
+use super::{PlanCheck, PlanContext};
+use crate::finding::Sink;
+use crate::parse::constitution::Citation;
+use crate::parse::gates::GateStatus;
+
+pub struct GateWithoutEvidence;
+
+impl PlanCheck for GateWithoutEvidence {
+    fn code(&self) -> &'static str {
+        "GATE003"
+    }
+
+    fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
+        let text = cx.plan.text();
+        for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
+            let Citation::Principle(i) = c else { continue };
+            let p = &cx.constitution.principles[*i];
+            if e.status != GateStatus::Pass || p.evidence.is_empty() {
+                continue;
+            }
+            // N/A needs a reason, not evidence.
+            if e.status_word.as_deref().is_some_and(|w| w.eq_ignore_ascii_case("N/A")) {
+                continue;
+            }
+            let body = &text[e.text.clone()];
+            if p.evidence.iter().any(|re| re.is_match(body)) {
+                continue;
+            }
+            let span = e.status_span.clone().unwrap_or_else(|| e.label_span.clone());
+            let f = sink.report(span, format!("gate `{}` passes without evidence for principle `{}`", e.label, p.title));
+            f.principle = Some(p.id.clone());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! GATE007 stale-constitution-version: the plan says it is based on a
+//! constitution version other than the current one.
+
+use super::{PlanCheck, PlanContext};
+use crate::finding::Sink;
+use regex::Regex;
+use std::sync::LazyLock;
+
+pub struct StaleConstitutionVersion;
+
+static CITED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\bconstitution\s+v(\d+\.\d+(?:\.\d+)?)\b").expect("valid regex"));
+
+impl PlanCheck for StaleConstitutionVersion {
+    fn code(&self) -> &'static str {
+        "GATE007"
+    }
+
+    fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
+        let Some((current, _)) = cx.constitution.doc.and_then(|d| d.version.as_ref()) else { return };
+        let current = current.trim().trim_matches('`').trim_start_matches('v');
+        if !current.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+            return;
+        }
+        let text = cx.plan.text();
+        for run in &cx.plan.texts {
+            for c in CITED.captures_iter(&text[run.clone()]) {
+                let m = c.get(1).expect("group 1");
+                if m.as_str() != current {
+                    let span = run.start + m.start()..run.start + m.end();
+                    sink.report(
+                        span,
+                        format!("plan cites constitution v{}, but the current version is {current}", m.as_str()),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! `constable.toml`: which packs to load, which rules to run, severities and
+//! per-file ignores. Parsing only; `load::load` applies it.
+
+use super::error::{FileText, LoadResult};
+use super::pack::{ConstitutionMeta, GateWords, RawPrinciple, RawRule, RuleFile};
+use crate::finding::Severity;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+/// The configuration file, `constable.toml` or `.constable.toml` at the
+/// repository root.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Rule packs: `builtin:NAME` or a path relative to this file.
+    /// Default: `["builtin:spec-kit", "builtin:k3s-gitops"]`.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub extends: Option<Vec<Spanned<String>>>,
+    /// Run only these rules: codes, code prefixes (`TPL`), names or principle ids.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub select: Option<Vec<Spanned<String>>>,
+    /// Never run these rules (same selectors as `select`).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub ignore: Vec<Spanned<String>>,
+    /// Severity overrides by selector.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Severity>")]
+    pub severity: BTreeMap<Spanned<String>, Severity>,
+    /// Glob (relative to the repository root) to selectors ignored in matching files.
+    #[serde(default, rename = "per-file-ignores")]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
+    pub per_file_ignores: BTreeMap<Spanned<String>, Vec<Spanned<String>>>,
+    /// Status words that pass or fail a gate.
+    #[serde(default)]
+    pub gate: Option<GateWords>,
+    /// Infrastructure-as-code settings.
+    #[serde(default)]
+    pub iac: Option<IacConfig>,
+    /// The team's constitution, when this file defines one.
+    #[serde(default)]
+    pub constitution: Option<ConstitutionMeta>,
+    /// Principles defined here, as in a rule file.
+    #[serde(default)]
+    pub principle: Vec<RawPrinciple>,
+    /// Rules defined here, as in a rule file.
+    #[serde(default)]
+    pub rule: Vec<RawRule>,
+}
+
+impl Config {
+    /// The rule-file part of the configuration.
+    pub fn take_rules(&mut self) -> RuleFile {
+        RuleFile {
+            pack: None,
+            constitution: self.constitution.take(),
+            gate: None,
+            principle: std::mem::take(&mut self.principle),
+            rule: std::mem::take(&mut self.rule),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IacConfig {
+    /// Extra IaC roots, relative to the repository root.
+    #[serde(default)]
+    pub roots: Vec<String>,
+}
+
+pub fn parse_config(file: FileText<'_>) -> LoadResult<Config> {
+    toml::from_str(file.text).map_err(|e| file.toml_error(&e))
+}

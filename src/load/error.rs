@@ -1,0 +1,104 @@
+//! Errors in rule and config files: miette diagnostics that point at the line
+//! and column of the bad key or value, with a suggestion when one fits.
+
+use miette::{Diagnostic, LabeledSpan, NamedSource};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+use thiserror::Error;
+
+/// A rule or config file that cannot be used.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(constable::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub src: Option<NamedSource<String>>,
+    #[label(collection)]
+    pub labels: Vec<LabeledSpan>,
+    #[help]
+    pub help: Option<String>,
+}
+
+pub type LoadResult<T> = Result<T, Box<ConfigError>>;
+
+/// A file's name and text, for positioned errors.
+#[derive(Clone, Copy)]
+pub struct FileText<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+impl FileText<'_> {
+    pub fn error(&self, span: Range<usize>, message: impl Into<String>, label: &str) -> Box<ConfigError> {
+        let span = crate::source::clamp_span(self.text, span);
+        Box::new(ConfigError {
+            message: format!("{}: {}", self.name, message.into()),
+            src: Some(NamedSource::new(self.name, self.text.to_string())),
+            labels: vec![LabeledSpan::new_with_span(Some(label.to_string()), span)],
+            help: None,
+        })
+    }
+
+    /// Turn a TOML deserialisation error into a positioned diagnostic, with a
+    /// "did you mean" for unknown keys and variants.
+    pub fn toml_error(&self, e: &toml::de::Error) -> Box<ConfigError> {
+        let msg = e.message().trim().to_string();
+        let (label, help) = suggest(&msg);
+        let mut err = match e.span() {
+            Some(span) => self.error(span, msg, &label),
+            None => plain(format!("{}: {msg}", self.name)),
+        };
+        err.help = help;
+        err
+    }
+}
+
+pub fn plain(message: impl Into<String>) -> Box<ConfigError> {
+    Box::new(ConfigError { message: message.into(), src: None, labels: Vec::new(), help: None })
+}
+
+static UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"unknown (field|variant) `([^`]*)`, expected (?:one of )?(.*)").expect("valid regex")
+});
+
+/// For "unknown field `sevrity`, expected one of `code`, `severity`" find the
+/// closest expected name.
+fn suggest(msg: &str) -> (String, Option<String>) {
+    let Some(c) = UNKNOWN.captures(msg) else {
+        return ("here".to_string(), None);
+    };
+    let what = if &c[1] == "field" { "key" } else { "value" };
+    let got = &c[2];
+    let expected: Vec<&str> = c[3].split('`').skip(1).step_by(2).collect();
+    let label = format!("unknown {what}");
+    match closest(got, &expected) {
+        Some(best) => (label, Some(format!("did you mean `{best}`?"))),
+        None => (label, Some(format!("expected one of: {}", expected.join(", ")))),
+    }
+}
+
+/// The candidate most like `got`, if any is close enough to be a typo.
+pub fn closest<'a>(got: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(&got.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys() {
+        let (label, help) = suggest("unknown field `sevrity`, expected one of `code`, `name`, `severity`");
+        assert_eq!(label, "unknown key");
+        assert_eq!(help.as_deref(), Some("did you mean `severity`?"));
+        let (_, help) = suggest("unknown field `zzz`, expected `code` or `name`");
+        assert_eq!(help.as_deref(), Some("expected one of: code, name"));
+    }
+}

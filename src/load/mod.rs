@@ -1,0 +1,292 @@
+//! Load stage: configuration and rule packs (shipped and the team's own) into
+//! the settings one repository is checked with. Reads only TOML files inside
+//! the repository root; evaluates nothing.
+
+pub mod config;
+pub mod error;
+pub mod pack;
+
+use crate::finding::Severity;
+use crate::rules::{GateVocabulary, Rule, RuleSet, TomlConstitution};
+use config::Config;
+use error::{closest, plain, FileText, LoadResult};
+use globset::{Glob, GlobMatcher};
+use std::path::{Path, PathBuf};
+
+/// Packs shipped inside the binary, by `builtin:` name.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("spec-kit", include_str!("../../rules/spec-kit.toml")),
+    ("k3s-gitops", include_str!("../../rules/k3s-gitops.toml")),
+];
+
+/// Packs used when the configuration names none.
+pub const DEFAULT_EXTENDS: &[&str] = &["builtin:spec-kit", "builtin:k3s-gitops"];
+
+/// Names of configuration files, in the order they are looked for.
+pub const CONFIG_NAMES: &[&str] = &["constable.toml", ".constable.toml"];
+
+/// Selections given on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub config: Option<PathBuf>,
+    /// Replaces the configuration's `select`.
+    pub select: Option<Vec<String>>,
+    /// Added to the configuration's `ignore`.
+    pub ignore: Vec<String>,
+}
+
+/// Everything one repository is checked with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Enabled rules with severities applied, principles and vocabulary.
+    pub rules: RuleSet,
+    /// Every loaded rule, enabled or not, for `explain` and docs.
+    pub all_rules: Vec<Rule>,
+    pub per_file_ignores: Vec<PerFileIgnore>,
+    pub config_path: Option<PathBuf>,
+    pub iac_roots: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PerFileIgnore {
+    pub glob: GlobMatcher,
+    pub selectors: Vec<String>,
+}
+
+impl Settings {
+    /// True when `code` is ignored for the file at `path` (relative, `/`-separated).
+    pub fn ignored_for(&self, path: &str, rule: &Rule) -> bool {
+        self.per_file_ignores
+            .iter()
+            .any(|p| p.glob.is_match(path) && p.selectors.iter().any(|s| selector_matches(s, rule)))
+    }
+}
+
+/// The configuration file for `root`: `--config`, else the first of
+/// `CONFIG_NAMES` in the root.
+pub fn config_path(root: &Path, overrides: &Overrides) -> Option<PathBuf> {
+    if let Some(c) = &overrides.config {
+        return Some(c.clone());
+    }
+    CONFIG_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file())
+}
+
+/// Load settings for the repository at `root`.
+pub fn load(root: &Path, overrides: &Overrides) -> LoadResult<Settings> {
+    load_from(root, config_path(root, overrides), overrides)
+}
+
+/// Load settings with an explicit configuration file (or none).
+pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> LoadResult<Settings> {
+    let (mut config, config_text, config_name) = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| plain(format!("{}: cannot read configuration: {e}", p.display())))?;
+            let name = shown(root, p);
+            let cfg = config::parse_config(FileText { name: &name, text: &text })?;
+            (cfg, text, name)
+        }
+        None => (Config::default(), String::new(), String::new()),
+    };
+    let cfile = FileText { name: &config_name, text: &config_text };
+    let base = path.as_ref().and_then(|p| p.parent()).unwrap_or(root).to_path_buf();
+
+    let extends: Vec<(String, Option<std::ops::Range<usize>>)> = match &config.extends {
+        Some(list) => list.iter().map(|s| (s.get_ref().clone(), Some(s.span()))).collect(),
+        None => DEFAULT_EXTENDS.iter().map(|s| (s.to_string(), None)).collect(),
+    };
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut constitution = TomlConstitution::default();
+    let mut vocabulary = GateVocabulary::default();
+    let mut seen_codes: Vec<(String, String)> = Vec::new();
+    let own = config.take_rules();
+    let mut packs: Vec<(String, String, Option<pack::RuleFile>)> = Vec::new();
+    for (name, span) in &extends {
+        let (source, text) = read_pack(root, &base, name).map_err(|msg| match span {
+            Some(s) => cfile.error(s.clone(), msg, "this pack"),
+            None => plain(msg),
+        })?;
+        packs.push((source, text, None));
+    }
+    if path.is_some() {
+        packs.push((config_name.clone(), config_text.clone(), Some(own)));
+    }
+    for (source, text, parsed) in packs {
+        let file = FileText { name: &source, text: &text };
+        let pack = match parsed {
+            Some(raw) => pack::compile_pack(file, raw, &source)?,
+            None => pack::parse_pack(file, &source)?,
+        };
+        for (rule, span) in pack.rules {
+            if let Some((_, first)) = seen_codes.iter().find(|(c, _)| **c == *rule.code) {
+                let mut e = file.error(span, format!("duplicate rule code `{}`", rule.code), "defined again here");
+                e.help = Some(format!("`{}` is already defined by {first}; pick a new code", rule.code));
+                e.labels.truncate(1);
+                return Err(e);
+            }
+            seen_codes.push((rule.code.to_string(), source.clone()));
+            rules.push(rule);
+        }
+        for (p, span) in pack.principles {
+            if constitution.principles.iter().any(|q| q.id == p.id) {
+                return Err(file.error(span, format!("duplicate principle id `{}`", p.id), "defined again here"));
+            }
+            constitution.principles.push(p);
+        }
+        if let Some((n, v)) = pack.constitution {
+            constitution.name = Some(n);
+            constitution.version = v;
+        }
+        if let Some(g) = pack.gate {
+            g.apply(&mut vocabulary);
+        }
+    }
+    if let Some(g) = &config.gate {
+        g.apply(&mut vocabulary);
+    }
+    // A rule's principle must exist.
+    for r in &rules {
+        if let Some(p) = &r.principle {
+            if !constitution.principles.iter().any(|q| &q.id == p) {
+                return Err(plain(format!(
+                    "{}: rule {} names principle `{p}`, which no loaded pack defines",
+                    r.source, r.code
+                )));
+            }
+        }
+    }
+    rules.sort_by(|a, b| a.code.cmp(&b.code));
+    let all_rules = rules.clone();
+
+    // Selection: config, then command line.
+    let check = |sel: &str, span: Option<std::ops::Range<usize>>| -> LoadResult<()> {
+        if all_rules.iter().any(|r| selector_matches(sel, r)) {
+            return Ok(());
+        }
+        let mut names: Vec<&str> = all_rules.iter().flat_map(|r| [&*r.code, &*r.name]).collect();
+        names.extend(constitution.principles.iter().map(|p| &*p.id));
+        let msg = format!("`{sel}` matches no rule code, code prefix, rule name or principle");
+        let mut e = match span {
+            Some(s) => cfile.error(s, msg, "unknown selector"),
+            None => plain(msg),
+        };
+        e.help = closest(sel, &names).map(|c| format!("did you mean `{c}`?"));
+        Err(e)
+    };
+    let mut select: Option<Vec<String>> = None;
+    if let Some(list) = &config.select {
+        for s in list {
+            check(s.get_ref(), Some(s.span()))?;
+        }
+        select = Some(list.iter().map(|s| s.get_ref().clone()).collect());
+    }
+    if let Some(list) = &overrides.select {
+        for s in list {
+            check(s, None)?;
+        }
+        select = Some(list.clone());
+    }
+    let mut ignore: Vec<String> = Vec::new();
+    for s in &config.ignore {
+        check(s.get_ref(), Some(s.span()))?;
+        ignore.push(s.get_ref().clone());
+    }
+    for s in &overrides.ignore {
+        check(s, None)?;
+        ignore.push(s.clone());
+    }
+    let mut severities: Vec<(&str, Severity)> = Vec::new();
+    for (k, v) in &config.severity {
+        check(k.get_ref(), Some(k.span()))?;
+        severities.push((k.get_ref(), *v));
+    }
+    // More specific selectors (longer) win.
+    severities.sort_by_key(|(k, _)| k.len());
+    let mut per_file_ignores = Vec::new();
+    for (glob, sels) in &config.per_file_ignores {
+        let matcher = Glob::new(glob.get_ref())
+            .map_err(|e| cfile.error(glob.span(), format!("invalid glob: {e}"), "this glob"))?
+            .compile_matcher();
+        for s in sels {
+            check(s.get_ref(), Some(s.span()))?;
+        }
+        per_file_ignores.push(PerFileIgnore {
+            glob: matcher,
+            selectors: sels.iter().map(|s| s.get_ref().clone()).collect(),
+        });
+    }
+
+    let enabled: Vec<Rule> = all_rules
+        .iter()
+        .filter(|r| select.as_ref().is_none_or(|s| s.iter().any(|x| selector_matches(x, r))))
+        .filter(|r| !ignore.iter().any(|x| selector_matches(x, r)))
+        .cloned()
+        .map(|mut r| {
+            for (sel, sev) in &severities {
+                if selector_matches(sel, &r) {
+                    r.severity = *sev;
+                }
+            }
+            r
+        })
+        .collect();
+
+    Ok(Settings {
+        rules: RuleSet { status: crate::rules::StatusMatcher::new(&vocabulary), rules: enabled, constitution, vocabulary },
+        all_rules,
+        per_file_ignores,
+        config_path: path,
+        iac_roots: config.iac.map(|i| i.roots).unwrap_or_default(),
+    })
+}
+
+/// Code (`TPL002`), code prefix (`TPL`, `GATE00`), name, principle id or `ALL`.
+pub fn selector_matches(sel: &str, rule: &Rule) -> bool {
+    sel.eq_ignore_ascii_case("ALL")
+        || rule.code.eq_ignore_ascii_case(sel)
+        || (!sel.is_empty()
+            && sel.len() < rule.code.len()
+            && rule.code.get(..sel.len()).is_some_and(|p| p.eq_ignore_ascii_case(sel)))
+        || *rule.name == *sel
+        || rule.principle.as_deref() == Some(sel)
+}
+
+fn shown(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+}
+
+/// The text of a pack named in `extends`; team packs must lie inside the root.
+fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, String), String> {
+    if let Some(b) = name.strip_prefix("builtin:") {
+        return BUILTIN_PACKS
+            .iter()
+            .find(|(n, _)| *n == b)
+            .map(|(n, t)| (format!("builtin:{n}"), t.to_string()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
+                let hint = closest(b, &names).map(|c| format!("; did you mean `builtin:{c}`?")).unwrap_or_default();
+                format!("no built-in pack `{b}` (built-in packs: {}){hint}", names.join(", "))
+            });
+    }
+    let path = base.join(name);
+    let real = std::fs::canonicalize(&path).map_err(|_| format!("rule file `{name}` does not exist"))?;
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    if !real.starts_with(&real_root) {
+        return Err(format!("rule file `{name}` is outside the repository root; constable reads nothing outside it"));
+    }
+    let text = std::fs::read_to_string(&real).map_err(|e| format!("cannot read rule file `{name}`: {e}"))?;
+    Ok((shown(&real_root, &real), text))
+}
+
+/// The built-in rules alone, as `constable rules` shows them without a repository.
+pub fn builtin_settings() -> LoadResult<Settings> {
+    load_from(Path::new("."), None, &Overrides::default())
+}
+
+/// The JSON Schema of rule files and of `constable.toml`.
+pub fn schema() -> serde_json::Value {
+    serde_json::json!({
+        "rule-file": schemars::schema_for!(pack::RuleFile),
+        "config": schemars::schema_for!(Config),
+    })
+}

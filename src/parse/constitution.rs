@@ -1,0 +1,332 @@
+//! The constitution: `constitution.md` read into principles, version line,
+//! Sync Impact Report and unreplaced template tokens; then merged with the
+//! TOML constitution into the principles plans are gated against.
+
+use super::plan::{normalise_title, Plan};
+use crate::finding::Severity;
+use crate::rules::TomlConstitution;
+use regex::Regex;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+/// A `###` heading under `## Core Principles`.
+#[derive(Debug, Clone)]
+pub struct DocPrinciple {
+    pub numeral: Option<String>,
+    pub name: String,
+    pub heading: Range<usize>,
+    /// The heading is still a template token (`[PRINCIPLE_1_NAME]`).
+    pub is_slot: bool,
+}
+
+/// A parsed constitution.md.
+#[derive(Debug)]
+pub struct ConstitutionDoc {
+    pub doc: Plan,
+    pub principles: Vec<DocPrinciple>,
+    /// Normalised titles of every heading, for citations of non-principle sections.
+    pub headings: Vec<String>,
+    pub version: Option<(String, Range<usize>)>,
+    pub ratified: Option<(String, Range<usize>)>,
+    pub amended: Option<(String, Range<usize>)>,
+    /// The new version a Sync Impact Report announces.
+    pub sync_version: Option<(String, Range<usize>)>,
+    /// Template tokens standing as values (not mentioned in prose).
+    pub tokens: Vec<Range<usize>>,
+}
+
+static NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:§\s*|Principle\s+)?([IVXLC]+)\b\s*(?:[.):—–-]+\s*|\s+)(.*)$").expect("valid regex")
+});
+static TOKEN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]$").expect("valid regex"));
+static SYNC_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:version change|sync impact report)[^\n]*?(?:→|->)\s*v?(\d+\.\d+\.\d+)").expect("valid regex")
+});
+
+/// Split `II. Namespace Isolation (NON-NEGOTIABLE)` into numeral and name.
+pub fn split_numeral(title: &str) -> (Option<String>, String) {
+    let (num, rest) = match NUMERAL.captures(title) {
+        Some(c) if !c[2].trim().is_empty() => (Some(c[1].to_string()), c[2].to_string()),
+        _ => (None, title.to_string()),
+    };
+    (num, strip_parenthetical(&rest))
+}
+
+fn strip_parenthetical(s: &str) -> String {
+    let mut out = s.trim().to_string();
+    while out.ends_with(')') {
+        match out.rfind(" (") {
+            Some(i) => out.truncate(i),
+            None => break,
+        }
+    }
+    out.trim().to_string()
+}
+
+impl ConstitutionDoc {
+    pub fn parse(doc: Plan) -> ConstitutionDoc {
+        let text = doc.text();
+        let mut principles = Vec::new();
+        for (i, s) in doc.sections.iter().enumerate() {
+            let parent_core =
+                s.parent.is_some_and(|p| normalise_title(&doc.sections[p].title).starts_with("core principles"));
+            if !parent_core || s.level != doc.sections[s.parent.unwrap_or(i)].level + 1 {
+                continue;
+            }
+            let is_slot = doc.slots.iter().any(|sl| s.heading.start <= sl.span.start && sl.span.end <= s.heading.end);
+            let (numeral, name) = split_numeral(&s.title);
+            principles.push(DocPrinciple { numeral, name, heading: s.heading.clone(), is_slot });
+        }
+        let headings = doc.sections.iter().map(|s| normalise_title(&split_numeral(&s.title).1)).collect();
+        let field = |n: &str| doc.field(n).map(|f| (text[f.value.clone()].trim().to_string(), f.value.clone()));
+        let version = field("Version");
+        let ratified = field("Ratified");
+        let amended = field("Last Amended");
+        let sync_version = doc.comments.iter().find_map(|c| {
+            let body = &text[c.clone()];
+            SYNC_VERSION.captures(body).map(|m| {
+                let g = m.get(1).expect("group 1");
+                (g.as_str().to_string(), c.start + g.start()..c.start + g.end())
+            })
+        });
+        let tokens = standing_tokens(&doc);
+        ConstitutionDoc { doc, principles, headings, version, ratified, amended, sync_version, tokens }
+    }
+
+    /// True when the file is still the unfilled template.
+    pub fn is_unfilled(&self) -> bool {
+        !self.tokens.is_empty() && (self.principles.iter().any(|p| p.is_slot) || self.principles.is_empty())
+    }
+}
+
+/// ALL_CAPS tokens that stand as values: in headings, in field values, or as
+/// the whole of a paragraph or list item. Tokens inside sentences, inline code
+/// and comments are mentions, not slots.
+fn standing_tokens(doc: &Plan) -> Vec<Range<usize>> {
+    let text = doc.text();
+    let mut out = Vec::new();
+    // Fields first: `**Version**: [CONSTITUTION_VERSION] | ...` (inline tokens
+    // in field values are template values wherever they sit).
+    for f in &doc.fields {
+        for (span, inner) in super::plan::brackets_in(text, f.value.clone()) {
+            if TOKEN.is_match(&format!("[{inner}]")) {
+                out.push(span);
+            }
+        }
+    }
+    for slot in &doc.slots {
+        let s = &text[slot.span.clone()];
+        if !TOKEN.is_match(s) || out.contains(&slot.span) {
+            continue;
+        }
+        let in_heading = doc.sections.iter().any(|h| h.heading.start <= slot.span.start && slot.span.end <= h.heading.end);
+        let block = doc
+            .paragraphs
+            .iter()
+            .chain(doc.list_items.iter().map(|i| &i.span))
+            .filter(|b| b.start <= slot.span.start && slot.span.end <= b.end)
+            .min_by_key(|b| b.end - b.start);
+        let whole = block.is_some_and(|b| {
+            let rest = format!("{}{}", &text[b.start..slot.span.start], &text[slot.span.end..b.end]);
+            rest.trim_matches(|c: char| c.is_whitespace() || "-*+.:".contains(c)).is_empty()
+        });
+        if in_heading || whole {
+            out.push(slot.span.clone());
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out
+}
+
+/// Where a principle was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A heading of the repository's constitution.md.
+    Document { heading: Range<usize> },
+    /// The TOML constitution.
+    Toml,
+}
+
+/// A principle plans are gated against.
+#[derive(Debug, Clone)]
+pub struct Principle {
+    pub id: Arc<str>,
+    pub numeral: Option<String>,
+    /// The name used in messages.
+    pub title: String,
+    /// Every name it may be cited by, normalised.
+    pub names: Vec<String>,
+    pub evidence: Vec<Regex>,
+    pub severity: Severity,
+    pub origin: Origin,
+}
+
+/// Lower-case, parentheticals dropped, punctuation to spaces, spaces collapsed.
+pub fn normalise_name(s: &str) -> String {
+    let s = strip_parenthetical(s).to_lowercase().replace('&', " and ");
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const STOP: &[&str] = &["and", "the", "of", "a", "an", "for", "to", "in", "by", "with", "principle"];
+
+fn words(s: &str) -> Vec<&str> {
+    s.split(' ').filter(|w| !w.is_empty() && !STOP.contains(w)).collect()
+}
+
+/// True when two normalised names refer to the same thing: equal, or every
+/// significant word of the shorter appears in the longer.
+pub fn names_match(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let (wa, wb) = (words(a), words(b));
+    let (short, long) = if wa.len() <= wb.len() { (wa, wb) } else { (wb, wa) };
+    !short.is_empty() && short.iter().all(|w| long.iter().any(|l| l == w || stem_eq(l, w)))
+}
+
+/// Same words in the same order, up to stems.
+fn same_words(a: &str, b: &str) -> bool {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (a.split(' ').collect(), b.split(' ').collect());
+    wa.len() == wb.len() && wa.iter().zip(&wb).all(|(x, y)| x == y || stem_eq(x, y))
+}
+
+/// `idempotency` ~ `idempotence`, `secrets` ~ `secret`.
+fn stem_eq(a: &str, b: &str) -> bool {
+    let n = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    n >= 6 && n + 3 >= a.len().max(b.len())
+}
+
+/// The principles plans answer to: constitution.md's when it defines any,
+/// mapped onto TOML principles by title and aliases; otherwise the TOML ones.
+pub fn resolve(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution) -> Vec<Principle> {
+    let from_toml = |p: &crate::rules::PrincipleDef, origin: Origin, numeral: Option<String>, title: String| {
+        let mut names: Vec<String> = p.names().map(normalise_name).collect();
+        let own = normalise_name(&title);
+        if !names.contains(&own) {
+            names.insert(0, own);
+        }
+        Principle {
+            id: p.id.clone(),
+            numeral,
+            title,
+            names,
+            evidence: p.evidence.clone(),
+            severity: p.severity,
+            origin,
+        }
+    };
+    match doc {
+        Some(d) if !d.principles.is_empty() && !d.is_unfilled() => d
+            .principles
+            .iter()
+            .map(|dp| {
+                let name = normalise_name(&dp.name);
+                let origin = Origin::Document { heading: dp.heading.clone() };
+                // Exact names only (up to word stems): a loose match would hand
+                // "CI/CD Pipeline Security" the evidence of "Secrets".
+                let mapped = toml.principles.iter().find(|p| p.names().any(|n| same_words(&normalise_name(n), &name)));
+                match mapped {
+                    Some(p) => from_toml(p, origin, dp.numeral.clone(), dp.name.clone()),
+                    None => Principle {
+                        id: Arc::from(name.replace(' ', "-").as_str()),
+                        numeral: dp.numeral.clone(),
+                        title: dp.name.clone(),
+                        names: vec![name],
+                        evidence: Vec::new(),
+                        severity: Severity::Error,
+                        origin,
+                    },
+                }
+            })
+            .collect(),
+        _ => toml.principles.iter().map(|p| from_toml(p, Origin::Toml, None, p.title.clone())).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals_and_names() {
+        assert_eq!(split_numeral("II. Namespace Isolation (NON-NEGOTIABLE)"), (Some("II".into()), "Namespace Isolation".into()));
+        assert_eq!(split_numeral("XI — GitOps"), (Some("XI".into()), "GitOps".into()));
+        assert_eq!(split_numeral("§IV Simplicity"), (Some("IV".into()), "Simplicity".into()));
+        assert_eq!(split_numeral("Idempotency"), (None, "Idempotency".into()));
+        assert_eq!(split_numeral("I"), (None, "I".into()));
+    }
+
+    #[test]
+    fn name_matching() {
+        let n = normalise_name;
+        assert!(names_match(&n("Performance Standards"), &n("Performance and Scalability Standards")));
+        assert!(names_match(&n("Least-Privilege & Secrets"), &n("Least Privilege and Secrets")));
+        assert!(names_match(&n("Idempotency"), &n("Idempotence")));
+        assert!(!names_match(&n("Observability"), &n("GitOps Source of Truth")));
+    }
+}
+
+/// What a gate label refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Citation {
+    /// A principle, by index.
+    Principle(usize),
+    /// Another section of constitution.md (not a principle, but not unknown).
+    Section,
+    Unknown,
+}
+
+/// Resolve a gate label such as `I. GitOps-First`, `§III Test Locally` or
+/// `Least-Privilege & Secrets` against the principles. A numeral decides when
+/// present; otherwise the best name match.
+pub fn cite(label: &str, principles: &[Principle], headings: &[String]) -> Citation {
+    let (numeral, name) = split_numeral(label);
+    if let Some(n) = &numeral {
+        if let Some(i) = principles.iter().position(|p| p.numeral.as_deref() == Some(n.as_str())) {
+            return Citation::Principle(i);
+        }
+    }
+    let name = normalise_name(&name);
+    if let Some(i) = principles.iter().position(|p| p.names.contains(&name)) {
+        return Citation::Principle(i);
+    }
+    // Word-subset matches; prefer the principle sharing the most words.
+    let best = principles
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.names.iter().any(|n| names_match(n, &name)))
+        .max_by_key(|(_, p)| {
+            p.names.iter().map(|n| words(n).iter().filter(|w| words(&name).contains(w)).count()).max().unwrap_or(0)
+        });
+    if let Some((i, _)) = best {
+        return Citation::Principle(i);
+    }
+    if headings.iter().any(|h| names_match(h, &name)) {
+        return Citation::Section;
+    }
+    Citation::Unknown
+}
+
+/// True when `text` names the principle: its numeral as a whole token
+/// (`Principle II`, `II —`), or one of its names.
+pub fn mentions(text: &str, p: &Principle) -> bool {
+    if let Some(n) = &p.numeral {
+        let whole = text.match_indices(n.as_str()).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + n.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphabetic()) && !after.is_some_and(|c| c.is_ascii_alphabetic())
+        });
+        if whole {
+            return true;
+        }
+    }
+    let t = normalise_name(text);
+    p.names.iter().any(|n| !n.is_empty() && (t.contains(n.as_str()) || names_match(n, &t)))
+}

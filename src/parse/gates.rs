@@ -1,0 +1,553 @@
+//! The Constitution Check and Complexity Tracking of a plan, read into gate
+//! entries and justification rows. Reads every shape real plans use: status
+//! tables (status column anywhere), bullets, bold lines, checkboxes and one
+//! heading per principle, plus the post-design re-check.
+
+use super::placeholder::SlotKind;
+use super::plan::{normalise_title, title_matches, Plan, Table};
+use crate::rules::{StatusMatcher, Verdict};
+use regex::Regex;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateStatus {
+    Pass,
+    Fail,
+    /// No status and no answer: the template's instruction, or nothing.
+    Missing,
+    /// No status word, but the author wrote an answer.
+    Answered,
+}
+
+/// One gate: a principle and what the plan says about it.
+#[derive(Debug, Clone)]
+pub struct GateEntry {
+    /// The principle as the plan names it.
+    pub label: String,
+    pub label_span: Range<usize>,
+    /// The whole entry.
+    pub span: Range<usize>,
+    pub status: GateStatus,
+    /// The status word, when there is one.
+    pub status_span: Option<Range<usize>>,
+    pub status_word: Option<String>,
+    /// The entry's source text, for evidence.
+    pub text: Range<usize>,
+    /// From the post-design re-check.
+    pub post_design: bool,
+}
+
+/// A Complexity Tracking row.
+#[derive(Debug, Clone)]
+pub struct ComplexityRow {
+    pub span: Range<usize>,
+    pub cells: Vec<(String, Range<usize>)>,
+    /// The row is the template's example (TPL005's business).
+    pub example: bool,
+}
+
+/// A Complexity Tracking table and its header.
+#[derive(Debug, Clone)]
+pub struct ComplexityTable {
+    pub header: Vec<String>,
+    pub header_span: Range<usize>,
+    pub rows: Vec<ComplexityRow>,
+}
+
+/// Everything the GATE and CPX checks read.
+#[derive(Debug, Default)]
+pub struct GateModel {
+    /// Constitution Check sections (heading spans), first one first.
+    pub sections: Vec<usize>,
+    pub entries: Vec<GateEntry>,
+    /// Summary lines such as `**Gate Result**: ✅ ALL PASS`.
+    pub verdicts: Vec<(Verdict, Range<usize>)>,
+    pub complexity: Vec<ComplexityTable>,
+}
+
+const CHECK: &[&str] = &["constitution check"];
+const COMPLEXITY: &[&str] = &["complexity tracking"];
+
+static LABEL_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)principle|gate|article|requirement|check|rule|name|area").expect("valid regex"));
+static STATUS_HEADER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)status|result|verdict|complian|pass|outcome|state").expect("valid regex"));
+static SUMMARY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:initial |post[- ]design |overall |final )?(?:gate|constitution(?:al)?)?\s*(?:result|compliance|summary|verdict|status|gate)s?\b")
+        .expect("valid regex")
+});
+static BOLD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*([^*\n]+?)\*\*").expect("valid regex"));
+static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:Link|Provide|Declare|Note|Identify|Describe|Document|List|Explain|Confirm|Show|State|Add|Include|Specify|Reference|Record|Justify|Summari[sz]e)\b")
+        .expect("valid regex")
+});
+static POST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)post[- ]?design|re-?check|re-?evaluat|after phase 1").expect("valid regex"));
+
+impl GateModel {
+    pub fn read(plan: &Plan, status: &StatusMatcher) -> GateModel {
+        let mut model = GateModel::default();
+        let text = plan.text();
+        let checks: Vec<usize> = plan
+            .sections
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| title_matches(&s.title, CHECK))
+            .filter(|(_, s)| !plan.ancestry(s.parent).any(|a| title_matches(&a.title, CHECK)))
+            .map(|(i, _)| i)
+            .collect();
+        model.sections = checks.clone();
+        for &ci in &checks {
+            let sec = &plan.sections[ci];
+            let base_post = POST.is_match(&sec.title);
+            // Sub-sections: containers (post-design re-check) or one per principle.
+            let subs: Vec<usize> = (ci + 1..plan.sections.len())
+                .take_while(|&j| plan.sections[j].span.start < sec.span.end)
+                .filter(|&j| plan.sections[j].parent == Some(ci))
+                .filter(|&j| !title_matches(&plan.sections[j].title, COMPLEXITY))
+                .collect();
+            let mut covered: Vec<Range<usize>> = Vec::new();
+            for &j in &subs {
+                let s = &plan.sections[j];
+                let container = POST.is_match(&s.title)
+                    || plan.tables.iter().any(|t| s.span.start <= t.span.start && t.span.end <= s.span.end);
+                if container {
+                    continue;
+                }
+                covered.push(s.span.clone());
+                model.entries.push(heading_entry(plan, j, status, base_post));
+            }
+            let in_check = |at: usize| {
+                sec.span.start <= at
+                    && at < sec.span.end
+                    && !covered.iter().any(|c| c.start <= at && at < c.end)
+                    && !plan.ancestry(plan.section_at(at)).any(|a| title_matches(&a.title, COMPLEXITY))
+            };
+            let post_at = |at: usize| {
+                base_post || plan.ancestry(plan.section_at(at)).take_while(|a| a.heading.start > sec.heading.start).any(|a| POST.is_match(&a.title))
+            };
+            for t in plan.tables.iter().filter(|t| in_check(t.span.start)) {
+                table_entries(plan, t, status, post_at(t.span.start), &mut model.entries);
+            }
+            // Bullets and bold lines outside tables.
+            let lines = line_blocks(plan, &in_check);
+            for (line, whole, is_item) in lines {
+                if let Some(e) = line_entry(plan, line.clone(), whole, is_item, status, post_at(line.start)) {
+                    match e {
+                        LineEntry::Gate(g) => model.entries.push(g),
+                        LineEntry::Verdict(v, span) => model.verdicts.push((v, span)),
+                    }
+                }
+            }
+        }
+        model.entries.sort_by_key(|e| e.span.start);
+        model.complexity = complexity_tables(plan);
+        let _ = text;
+        model
+    }
+
+    pub fn first_section<'p>(&self, plan: &'p Plan) -> Option<&'p super::plan::Section> {
+        self.sections.first().map(|&i| &plan.sections[i])
+    }
+}
+
+enum LineEntry {
+    Gate(GateEntry),
+    Verdict(Verdict, Range<usize>),
+}
+
+/// First lines of top-level list items and bold-led paragraph lines, with
+/// the whole item (or the lines up to the next bold-led line).
+fn line_blocks(plan: &Plan, keep: &dyn Fn(usize) -> bool) -> Vec<(Range<usize>, Range<usize>, bool)> {
+    let text = plan.text();
+    let mut out = Vec::new();
+    for item in &plan.list_items {
+        if !keep(item.span.start) || plan.row_at(item.span.start).is_some() {
+            continue;
+        }
+        let line_start = text[..item.span.start].rfind('\n').map_or(0, |i| i + 1);
+        // Top-level only: nothing but spaces (fewer than two) before the marker.
+        if item.span.start - line_start > 1 {
+            continue;
+        }
+        let end = text[item.span.start..item.span.end].find('\n').map_or(item.span.end, |i| item.span.start + i);
+        out.push((item.span.start..end, item.span.clone(), true));
+    }
+    for p in &plan.paragraphs {
+        if !keep(p.start) || plan.list_items.iter().any(|i| i.span.start <= p.start && p.start < i.span.end) {
+            continue;
+        }
+        let mut at = p.start;
+        let mut starts: Vec<Range<usize>> = Vec::new();
+        for line in text[p.clone()].split_inclusive('\n') {
+            let l = at..at + line.trim_end().len();
+            at += line.len();
+            if line.trim_start().starts_with("**") {
+                starts.push(l);
+            }
+        }
+        for (i, l) in starts.iter().enumerate() {
+            let until = starts.get(i + 1).map_or(p.end, |n| n.start);
+            out.push((l.clone(), l.start..until, false));
+        }
+    }
+    out.sort_by_key(|(r, _, _)| r.start);
+    out
+}
+
+fn line_entry(
+    plan: &Plan,
+    line: Range<usize>,
+    whole: Range<usize>,
+    is_item: bool,
+    status: &StatusMatcher,
+    post: bool,
+) -> Option<LineEntry> {
+    let text = plan.text();
+    let raw = &text[line.clone()];
+    // Strip the bullet and a checkbox.
+    let mut off = 0;
+    let trimmed = raw.trim_start();
+    off += raw.len() - trimmed.len();
+    let mut rest = trimmed;
+    if is_item {
+        if let Some(r) = rest.strip_prefix(['-', '*', '+']) {
+            off += 1;
+            rest = r;
+        } else if let Some(i) = rest.find(['.', ')']).filter(|&i| i > 0 && rest[..i].chars().all(|c| c.is_ascii_digit())) {
+            off += i + 1;
+            rest = &rest[i + 1..];
+        }
+        let t = rest.trim_start();
+        off += rest.len() - t.len();
+        rest = t;
+    }
+    let mut checkbox = None;
+    for (mark, state) in [("[x]", true), ("[X]", true), ("[ ]", false)] {
+        if let Some(r) = rest.strip_prefix(mark) {
+            checkbox = Some(state);
+            let t = r.trim_start();
+            off += rest.len() - t.len();
+            rest = t;
+        }
+    }
+    let base = line.start + off;
+    // Label: the first bold span that is not a bare status.
+    let bolds: Vec<_> = BOLD.captures_iter(rest).collect();
+    let (label, label_span) = {
+        let mut found = None;
+        for c in &bolds {
+            let m = c.get(1).expect("group");
+            let inner = m.as_str().trim().trim_end_matches(':').trim();
+            let stripped = strip_status(inner, status);
+            if !stripped.is_empty() {
+                found = Some((stripped.to_string(), base + m.start()..base + m.end()));
+                break;
+            }
+        }
+        match found {
+            Some(f) => f,
+            None => {
+                // `**Pass**: GitOps-First — text` or no bold: the words up to a separator.
+                let after_bold = bolds.first().map_or(0, |c| c.get(0).expect("whole").end());
+                let tail = &rest[after_bold..];
+                let tail_trim = tail.trim_start_matches([':', ' ']);
+                let start = after_bold + (tail.len() - tail_trim.len());
+                let end = [" — ", " – ", " - ", ": ", ":"]
+                    .iter()
+                    .filter_map(|sep| tail_trim.find(sep))
+                    .min()
+                    .unwrap_or(tail_trim.len());
+                let label = strip_status(tail_trim[..end].trim(), status).to_string();
+                if label.is_empty() || (bolds.is_empty() && checkbox.is_none()) {
+                    return None;
+                }
+                (label, base + start..base + start + end)
+            }
+        }
+    };
+    let body = &text[line.clone()];
+    if SUMMARY_LABEL.is_match(&label) {
+        return status.judge(body, false).map(|(v, r)| LineEntry::Verdict(v, line.start + r.start..line.start + r.end));
+    }
+    // Status: bold-only status or `(Pass)` anywhere in loose form; loud words elsewhere.
+    let mut verdict = None;
+    for c in &bolds {
+        let m = c.get(1).expect("group");
+        if strip_status(m.as_str().trim().trim_end_matches(':'), status).is_empty() {
+            if let Some((v, r)) = status.judge(m.as_str(), false) {
+                verdict = Some((v, base + m.start() + r.start..base + m.start() + r.end));
+                break;
+            }
+        }
+    }
+    if verdict.is_none() {
+        if let Some(p) = rest.rfind('(') {
+            let par = &rest[p..];
+            if par.trim_end().ends_with(')') && par.len() < 40 {
+                if let Some((v, r)) = status.judge(par, false) {
+                    verdict = Some((v, base + p + r.start..base + p + r.end));
+                }
+            }
+        }
+    }
+    if verdict.is_none() {
+        // Text after the label: `— PASS: ...` or `: Pass`.
+        let after = label_span.end - base;
+        let tail = &rest[after.min(rest.len())..];
+        let lead = tail.trim_start_matches(|c: char| c == '*' || c == ':' || c.is_whitespace() || c == '—' || c == '-');
+        let lead_off = after + (tail.len() - lead.len());
+        let first_word_end = lead.find([':', ' ', ',', '.', ';']).unwrap_or(lead.len());
+        if let Some((v, r)) = status.judge(&lead[..first_word_end], false) {
+            verdict = Some((v, base + lead_off + r.start..base + lead_off + r.end));
+        }
+    }
+    if verdict.is_none() {
+        if let Some((v, r)) = status.judge(body, true) {
+            verdict = Some((v, line.start + r.start..line.start + r.end));
+        }
+    }
+    let answer = text[label_span.end.min(line.end)..line.end]
+        .trim_matches(|c: char| c == '*' || c == ':' || c.is_whitespace() || c == '—');
+    let (st, span, word) = match verdict {
+        Some((Verdict::Pass, r)) => (GateStatus::Pass, Some(r.clone()), Some(text[r].to_string())),
+        Some((Verdict::Fail, r)) => (GateStatus::Fail, Some(r.clone()), Some(text[r].to_string())),
+        None => match checkbox {
+            Some(true) => (GateStatus::Pass, None, Some("[x]".to_string())),
+            _ if answer.is_empty() || INSTRUCTION.is_match(answer) || answer_is_slot(plan, &line) => {
+                (GateStatus::Missing, None, None)
+            }
+            Some(false) => (GateStatus::Missing, None, None),
+            None => (GateStatus::Answered, None, None),
+        },
+    };
+    Some(LineEntry::Gate(GateEntry {
+        label,
+        label_span,
+        span: line.clone(),
+        status: st,
+        status_span: span,
+        status_word: word,
+        text: whole,
+        post_design: post,
+    }))
+}
+
+fn answer_is_slot(plan: &Plan, line: &Range<usize>) -> bool {
+    plan.slots
+        .iter()
+        .any(|s| s.kind == SlotKind::Placeholder && line.start <= s.span.start && s.span.end <= line.end)
+}
+
+/// Remove status words and emoji from a label: "✅ GitOps-First" -> "GitOps-First".
+fn strip_status<'a>(label: &'a str, status: &StatusMatcher) -> &'a str {
+    let mut l = label.trim();
+    loop {
+        let before = l;
+        if let Some((_, r)) = status.judge(l, false) {
+            if r.start == 0 || l[..r.start].trim().is_empty() {
+                l = l[r.end..].trim_start_matches(|c: char| c.is_whitespace() || "():—-".contains(c)).trim();
+            } else if r.end == l.len() || l[r.end..].trim_matches(|c: char| c.is_whitespace() || "()*".contains(c)).is_empty() {
+                l = l[..r.start].trim_end_matches(|c: char| c.is_whitespace() || "(:—-".contains(c)).trim();
+            }
+        }
+        l = l.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '§' && c != '[');
+        if l == before {
+            return l;
+        }
+    }
+}
+
+fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> GateEntry {
+    let s = &plan.sections[j];
+    let text = plan.text();
+    let body = s.heading.end..s.span.end;
+    let field = plan
+        .fields
+        .iter()
+        .find(|f| body.start <= f.name_span.start && f.name_span.start < body.end && f.name.eq_ignore_ascii_case("status"));
+    let judged = match field {
+        Some(f) => status.judge(&text[f.value.clone()], false).map(|(v, r)| (v, f.value.start + r.start..f.value.start + r.end)),
+        None => status
+            .judge(&s.title, false)
+            .map(|(v, r)| {
+                let off = text[s.heading.clone()].find(&s.title).unwrap_or(0) + s.heading.start;
+                (v, off + r.start..off + r.end)
+            })
+            .or_else(|| status.judge(&text[body.clone()], true).map(|(v, r)| (v, body.start + r.start..body.start + r.end))),
+    };
+    let answer = text[body.clone()].trim();
+    let (st, span) = match judged {
+        Some((Verdict::Pass, r)) => (GateStatus::Pass, Some(r)),
+        Some((Verdict::Fail, r)) => (GateStatus::Fail, Some(r)),
+        None if answer.is_empty() || INSTRUCTION.is_match(answer) => (GateStatus::Missing, None),
+        None => (GateStatus::Answered, None),
+    };
+    let title_start = text[s.heading.clone()].find(&s.title).map_or(s.heading.start, |o| s.heading.start + o);
+    GateEntry {
+        label: strip_status(&s.title, status).to_string(),
+        label_span: title_start..title_start + s.title.len().min(s.heading.end - title_start),
+        span: s.heading.clone(),
+        status_word: span.clone().map(|r| text[r].to_string()),
+        status: st,
+        status_span: span,
+        text: s.span.clone(),
+        post_design: post || POST.is_match(&s.title),
+    }
+}
+
+fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out: &mut Vec<GateEntry>) {
+    let header: Vec<&str> = t.header.cells.iter().map(|c| c.text.as_str()).collect();
+    let label_col = header.iter().position(|h| LABEL_HEADER.is_match(h));
+    let status_col = header.iter().position(|h| STATUS_HEADER.is_match(h) && !LABEL_HEADER.is_match(h))
+        .or_else(|| header.iter().position(|h| STATUS_HEADER.is_match(h)));
+    let (Some(label_col), status_col) = (label_col.or(Some(0)), status_col) else {
+        return;
+    };
+    if status_col == Some(label_col) {
+        return;
+    }
+    let text = plan.text();
+    for row in &t.rows {
+        let Some(label_cell) = row.cells.get(label_col) else { continue };
+        if label_cell.text.trim().is_empty() {
+            // A continuation row: extend the previous entry.
+            if let Some(prev) = out.last_mut().filter(|p| p.span.end <= row.span.start) {
+                prev.text.end = row.span.end;
+                prev.span.end = row.span.end;
+            }
+            continue;
+        }
+        let judged = match status_col.and_then(|c| row.cells.get(c)) {
+            Some(cell) => status.judge(&text[cell.span.clone()], false).map(|(v, r)| (v, cell.span.start + r.start..cell.span.start + r.end)),
+            None => {
+                let rest = label_cell.span.end..row.span.end;
+                status.judge(&text[rest.clone()], false).map(|(v, r)| (v, rest.start + r.start..rest.start + r.end))
+            }
+        };
+        let answer: String = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != label_col && Some(*i) != status_col)
+            .map(|(_, c)| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (st, span) = match judged {
+            Some((Verdict::Pass, r)) => (GateStatus::Pass, Some(r)),
+            Some((Verdict::Fail, r)) => (GateStatus::Fail, Some(r)),
+            None if answer.trim().is_empty() || INSTRUCTION.is_match(answer.trim()) => (GateStatus::Missing, None),
+            None => (GateStatus::Answered, None),
+        };
+        let label = strip_status(&label_cell.text, status).to_string();
+        if label.is_empty() {
+            continue;
+        }
+        out.push(GateEntry {
+            label,
+            label_span: label_cell.span.clone(),
+            span: row.span.clone(),
+            status_word: span.clone().map(|r| text[r].to_string()),
+            status: st,
+            status_span: span,
+            text: row.span.clone(),
+            post_design: post,
+        });
+    }
+}
+
+fn complexity_tables(plan: &Plan) -> Vec<ComplexityTable> {
+    let example: Vec<Range<usize>> = plan.example_rows().map(|r| r.span.clone()).collect();
+    plan.tables
+        .iter()
+        .filter(|t| plan.in_section(t.span.start, COMPLEXITY))
+        .map(|t| ComplexityTable {
+            header: t.header.cells.iter().map(|c| c.text.clone()).collect(),
+            header_span: t.header.span.clone(),
+            rows: t
+                .rows
+                .iter()
+                .map(|r| ComplexityRow {
+                    span: r.span.clone(),
+                    cells: r.cells.iter().map(|c| (c.text.clone(), c.span.clone())).collect(),
+                    example: example.contains(&r.span),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// True when a normalised heading title names the Constitution Check.
+pub fn is_check_title(title: &str) -> bool {
+    normalise_title(title).starts_with("constitution check")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn read(s: &str) -> (Plan, GateModel) {
+        let plan = Plan::parse(SourceFile::new("p.md", s));
+        let m = GateModel::read(&plan, &StatusMatcher::default());
+        (plan, m)
+    }
+
+    fn summary(s: &str) -> Vec<(String, GateStatus, bool)> {
+        let (_, m) = read(s);
+        m.entries.iter().map(|e| (e.label.clone(), e.status, e.post_design)).collect()
+    }
+
+    #[test]
+    fn table_with_status_anywhere() {
+        let s = "## Constitution Check\n\n| Gate | Evidence | Status |\n|---|---|---|\n| I. GitOps | `kubectl diff` | ✅ PASS |\n| II. Secrets | none yet | ⚠️ PARTIAL |\n| | continued | |\n";
+        assert_eq!(
+            summary(s),
+            vec![("I. GitOps".into(), GateStatus::Pass, false), ("II. Secrets".into(), GateStatus::Fail, false)]
+        );
+    }
+
+    #[test]
+    fn bullets_in_every_form() {
+        let s = "## Constitution Check\n\n- **GitOps Source of Truth**: Link CI diff output proving it.\n- ✅ **Secrets**: SOPS everywhere.\n- **Pass**: Observability — alerts added.\n- **I. Simplicity**: one playbook. (Pass)\n- [x] **Runbooks** — PASS: docs/runbooks/a.md\n- [ ] **Idempotence**\n\n**Gate Result**: ✅ ALL PASS\n";
+        assert_eq!(
+            summary(s),
+            vec![
+                ("GitOps Source of Truth".into(), GateStatus::Missing, false),
+                ("Secrets".into(), GateStatus::Pass, false),
+                ("Observability".into(), GateStatus::Pass, false),
+                ("I. Simplicity".into(), GateStatus::Pass, false),
+                ("Runbooks".into(), GateStatus::Pass, false),
+                ("Idempotence".into(), GateStatus::Missing, false),
+            ]
+        );
+        let (_, m) = read(s);
+        assert_eq!(m.verdicts.len(), 1);
+    }
+
+    #[test]
+    fn headings_and_post_design() {
+        let s = "## Constitution Check\n\n### I. GitOps\n\n**Status**: PASS\n\n### II. Secrets\n\nDEVIATION: shared token.\n\n### Post-Design Re-check\n\n| Principle | Status |\n|---|---|\n| I. GitOps | PASS |\n\n## Project Structure\n";
+        assert_eq!(
+            summary(s),
+            vec![
+                ("I. GitOps".into(), GateStatus::Pass, false),
+                ("II. Secrets".into(), GateStatus::Fail, false),
+                ("I. GitOps".into(), GateStatus::Pass, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn bold_lines_with_emoji() {
+        let s = "## Constitution Check\n**✅ GitOps-First Deployment**: Argo CD owns it\n**✅ Observability**: metrics\n\n**Constitutional Compliance**: ✅ PASS - all\n";
+        assert_eq!(
+            summary(s),
+            vec![
+                ("GitOps-First Deployment".into(), GateStatus::Pass, false),
+                ("Observability".into(), GateStatus::Pass, false)
+            ]
+        );
+    }
+}
