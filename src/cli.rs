@@ -23,7 +23,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "constable", version, about = "Gate spec-driven infrastructure plans against your constitution")]
+#[command(
+    name = "constable",
+    version,
+    about = "Gate spec-driven infrastructure plans against your constitution"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -60,6 +64,8 @@ pub enum Command {
 pub enum ListFormat {
     Text,
     Json,
+    /// A Markdown table, as in the README.
+    Markdown,
 }
 
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -89,6 +95,25 @@ pub struct CheckArgs {
     pub ignore: Vec<String>,
 }
 
+/// Render configuration errors the same way everywhere: Unicode, colour only
+/// on a terminal without `NO_COLOR`, 100 columns when not on a terminal.
+pub fn install_error_renderer() {
+    let tty = std::io::stderr().is_terminal();
+    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let width = if tty { terminal_width().unwrap_or(100) } else { 100 };
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .force_graphical(true)
+                .unicode(true)
+                .color(color)
+                .terminal_links(false)
+                .width(width)
+                .build(),
+        )
+    }));
+}
+
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
@@ -97,12 +122,16 @@ pub fn run(cli: Cli) -> i32 {
         Command::Rules { format, config } => list_rules(format, &config),
         Command::Init { path } => init(path.as_deref().unwrap_or(Path::new("."))),
         Command::Schema => {
-            println!("{}", serde_json::to_string_pretty(&load::schema()).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&load::schema()).unwrap_or_default()
+            );
             exit::OK
         }
     }
 }
 
+#[allow(clippy::boxed_local)] // the load stage boxes its (large) errors
 fn report_config_error(e: Box<load::error::ConfigError>) -> i32 {
     eprintln!("{:?}", miette::Report::new(*e));
     exit::INPUT
@@ -112,12 +141,19 @@ fn report_config_error(e: Box<load::error::ConfigError>) -> i32 {
 fn settings_here(config: &ConfigArgs) -> Result<Settings, i32> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let root = discover::find_root(&cwd);
-    let overrides = Overrides { config: config.config.clone(), ..Overrides::default() };
+    let overrides = Overrides {
+        config: config.config.clone(),
+        ..Overrides::default()
+    };
     load::load(&root, &overrides).map_err(report_config_error)
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let targets = match discover::targets(&paths) {
         Ok(t) => t,
         Err(e) => {
@@ -162,7 +198,10 @@ fn check(args: CheckArgs) -> i32 {
         quiet: args.quiet,
     };
     let mut lock = stdout.lock();
-    if let Err(e) = report.write(args.format, style, &mut lock).and_then(|_| lock.flush()) {
+    if let Err(e) = report
+        .write(args.format, style, &mut lock)
+        .and_then(|_| lock.flush())
+    {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");
             return exit::INPUT;
@@ -199,19 +238,35 @@ fn explain(code: &str, config: &ConfigArgs) -> i32 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some(rule) = settings.all_rules.iter().find(|r| r.code.eq_ignore_ascii_case(code) || &*r.name == code) {
+    if let Some(rule) = settings
+        .all_rules
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || &*r.name == code)
+    {
         print!("{}", rule.doc_markdown());
         return exit::OK;
     }
     if let Some(p) = settings.rules.principle(code) {
         println!("# Principle `{}`: {}\n\nGate: {}\n", p.id, p.title, p.gate);
         if let Some(d) = &p.doc {
-            println!("{}\n\n{}\n\n{}\n\n```text\n{}\n```", d.what.trim(), d.why.trim(), d.fix.trim(), d.example.trim());
+            println!(
+                "{}\n\n{}\n\n{}\n\n```text\n{}\n```",
+                d.what.trim(),
+                d.why.trim(),
+                d.fix.trim(),
+                d.example.trim()
+            );
         }
         return exit::OK;
     }
-    let names: Vec<&str> = settings.all_rules.iter().flat_map(|r| [&*r.code, &*r.name]).collect();
-    let hint = load::error::closest(code, &names).map(|c| format!("; did you mean `{c}`?")).unwrap_or_default();
+    let names: Vec<&str> = settings
+        .all_rules
+        .iter()
+        .flat_map(|r| [&*r.code, &*r.name])
+        .collect();
+    let hint = load::error::closest(code, &names)
+        .map(|c| format!("; did you mean `{c}`?"))
+        .unwrap_or_default();
     eprintln!("error: no rule with code or name `{code}`{hint} (`constable rules` lists them)");
     exit::INPUT
 }
@@ -236,6 +291,7 @@ fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
                 );
             }
         }
+        ListFormat::Markdown => print!("{}", rules_markdown(&settings.all_rules)),
         ListFormat::Json => {
             let list: Vec<_> = settings
                 .all_rules
@@ -259,9 +315,18 @@ fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
 }
 
 fn init(path: &Path) -> i32 {
-    let root = std::fs::canonicalize(path).map(|p| discover::find_root(&p)).unwrap_or_else(|_| path.to_path_buf());
-    if let Some(existing) = load::CONFIG_NAMES.iter().map(|n| root.join(n)).find(|p| p.exists()) {
-        eprintln!("error: {} already exists; constable init does not overwrite it", existing.display());
+    let root = std::fs::canonicalize(path)
+        .map(|p| discover::find_root(&p))
+        .unwrap_or_else(|_| path.to_path_buf());
+    if let Some(existing) = load::CONFIG_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| p.exists())
+    {
+        eprintln!(
+            "error: {} already exists; constable init does not overwrite it",
+            existing.display()
+        );
         return exit::INPUT;
     }
     let settings = match load::load_from(&root, None, &Overrides::default()) {
@@ -287,4 +352,27 @@ fn init(path: &Path) -> i32 {
             exit::INPUT
         }
     }
+}
+
+/// The rule table of the README, generated from the rule docs.
+pub fn rules_markdown(rules: &[crate::rules::Rule]) -> String {
+    let mut out = String::from("| Code | Name | Severity | Kind | What it finds |\n|---|---|---|---|---|\n");
+    for r in rules {
+        let what = r
+            .doc
+            .what
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('|', "\\|");
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity,
+            r.kind.name(),
+            what
+        ));
+    }
+    out
 }

@@ -46,13 +46,17 @@ pub fn find_root(start: &Path) -> PathBuf {
 }
 
 /// Where spec-kit and SpecOps keep the constitution, relative to the root.
-pub const CONSTITUTION_PATHS: &[&str] = &[".specify/memory/constitution.md", ".specops/memory/constitution.md"];
+pub const CONSTITUTION_PATHS: &[&str] = &[
+    ".specify/memory/constitution.md",
+    ".specops/memory/constitution.md",
+];
 
 /// The repository's constitution.md: absolute path and path relative to the root.
 pub fn constitution(root: &Path) -> Option<(PathBuf, String)> {
-    CONSTITUTION_PATHS.iter().map(|rel| (root.join(rel), rel.to_string())).find(|(abs, _)| {
-        abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root))
-    })
+    CONSTITUTION_PATHS
+        .iter()
+        .map(|rel| (root.join(rel), rel.to_string()))
+        .find(|(abs, _)| abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root)))
 }
 
 /// A repository and the plans to check in it.
@@ -69,14 +73,21 @@ pub fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, DiscoverError> {
     let mut roots: Vec<Arc<Path>> = Vec::new();
     for p in paths {
         let abs = std::fs::canonicalize(p).map_err(|_| DiscoverError::Missing(p.clone()))?;
-        let dir = if abs.is_file() { abs.parent().unwrap_or(&abs).to_path_buf() } else { abs };
+        let dir = if abs.is_file() {
+            abs.parent().unwrap_or(&abs).to_path_buf()
+        } else {
+            abs
+        };
         roots.push(Arc::from(find_root(&dir)));
     }
     roots.sort();
     roots.dedup();
     Ok(roots
         .into_iter()
-        .map(|root| Target { plans: plans.iter().filter(|p| p.root == root).cloned().collect(), root })
+        .map(|root| Target {
+            plans: plans.iter().filter(|p| p.root == root).cloned().collect(),
+            root,
+        })
         .collect())
 }
 

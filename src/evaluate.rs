@@ -79,7 +79,12 @@ impl Constitution {
             (None, Some(n)) => format!("the constitution `{n}` (no constitution.md in the repository)"),
             (None, None) => "the constitution".to_string(),
         };
-        Constitution { doc, path, principles, label }
+        Constitution {
+            doc,
+            path,
+            principles,
+            label,
+        }
     }
 
     fn view(&self) -> ConstitutionView<'_> {
@@ -98,7 +103,11 @@ pub fn check_constitution(doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding
     let cx = ConstitutionContext { doc };
     for rule in &rules.rules {
         if let (RuleKind::Builtin, Some(check)) = (&rule.kind, checks::constitution_check(&rule.code)) {
-            let mut sink = Sink { file: 0, rule, out: &mut out };
+            let mut sink = Sink {
+                file: 0,
+                rule,
+                out: &mut out,
+            };
             check.check(&cx, &mut sink);
         }
     }
@@ -109,19 +118,37 @@ pub fn check_constitution(doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding
 }
 
 /// Check one plan's text against a constitution.
-pub fn check_plan(file: SourceFile, rules: &RuleSet, constitution: &Constitution) -> (SourceFile, Vec<Finding>) {
+pub fn check_plan(
+    file: SourceFile,
+    rules: &RuleSet,
+    constitution: &Constitution,
+) -> (SourceFile, Vec<Finding>) {
     if std::env::var_os("CONSTABLE_TEST_PANIC").is_some_and(|v| file.path.ends_with(&*v.to_string_lossy())) {
         panic!("panic requested by CONSTABLE_TEST_PANIC");
     }
     let plan = Plan::parse(file);
     let gates = GateModel::read(&plan, &rules.status);
     let headings = constitution.doc.as_ref().map_or(&[][..], |d| &d.headings[..]);
-    let citations: Vec<_> = gates.entries.iter().map(|e| cite(&e.label, &constitution.principles, headings)).collect();
+    let citations: Vec<_> = gates
+        .entries
+        .iter()
+        .map(|e| cite(&e.label, &constitution.principles, headings))
+        .collect();
     let view = constitution.view();
-    let cx = PlanContext { plan: &plan, gates: &gates, citations: &citations, constitution: &view, rules };
+    let cx = PlanContext {
+        plan: &plan,
+        gates: &gates,
+        citations: &citations,
+        constitution: &view,
+        rules,
+    };
     let mut out = Vec::new();
     for rule in &rules.rules {
-        let mut sink = Sink { file: 0, rule, out: &mut out };
+        let mut sink = Sink {
+            file: 0,
+            rule,
+            out: &mut out,
+        };
         match &rule.kind {
             RuleKind::Builtin => {
                 if let Some(check) = checks::plan_check(&rule.code) {
@@ -142,7 +169,10 @@ type FileResult = Result<(SourceFile, Vec<Finding>), Problem>;
 fn guarded<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Problem> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| Problem {
         path: path.to_string(),
-        message: format!("internal error while checking this file: {}", panic_message(&panic)),
+        message: format!(
+            "internal error while checking this file: {}",
+            panic_message(&panic)
+        ),
         internal: true,
     })
 }

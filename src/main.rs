@@ -7,6 +7,7 @@ use std::panic;
 fn main() {
     // Panics are reported by the pipeline with the file being checked.
     panic::set_hook(Box::new(|_| {}));
+    cli::install_error_renderer();
     let cli = Cli::parse();
     let code = panic::catch_unwind(|| cli::run(cli)).unwrap_or_else(|p| {
         let msg = p

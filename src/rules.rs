@@ -102,7 +102,10 @@ pub enum RuleKind {
     /// Each group names one section by its alternative titles.
     RequireSection { sections: Vec<Vec<String>> },
     /// Tables under the heading must have exactly these columns.
-    TableColumns { heading: SectionGlob, columns: Vec<String> },
+    TableColumns {
+        heading: SectionGlob,
+        columns: Vec<String>,
+    },
 }
 
 impl RuleKind {
@@ -135,7 +138,11 @@ impl Rule {
     /// The doc as Markdown, for `explain`, SARIF and the README.
     pub fn doc_markdown(&self) -> String {
         let d = &self.doc;
-        let principle = self.principle.as_ref().map(|p| format!(" · principle `{p}`")).unwrap_or_default();
+        let principle = self
+            .principle
+            .as_ref()
+            .map(|p| format!(" · principle `{p}`"))
+            .unwrap_or_default();
         format!(
             "# {code} `{name}`\n\nSeverity: {sev}{principle} · kind `{kind}` · from `{source}`\n\n\
              ## What it finds\n\n{what}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n\
@@ -324,7 +331,10 @@ mod tests {
     fn statuses() {
         let m = StatusMatcher::new(&GateVocabulary::default());
         assert_eq!(m.judge("✅ PASS", false).map(|v| v.0), Some(Verdict::Pass));
-        assert_eq!(m.judge("JUSTIFIED EXCEPTION (same as 009)", false).map(|v| v.0), Some(Verdict::Fail));
+        assert_eq!(
+            m.judge("JUSTIFIED EXCEPTION (same as 009)", false).map(|v| v.0),
+            Some(Verdict::Fail)
+        );
         assert_eq!(m.judge("PASS*", false).map(|v| v.0), Some(Verdict::Pass));
         assert_eq!(m.judge("⚠️ PARTIAL", false).map(|v| v.0), Some(Verdict::Fail));
         assert_eq!(m.judge("Fail Loud is honoured", true), None);
@@ -336,8 +346,12 @@ mod tests {
     #[test]
     fn section_globs() {
         let file = crate::load::error::FileText { name: "t", text: "" };
-        let g = |s: &str| crate::load::pack::section_glob(file, &toml::Spanned::new(0..0, s.to_string())).unwrap();
-        assert!(g("Constitution Check").matches(&["Implementation Plan: X", "Constitution Check (Post-Design)"]));
+        let g = |s: &str| {
+            crate::load::pack::section_glob(file, &toml::Spanned::new(0..0, s.to_string())).unwrap()
+        };
+        assert!(
+            g("Constitution Check").matches(&["Implementation Plan: X", "Constitution Check (Post-Design)"])
+        );
         assert!(g("Constitution Check/*").matches(&["Plan", "Constitution Check", "Post-Design Re-check"]));
         assert!(!g("/Constitution Check").matches(&["Plan", "Constitution Check"]));
         assert!(g("Project *").matches(&["Plan", "Project Structure"]));

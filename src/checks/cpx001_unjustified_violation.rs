@@ -25,7 +25,10 @@ impl PlanCheck for UnjustifiedViolation {
             let word = e.status_word.as_deref().unwrap_or("not passing");
             let f = sink.report(
                 span,
-                format!("gate `{}` is `{word}` but no Complexity Tracking row justifies it", e.label),
+                format!(
+                    "gate `{}` is `{word}` but no Complexity Tracking row justifies it",
+                    e.label
+                ),
             );
             if let Citation::Principle(i) = c {
                 let p = &cx.constitution.principles[*i];
@@ -38,15 +41,22 @@ impl PlanCheck for UnjustifiedViolation {
 
 /// A complete row that names the gate's principle or the gate itself.
 pub fn justified(cx: &PlanContext<'_>, e: &crate::parse::gates::GateEntry, c: Citation) -> bool {
-    cx.gates.complexity.iter().flat_map(|t| t.rows.iter()).filter(|r| !r.example).any(|r| {
-        let Some((first, _)) = r.cells.first() else { return false };
-        let names = match c {
-            Citation::Principle(i) => mentions(first, &cx.constitution.principles[i]),
-            _ => false,
-        } || {
-            let label = normalise_name(&e.label);
-            !label.is_empty() && normalise_name(first).contains(&label)
-        };
-        names && r.cells.len() >= 2 && r.cells[1..].iter().all(|(_, span)| !is_blank(cx.plan, span))
-    })
+    cx.gates
+        .complexity
+        .iter()
+        .flat_map(|t| t.rows.iter())
+        .filter(|r| !r.example)
+        .any(|r| {
+            let Some((first, _)) = r.cells.first() else {
+                return false;
+            };
+            let names = match c {
+                Citation::Principle(i) => mentions(first, &cx.constitution.principles[i]),
+                _ => false,
+            } || {
+                let label = normalise_name(&e.label);
+                !label.is_empty() && normalise_name(first).contains(&label)
+            };
+            names && r.cells.len() >= 2 && r.cells[1..].iter().all(|(_, span)| !is_blank(cx.plan, span))
+        })
 }

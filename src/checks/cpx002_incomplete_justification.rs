@@ -12,13 +12,24 @@ impl PlanCheck for IncompleteJustification {
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        for t in &cx.gates.complexity {
-            for r in t.rows.iter().filter(|r| !r.example && !super::cpx003_stale_justification::says_none(r)) {
+        for t in cx.gates.complexity.iter().filter(|t| t.is_template_shaped()) {
+            for r in t
+                .rows
+                .iter()
+                .filter(|r| !r.example && !super::cpx003_stale_justification::says_none(r))
+            {
                 for (i, (_, span)) in r.cells.iter().enumerate() {
                     if is_blank(cx.plan, span) {
                         let col = t.header.get(i).map_or("a cell".to_string(), |h| format!("`{h}`"));
-                        let at = if span.is_empty() { r.span.clone() } else { span.clone() };
-                        sink.report(at, format!("Complexity Tracking row leaves {col} empty or unfilled"));
+                        let at = if span.is_empty() {
+                            r.span.clone()
+                        } else {
+                            span.clone()
+                        };
+                        sink.report(
+                            at,
+                            format!("Complexity Tracking row leaves {col} empty or unfilled"),
+                        );
                     }
                 }
             }

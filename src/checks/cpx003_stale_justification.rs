@@ -10,9 +10,15 @@ pub struct StaleJustification;
 
 /// Rows that say there is nothing to justify.
 pub fn says_none(r: &ComplexityRow) -> bool {
-    let first = r.cells.first().map(|(t, _)| normalise_name(t)).unwrap_or_default();
+    let first = r
+        .cells
+        .first()
+        .map(|(t, _)| normalise_name(t))
+        .unwrap_or_default();
     first.is_empty()
-        || ["none", "n a", "no violations", "not applicable", "no violation"].iter().any(|w| first == *w)
+        || ["none", "n a", "no violations", "not applicable", "no violation"]
+            .iter()
+            .any(|w| first == *w)
         || first.starts_with("none ")
         || first.starts_with("no violation")
 }
@@ -30,9 +36,11 @@ impl PlanCheck for StaleJustification {
             .zip(cx.citations)
             .filter(|(e, _)| e.status == GateStatus::Fail)
             .collect();
-        for t in &cx.gates.complexity {
+        for t in cx.gates.complexity.iter().filter(|t| t.is_template_shaped()) {
             for r in t.rows.iter().filter(|r| !r.example && !says_none(r)) {
-                let Some((first, span)) = r.cells.first() else { continue };
+                let Some((first, span)) = r.cells.first() else {
+                    continue;
+                };
                 let matched = failing.iter().any(|(e, c)| {
                     let by_principle = match c {
                         Citation::Principle(i) => mentions(first, &cx.constitution.principles[*i]),
@@ -42,7 +50,13 @@ impl PlanCheck for StaleJustification {
                     by_principle || (!label.is_empty() && normalise_name(first).contains(&label))
                 });
                 if !matched {
-                    sink.report(span.clone(), format!("Complexity Tracking row `{}` justifies no failing gate", short(first)));
+                    sink.report(
+                        span.clone(),
+                        format!(
+                            "Complexity Tracking row `{}` justifies no failing gate",
+                            short(first)
+                        ),
+                    );
                 }
             }
         }

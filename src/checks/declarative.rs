@@ -69,7 +69,10 @@ fn forbid(rule: &Rule, plan: &Plan, patterns: &[Pattern], scope: &Scope, sink: &
         for p in patterns {
             for m in p.regex.find_iter(body) {
                 let span = region.start + m.start()..region.start + m.end();
-                if taken.iter().any(|t| t.start < span.end.max(span.start + 1) && span.start < t.end.max(t.start + 1)) {
+                if taken
+                    .iter()
+                    .any(|t| t.start < span.end.max(span.start + 1) && span.start < t.end.max(t.start + 1))
+                {
                     continue;
                 }
                 taken.push(span.clone());
@@ -106,8 +109,15 @@ fn require(rule: &Rule, plan: &Plan, patterns: &[Pattern], scope: &Scope, sink: 
 }
 
 fn require_section(rule: &Rule, plan: &Plan, groups: &[Vec<String>], sink: &mut Sink<'_>) {
-    let anchor = plan.sections.iter().find(|s| s.level == 1).map_or(0..0, |s| s.heading.clone());
-    let lower: Vec<Vec<String>> = groups.iter().map(|g| g.iter().map(|n| n.to_lowercase()).collect()).collect();
+    let anchor = plan
+        .sections
+        .iter()
+        .find(|s| s.level == 1)
+        .map_or(0..0, |s| s.heading.clone());
+    let lower: Vec<Vec<String>> = groups
+        .iter()
+        .map(|g| g.iter().map(|n| n.to_lowercase()).collect())
+        .collect();
     for (i, names) in lower.iter().enumerate() {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let found = plan.sections_named(&names).any(|(_, s)| {
@@ -142,7 +152,12 @@ fn table_columns(rule: &Rule, plan: &Plan, heading: &SectionGlob, columns: &[Str
             let shown: Vec<&str> = t.header.cells.iter().map(|c| c.text.as_str()).collect();
             sink.report(
                 t.header.span.clone(),
-                format!("{}: found `{}`, expected `{}`", rule.message, shown.join(" | "), columns.join(" | ")),
+                format!(
+                    "{}: found `{}`, expected `{}`",
+                    rule.message,
+                    shown.join(" | "),
+                    columns.join(" | ")
+                ),
             );
         }
     }

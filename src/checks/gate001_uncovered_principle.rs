@@ -15,7 +15,9 @@ impl PlanCheck for UncoveredPrinciple {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         // Without a Constitution Check, TPL006 says so; an unfilled
         // constitution has no principles to cover (GATE006).
-        let Some(section) = cx.gates.first_section(cx.plan) else { return };
+        let Some(section) = cx.gates.first_section(cx.plan) else {
+            return;
+        };
         if cx.constitution.doc.is_some_and(|d| d.is_unfilled()) {
             return;
         }
@@ -24,7 +26,7 @@ impl PlanCheck for UncoveredPrinciple {
             return;
         }
         for (i, p) in cx.constitution.principles.iter().enumerate() {
-            if cx.citations.iter().any(|c| *c == Citation::Principle(i)) {
+            if cx.citations.contains(&Citation::Principle(i)) {
                 continue;
             }
             let shown = match &p.numeral {
@@ -34,7 +36,10 @@ impl PlanCheck for UncoveredPrinciple {
             let f = sink.report_with(
                 section.heading.clone(),
                 p.severity,
-                format!("Constitution Check never addresses principle `{shown}` of {}", cx.constitution.label),
+                format!(
+                    "Constitution Check never addresses principle `{shown}` of {}",
+                    cx.constitution.label
+                ),
             );
             f.principle = Some(p.id.clone());
         }

@@ -18,7 +18,10 @@ impl PlanCheck for GateWithoutStatus {
             if e.status != GateStatus::Missing {
                 continue;
             }
-            let f = sink.report(e.label_span.clone(), format!("gate `{}` has no status and no answer", e.label));
+            let f = sink.report(
+                e.label_span.clone(),
+                format!("gate `{}` has no status and no answer", e.label),
+            );
             if let Citation::Principle(i) = c {
                 f.principle = Some(cx.constitution.principles[*i].id.clone());
             }

@@ -15,6 +15,10 @@ impl PlanCheck for GateWithoutEvidence {
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let text = cx.plan.text();
+        // Against an unfilled constitution every gate is GATE006's.
+        if cx.constitution.doc.is_some_and(|d| d.is_unfilled()) {
+            return;
+        }
         for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
             let Citation::Principle(i) = c else { continue };
             let p = &cx.constitution.principles[*i];
@@ -22,16 +26,55 @@ impl PlanCheck for GateWithoutEvidence {
                 continue;
             }
             // N/A needs a reason, not evidence.
-            if e.status_word.as_deref().is_some_and(|w| w.eq_ignore_ascii_case("N/A")) {
+            if e.status_word
+                .as_deref()
+                .is_some_and(|w| w.eq_ignore_ascii_case("N/A"))
+            {
                 continue;
             }
             let body = &text[e.text.clone()];
-            if p.evidence.iter().any(|re| re.is_match(body)) {
+            if p.evidence.iter().any(|re| re.is_match(body)) || not_engaged(&e.answer) {
                 continue;
             }
             let span = e.status_span.clone().unwrap_or_else(|| e.label_span.clone());
-            let f = sink.report(span, format!("gate `{}` passes without evidence for principle `{}`", e.label, p.title));
+            let f = sink.report(
+                span,
+                format!(
+                    "gate `{}` passes without evidence for principle `{}`",
+                    e.label, p.title
+                ),
+            );
             f.principle = Some(p.id.clone());
         }
+    }
+}
+
+/// An answer saying the principle is not engaged ("No node-level changes
+/// required", "None needed") is an N/A in other words: it gives a reason and
+/// needs no evidence.
+fn not_engaged(answer: &str) -> bool {
+    let a = answer
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    [
+        "no ",
+        "none",
+        "not applicable",
+        "not needed",
+        "not required",
+        "nothing ",
+    ]
+    .iter()
+    .any(|p| a.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn not_engaged_answers() {
+        assert!(super::not_engaged("No node-level changes required"));
+        assert!(super::not_engaged("- None required for this change"));
+        assert!(!super::not_engaged("Flux reconciles `k8s/apps/`"));
+        assert!(!super::not_engaged("Notes in docs/"));
     }
 }

@@ -22,7 +22,10 @@ impl PlanCheck for UnknownPrinciple {
             if *c == Citation::Unknown && !slot {
                 sink.report(
                     e.label_span.clone(),
-                    format!("plan cites `{}`, which {} does not define", e.label, cx.constitution.label),
+                    format!(
+                        "plan cites `{}`, which {} does not define",
+                        e.label, cx.constitution.label
+                    ),
                 );
             }
         }

@@ -21,15 +21,23 @@ impl ConstitutionCheck for UnfilledConstitution {
         let d = cx.doc;
         let text = d.doc.text();
         for t in &d.tokens {
-            sink.report(t.clone(), format!("constitution still holds template token `{}`", &text[t.clone()]));
+            sink.report(
+                t.clone(),
+                format!("constitution still holds template token `{}`", &text[t.clone()]),
+            );
         }
         let value = |v: &Option<(String, std::ops::Range<usize>)>| {
-            v.as_ref().filter(|(s, _)| !TOKEN.is_match(s.trim())).map(|(s, r)| (s.trim().trim_matches('`').to_string(), r.clone()))
+            v.as_ref()
+                .filter(|(s, _)| !TOKEN.is_match(s.trim()))
+                .map(|(s, r)| (s.trim().trim_matches('`').to_string(), r.clone()))
         };
         let version = value(&d.version);
         if let Some((v, r)) = &version {
             if !SEMVER.is_match(v) {
-                sink.report(r.clone(), format!("constitution version `{v}` is not semantic (MAJOR.MINOR.PATCH)"));
+                sink.report(
+                    r.clone(),
+                    format!("constitution version `{v}` is not semantic (MAJOR.MINOR.PATCH)"),
+                );
             }
         }
         let ratified = value(&d.ratified);
@@ -37,13 +45,19 @@ impl ConstitutionCheck for UnfilledConstitution {
         for (name, v) in [("Ratified", &ratified), ("Last Amended", &amended)] {
             if let Some((s, r)) = v {
                 if !DATE.is_match(s) {
-                    sink.report(r.clone(), format!("**{name}** `{s}` is not an ISO date (YYYY-MM-DD)"));
+                    sink.report(
+                        r.clone(),
+                        format!("**{name}** `{s}` is not an ISO date (YYYY-MM-DD)"),
+                    );
                 }
             }
         }
         if let (Some((r, _)), Some((a, aspan))) = (&ratified, &amended) {
             if DATE.is_match(r) && DATE.is_match(a) && a < r {
-                sink.report(aspan.clone(), format!("**Last Amended** {a} is before **Ratified** {r}"));
+                sink.report(
+                    aspan.clone(),
+                    format!("**Last Amended** {a} is before **Ratified** {r}"),
+                );
             }
         }
         if let (Some((v, _)), Some((sv, sspan))) = (&version, &d.sync_version) {

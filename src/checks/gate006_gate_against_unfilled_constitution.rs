@@ -14,7 +14,9 @@ impl PlanCheck for GateAgainstUnfilledConstitution {
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = cx.constitution.doc.filter(|d| d.is_unfilled()) else { return };
+        let Some(doc) = cx.constitution.doc.filter(|d| d.is_unfilled()) else {
+            return;
+        };
         let _ = doc;
         let claim = cx
             .gates
@@ -22,7 +24,13 @@ impl PlanCheck for GateAgainstUnfilledConstitution {
             .iter()
             .find(|e| e.status == GateStatus::Pass)
             .and_then(|e| e.status_span.clone().or(Some(e.label_span.clone())))
-            .or_else(|| cx.gates.verdicts.iter().find(|(v, _)| *v == Verdict::Pass).map(|(_, r)| r.clone()));
+            .or_else(|| {
+                cx.gates
+                    .verdicts
+                    .iter()
+                    .find(|(v, _)| *v == Verdict::Pass)
+                    .map(|(_, r)| r.clone())
+            });
         if let Some(span) = claim {
             sink.report(
                 span,

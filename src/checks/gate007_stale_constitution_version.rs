@@ -17,7 +17,9 @@ impl PlanCheck for StaleConstitutionVersion {
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let Some((current, _)) = cx.constitution.doc.and_then(|d| d.version.as_ref()) else { return };
+        let Some((current, _)) = cx.constitution.doc.and_then(|d| d.version.as_ref()) else {
+            return;
+        };
         let current = current.trim().trim_matches('`').trim_start_matches('v');
         if !current.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             return;
@@ -30,7 +32,10 @@ impl PlanCheck for StaleConstitutionVersion {
                     let span = run.start + m.start()..run.start + m.end();
                     sink.report(
                         span,
-                        format!("plan cites constitution v{}, but the current version is {current}", m.as_str()),
+                        format!(
+                            "plan cites constitution v{}, but the current version is {current}",
+                            m.as_str()
+                        ),
                     );
                 }
             }

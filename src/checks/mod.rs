@@ -8,10 +8,10 @@ use crate::parse::gates::GateModel;
 use crate::parse::plan::Plan;
 use crate::rules::RuleSet;
 
-pub mod declarative;
 mod cpx001_unjustified_violation;
 mod cpx002_incomplete_justification;
 mod cpx003_stale_justification;
+pub mod declarative;
 mod gate001_uncovered_principle;
 mod gate002_gate_without_status;
 mod gate003_gate_without_evidence;
@@ -82,7 +82,8 @@ pub static PLAN_CHECKS: &[&dyn PlanCheck] = &[
 ];
 
 /// Every procedural constitution check, by code.
-pub static CONSTITUTION_CHECKS: &[&dyn ConstitutionCheck] = &[&gate005_unfilled_constitution::UnfilledConstitution];
+pub static CONSTITUTION_CHECKS: &[&dyn ConstitutionCheck] =
+    &[&gate005_unfilled_constitution::UnfilledConstitution];
 
 pub fn plan_check(code: &str) -> Option<&'static dyn PlanCheck> {
     PLAN_CHECKS.iter().copied().find(|c| c.code() == code)
@@ -103,5 +104,8 @@ pub fn is_blank(plan: &Plan, span: &std::ops::Range<usize>) -> bool {
     t.is_empty()
         || t == "-"
         || t == "—"
-        || plan.slots.iter().any(|s| s.span.start == span.start && s.span.end >= span.end)
+        || plan
+            .slots
+            .iter()
+            .any(|s| s.span.start == span.start && s.span.end >= span.end)
 }

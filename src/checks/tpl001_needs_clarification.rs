@@ -26,9 +26,14 @@ impl PlanCheck for NeedsClarification {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         for slot in plan.slots.iter().filter(|s| s.kind == SlotKind::Clarification) {
-            let msg = match plan.field_at(slot.span.start) {
-                Some(f) => format!("**{}** still offers `NEEDS CLARIFICATION` as its value", f.name),
-                None => "open `NEEDS CLARIFICATION` question".to_string(),
+            let inner = plan.text()[slot.span.clone()]
+                .trim_start_matches('[')
+                .trim_start();
+            let question = inner.starts_with(MARKER);
+            let msg = match (plan.field_at(slot.span.start), question) {
+                (Some(f), true) => format!("open `NEEDS CLARIFICATION` question in **{}**", f.name),
+                (Some(f), false) => format!("**{}** still offers `NEEDS CLARIFICATION` as its value", f.name),
+                (None, _) => "open `NEEDS CLARIFICATION` question".to_string(),
             };
             sink.report(slot.span.clone(), msg);
         }
@@ -54,24 +59,53 @@ impl PlanCheck for NeedsClarification {
     }
 }
 
-/// The marker is the value (nothing but furniture before it on its line, or
-/// in its table cell), or it opens a question (`NEEDS CLARIFICATION: ...`).
+/// The marker is the value: nothing but furniture (bullet, checkbox, field
+/// name, quote marker) before it in its block (field value, table cell, list
+/// item, paragraph, heading), and nothing after it but the end, a colon or
+/// question mark opening the question, or a parenthesised note. Prose that
+/// talks about markers ("All NEEDS CLARIFICATION items resolved") has words
+/// on one side or the other.
 fn stands_as_value(plan: &Plan, at: usize) -> bool {
     let text = plan.text();
-    let after = text[at + MARKER.len()..].trim_start_matches(['*', '_']);
-    if after.starts_with(':') || after.starts_with('?') {
-        return true;
-    }
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut before = &text[line_start..at];
-    if plan.row_at(at).is_some() {
-        before = before.rsplit('|').next().unwrap_or(before);
-    }
+    let start = context_start(plan, at);
+    let before = &text[start..at];
     let lead = LEAD.find(before).map_or(0, |m| m.end());
-    let rest = before[lead..].trim_matches(|c: char| c.is_whitespace() || "*_\"'`".contains(c));
+    let rest = before[lead..].trim_matches(|c: char| c.is_whitespace() || "*_\"'`>".contains(c));
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let mut after = text[at + MARKER.len()..line_end]
+        .trim_start_matches(['*', '_'])
+        .trim_start();
+    if plan.row_at(at).is_some() {
+        after = after.split('|').next().unwrap_or("").trim();
+    }
+    let after_ok = after.is_empty() || after.starts_with([':', '?', '(', ']']) || after.starts_with("—");
     if rest.is_empty() {
-        return true;
+        return after_ok;
     }
     // `**Storage**: PostgreSQL (NEEDS CLARIFICATION on version)` qualifies a value.
     plan.field_at(at).is_some() && rest.ends_with('(')
+}
+
+/// Where the block holding `at` starts: the latest of the field value, table
+/// cell, list item, paragraph or heading that contains it.
+fn context_start(plan: &Plan, at: usize) -> usize {
+    let inside = |r: &std::ops::Range<usize>| r.start <= at && at < r.end.max(r.start + 1);
+    let mut start = 0;
+    let mut take = |r: &std::ops::Range<usize>| {
+        if inside(r) && r.start > start {
+            start = r.start;
+        }
+    };
+    plan.fields.iter().for_each(|f| take(&f.value));
+    plan.paragraphs.iter().for_each(&mut take);
+    plan.list_items.iter().for_each(|i| take(&i.span));
+    plan.sections.iter().for_each(|s| take(&s.heading));
+    if let Some((t, r)) = plan.row_at(at) {
+        for c in &plan.tables[t].rows[r].cells {
+            take(&c.span);
+        }
+    }
+    // A list item's own nested lines start at its marker; the paragraph
+    // inside starts after it. Either way LEAD strips the bullet.
+    start
 }

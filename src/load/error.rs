@@ -56,7 +56,12 @@ impl FileText<'_> {
 }
 
 pub fn plain(message: impl Into<String>) -> Box<ConfigError> {
-    Box::new(ConfigError { message: message.into(), src: None, labels: Vec::new(), help: None })
+    Box::new(ConfigError {
+        message: message.into(),
+        src: None,
+        labels: Vec::new(),
+        help: None,
+    })
 }
 
 static UNKNOWN: LazyLock<Regex> = LazyLock::new(|| {
@@ -81,12 +86,21 @@ fn suggest(msg: &str) -> (String, Option<String>) {
 
 /// The candidate most like `got`, if any is close enough to be a typo.
 pub fn closest<'a>(got: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let g = got.to_lowercase();
     candidates
         .iter()
-        .map(|c| (strsim::jaro_winkler(&got.to_lowercase(), &c.to_lowercase()), *c))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|c| {
+            let l = c.to_lowercase();
+            // Transpositions and one-letter slips (`TLP`, `sevrity`) count as
+            // one edit; longer names may drift a little more.
+            let edits = strsim::osa_distance(&g, &l);
+            let close =
+                edits <= (g.chars().count().max(3) / 3).max(1) || strsim::jaro_winkler(&g, &l) >= 0.85;
+            (close, edits, *c)
+        })
+        .filter(|(close, _, _)| *close)
+        .min_by_key(|(_, edits, c)| (*edits, c.len()))
+        .map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
@@ -100,5 +114,7 @@ mod tests {
         assert_eq!(help.as_deref(), Some("did you mean `severity`?"));
         let (_, help) = suggest("unknown field `zzz`, expected `code` or `name`");
         assert_eq!(help.as_deref(), Some("expected one of: code, name"));
+        assert_eq!(closest("TLP", &["TPL001", "TPL", "GATE"]), Some("TPL"));
+        assert_eq!(closest("zzzz", &["TPL", "GATE"]), None);
     }
 }

@@ -83,16 +83,29 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
             let text = std::fs::read_to_string(p)
                 .map_err(|e| plain(format!("{}: cannot read configuration: {e}", p.display())))?;
             let name = shown(root, p);
-            let cfg = config::parse_config(FileText { name: &name, text: &text })?;
+            let cfg = config::parse_config(FileText {
+                name: &name,
+                text: &text,
+            })?;
             (cfg, text, name)
         }
         None => (Config::default(), String::new(), String::new()),
     };
-    let cfile = FileText { name: &config_name, text: &config_text };
-    let base = path.as_ref().and_then(|p| p.parent()).unwrap_or(root).to_path_buf();
+    let cfile = FileText {
+        name: &config_name,
+        text: &config_text,
+    };
+    let base = path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .unwrap_or(root)
+        .to_path_buf();
 
     let extends: Vec<(String, Option<std::ops::Range<usize>>)> = match &config.extends {
-        Some(list) => list.iter().map(|s| (s.get_ref().clone(), Some(s.span()))).collect(),
+        Some(list) => list
+            .iter()
+            .map(|s| (s.get_ref().clone(), Some(s.span())))
+            .collect(),
         None => DEFAULT_EXTENDS.iter().map(|s| (s.to_string(), None)).collect(),
     };
     let mut rules: Vec<Rule> = Vec::new();
@@ -112,15 +125,25 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         packs.push((config_name.clone(), config_text.clone(), Some(own)));
     }
     for (source, text, parsed) in packs {
-        let file = FileText { name: &source, text: &text };
+        let file = FileText {
+            name: &source,
+            text: &text,
+        };
         let pack = match parsed {
             Some(raw) => pack::compile_pack(file, raw, &source)?,
             None => pack::parse_pack(file, &source)?,
         };
         for (rule, span) in pack.rules {
             if let Some((_, first)) = seen_codes.iter().find(|(c, _)| **c == *rule.code) {
-                let mut e = file.error(span, format!("duplicate rule code `{}`", rule.code), "defined again here");
-                e.help = Some(format!("`{}` is already defined by {first}; pick a new code", rule.code));
+                let mut e = file.error(
+                    span,
+                    format!("duplicate rule code `{}`", rule.code),
+                    "defined again here",
+                );
+                e.help = Some(format!(
+                    "`{}` is already defined by {first}; pick a new code",
+                    rule.code
+                ));
                 e.labels.truncate(1);
                 return Err(e);
             }
@@ -129,7 +152,11 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         }
         for (p, span) in pack.principles {
             if constitution.principles.iter().any(|q| q.id == p.id) {
-                return Err(file.error(span, format!("duplicate principle id `{}`", p.id), "defined again here"));
+                return Err(file.error(
+                    span,
+                    format!("duplicate principle id `{}`", p.id),
+                    "defined again here",
+                ));
             }
             constitution.principles.push(p);
         }
@@ -164,6 +191,12 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
             return Ok(());
         }
         let mut names: Vec<&str> = all_rules.iter().flat_map(|r| [&*r.code, &*r.name]).collect();
+        // Families: the letters of each code.
+        names.extend(
+            all_rules
+                .iter()
+                .map(|r| r.code.trim_end_matches(|c: char| c.is_ascii_digit())),
+        );
         names.extend(constitution.principles.iter().map(|p| &*p.id));
         let msg = format!("`{sel}` matches no rule code, code prefix, rule name or principle");
         let mut e = match span {
@@ -218,7 +251,11 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
 
     let enabled: Vec<Rule> = all_rules
         .iter()
-        .filter(|r| select.as_ref().is_none_or(|s| s.iter().any(|x| selector_matches(x, r))))
+        .filter(|r| {
+            select
+                .as_ref()
+                .is_none_or(|s| s.iter().any(|x| selector_matches(x, r)))
+        })
         .filter(|r| !ignore.iter().any(|x| selector_matches(x, r)))
         .cloned()
         .map(|mut r| {
@@ -232,7 +269,12 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         .collect();
 
     Ok(Settings {
-        rules: RuleSet { status: crate::rules::StatusMatcher::new(&vocabulary), rules: enabled, constitution, vocabulary },
+        rules: RuleSet {
+            status: crate::rules::StatusMatcher::new(&vocabulary),
+            rules: enabled,
+            constitution,
+            vocabulary,
+        },
         all_rules,
         per_file_ignores,
         config_path: path,
@@ -246,13 +288,19 @@ pub fn selector_matches(sel: &str, rule: &Rule) -> bool {
         || rule.code.eq_ignore_ascii_case(sel)
         || (!sel.is_empty()
             && sel.len() < rule.code.len()
-            && rule.code.get(..sel.len()).is_some_and(|p| p.eq_ignore_ascii_case(sel)))
+            && rule
+                .code
+                .get(..sel.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(sel)))
         || *rule.name == *sel
         || rule.principle.as_deref() == Some(sel)
 }
 
 fn shown(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// The text of a pack named in `extends`; team packs must lie inside the root.
@@ -264,15 +312,22 @@ fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, String), S
             .map(|(n, t)| (format!("builtin:{n}"), t.to_string()))
             .ok_or_else(|| {
                 let names: Vec<&str> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
-                let hint = closest(b, &names).map(|c| format!("; did you mean `builtin:{c}`?")).unwrap_or_default();
-                format!("no built-in pack `{b}` (built-in packs: {}){hint}", names.join(", "))
+                let hint = closest(b, &names)
+                    .map(|c| format!("; did you mean `builtin:{c}`?"))
+                    .unwrap_or_default();
+                format!(
+                    "no built-in pack `{b}` (built-in packs: {}){hint}",
+                    names.join(", ")
+                )
             });
     }
     let path = base.join(name);
     let real = std::fs::canonicalize(&path).map_err(|_| format!("rule file `{name}` does not exist"))?;
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     if !real.starts_with(&real_root) {
-        return Err(format!("rule file `{name}` is outside the repository root; constable reads nothing outside it"));
+        return Err(format!(
+            "rule file `{name}` is outside the repository root; constable reads nothing outside it"
+        ));
     }
     let text = std::fs::read_to_string(&real).map_err(|e| format!("cannot read rule file `{name}`: {e}"))?;
     Ok((shown(&real_root, &real), text))

@@ -275,7 +275,13 @@ fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<Regex> {
 fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<Regex> {
     Regex::new(re).map_err(|e| {
         let detail = e.to_string();
-        let last = detail.lines().last().unwrap_or("invalid regex").trim().to_string();
+        let last = detail
+            .lines()
+            .last()
+            .unwrap_or("invalid regex")
+            .trim()
+            .trim_start_matches("error: ")
+            .to_string();
         let span = file.text[at.clone()]
             .find(re)
             .map_or(at.clone(), |i| at.start + i..at.start + i + re.len());
@@ -288,7 +294,11 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
     let need = |what: &str| {
         file.error(
             code_span.clone(),
-            format!("rule `{}` of kind `{}` needs `{what}`", r.code.get_ref(), kind_str(r.kind)),
+            format!(
+                "rule `{}` of kind `{}` needs `{what}`",
+                r.code.get_ref(),
+                kind_str(r.kind)
+            ),
             "in this rule",
         )
     };
@@ -304,8 +314,16 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
             let mut patterns = Vec::new();
             for p in list {
                 patterns.push(match p {
-                    RawPattern::Regex(re) => Pattern { regex: compile_at(file, re, &at)?, severity: None, message: None },
-                    RawPattern::Detailed { regex, severity, message } => Pattern {
+                    RawPattern::Regex(re) => Pattern {
+                        regex: compile_at(file, re, &at)?,
+                        severity: None,
+                        message: None,
+                    },
+                    RawPattern::Detailed {
+                        regex,
+                        severity,
+                        message,
+                    } => Pattern {
                         regex: compile_at(file, regex, &at)?,
                         severity: *severity,
                         message: message.clone(),
@@ -329,7 +347,10 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
         KindName::TableColumns => {
             let heading = r.heading.as_ref().ok_or_else(|| need("heading"))?;
             let columns = r.columns.clone().ok_or_else(|| need("columns"))?;
-            RuleKind::TableColumns { heading: section_glob(file, heading)?, columns }
+            RuleKind::TableColumns {
+                heading: section_glob(file, heading)?,
+                columns,
+            }
         }
     })
 }
@@ -348,7 +369,11 @@ fn compile_scope(file: FileText<'_>, raw: Option<&RawScope>) -> LoadResult<Scope
     let default = RawScope::default();
     let raw = raw.unwrap_or(&default);
     Ok(Scope {
-        sections: raw.sections.iter().map(|s| section_glob(file, s)).collect::<LoadResult<_>>()?,
+        sections: raw
+            .sections
+            .iter()
+            .map(|s| section_glob(file, s))
+            .collect::<LoadResult<_>>()?,
         prose: raw.prose.unwrap_or(true),
         tables: raw.tables.unwrap_or(true),
         code: raw.code.unwrap_or(false),
@@ -379,7 +404,13 @@ pub fn section_glob(file: FileText<'_>, raw: &Spanned<String>) -> LoadResult<Sec
             }
         }
         re.push('$');
-        segments.push(Segment::Title(Regex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?));
+        segments.push(Segment::Title(
+            Regex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?,
+        ));
     }
-    Ok(SectionGlob { text: text.to_string(), anchored, segments })
+    Ok(SectionGlob {
+        text: text.to_string(),
+        anchored,
+        segments,
+    })
 }

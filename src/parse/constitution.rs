@@ -41,7 +41,8 @@ static NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
 static TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]$").expect("valid regex"));
 static SYNC_VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:version change|sync impact report)[^\n]*?(?:→|->)\s*v?(\d+\.\d+\.\d+)").expect("valid regex")
+    Regex::new(r"(?i)(?:version change|sync impact report)[^\n]*?(?:→|->)\s*v?(\d+\.\d+\.\d+)")
+        .expect("valid regex")
 });
 
 /// Split `II. Namespace Isolation (NON-NEGOTIABLE)` into numeral and name.
@@ -69,17 +70,33 @@ impl ConstitutionDoc {
         let text = doc.text();
         let mut principles = Vec::new();
         for (i, s) in doc.sections.iter().enumerate() {
-            let parent_core =
-                s.parent.is_some_and(|p| normalise_title(&doc.sections[p].title).starts_with("core principles"));
+            let parent_core = s
+                .parent
+                .is_some_and(|p| normalise_title(&doc.sections[p].title).starts_with("core principles"));
             if !parent_core || s.level != doc.sections[s.parent.unwrap_or(i)].level + 1 {
                 continue;
             }
-            let is_slot = doc.slots.iter().any(|sl| s.heading.start <= sl.span.start && sl.span.end <= s.heading.end);
+            let is_slot = doc
+                .slots
+                .iter()
+                .any(|sl| s.heading.start <= sl.span.start && sl.span.end <= s.heading.end);
             let (numeral, name) = split_numeral(&s.title);
-            principles.push(DocPrinciple { numeral, name, heading: s.heading.clone(), is_slot });
+            principles.push(DocPrinciple {
+                numeral,
+                name,
+                heading: s.heading.clone(),
+                is_slot,
+            });
         }
-        let headings = doc.sections.iter().map(|s| normalise_title(&split_numeral(&s.title).1)).collect();
-        let field = |n: &str| doc.field(n).map(|f| (text[f.value.clone()].trim().to_string(), f.value.clone()));
+        let headings = doc
+            .sections
+            .iter()
+            .map(|s| normalise_title(&split_numeral(&s.title).1))
+            .collect();
+        let field = |n: &str| {
+            doc.field(n)
+                .map(|f| (text[f.value.clone()].trim().to_string(), f.value.clone()))
+        };
         let version = field("Version");
         let ratified = field("Ratified");
         let amended = field("Last Amended");
@@ -91,7 +108,16 @@ impl ConstitutionDoc {
             })
         });
         let tokens = standing_tokens(&doc);
-        ConstitutionDoc { doc, principles, headings, version, ratified, amended, sync_version, tokens }
+        ConstitutionDoc {
+            doc,
+            principles,
+            headings,
+            version,
+            ratified,
+            amended,
+            sync_version,
+            tokens,
+        }
     }
 
     /// True when the file is still the unfilled template.
@@ -120,7 +146,10 @@ fn standing_tokens(doc: &Plan) -> Vec<Range<usize>> {
         if !TOKEN.is_match(s) || out.contains(&slot.span) {
             continue;
         }
-        let in_heading = doc.sections.iter().any(|h| h.heading.start <= slot.span.start && slot.span.end <= h.heading.end);
+        let in_heading = doc
+            .sections
+            .iter()
+            .any(|h| h.heading.start <= slot.span.start && slot.span.end <= h.heading.end);
         let block = doc
             .paragraphs
             .iter()
@@ -128,8 +157,13 @@ fn standing_tokens(doc: &Plan) -> Vec<Range<usize>> {
             .filter(|b| b.start <= slot.span.start && slot.span.end <= b.end)
             .min_by_key(|b| b.end - b.start);
         let whole = block.is_some_and(|b| {
-            let rest = format!("{}{}", &text[b.start..slot.span.start], &text[slot.span.end..b.end]);
-            rest.trim_matches(|c: char| c.is_whitespace() || "-*+.:".contains(c)).is_empty()
+            let rest = format!(
+                "{}{}",
+                &text[b.start..slot.span.start],
+                &text[slot.span.end..b.end]
+            );
+            rest.trim_matches(|c: char| c.is_whitespace() || "-*+.:".contains(c))
+                .is_empty()
         });
         if in_heading || whole {
             out.push(slot.span.clone());
@@ -171,10 +205,24 @@ pub fn normalise_name(s: &str) -> String {
         .join(" ")
 }
 
-const STOP: &[&str] = &["and", "the", "of", "a", "an", "for", "to", "in", "by", "with", "principle"];
+const STOP: &[&str] = &[
+    "and",
+    "the",
+    "of",
+    "a",
+    "an",
+    "for",
+    "to",
+    "in",
+    "by",
+    "with",
+    "principle",
+];
 
 fn words(s: &str) -> Vec<&str> {
-    s.split(' ').filter(|w| !w.is_empty() && !STOP.contains(w)).collect()
+    s.split(' ')
+        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .collect()
 }
 
 /// True when two normalised names refer to the same thing: equal, or every
@@ -206,32 +254,38 @@ fn stem_eq(a: &str, b: &str) -> bool {
 /// The principles plans answer to: constitution.md's when it defines any,
 /// mapped onto TOML principles by title and aliases; otherwise the TOML ones.
 pub fn resolve(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution) -> Vec<Principle> {
-    let from_toml = |p: &crate::rules::PrincipleDef, origin: Origin, numeral: Option<String>, title: String| {
-        let mut names: Vec<String> = p.names().map(normalise_name).collect();
-        let own = normalise_name(&title);
-        if !names.contains(&own) {
-            names.insert(0, own);
-        }
-        Principle {
-            id: p.id.clone(),
-            numeral,
-            title,
-            names,
-            evidence: p.evidence.clone(),
-            severity: p.severity,
-            origin,
-        }
-    };
+    let from_toml =
+        |p: &crate::rules::PrincipleDef, origin: Origin, numeral: Option<String>, title: String| {
+            let mut names: Vec<String> = p.names().map(normalise_name).collect();
+            let own = normalise_name(&title);
+            if !names.contains(&own) {
+                names.insert(0, own);
+            }
+            Principle {
+                id: p.id.clone(),
+                numeral,
+                title,
+                names,
+                evidence: p.evidence.clone(),
+                severity: p.severity,
+                origin,
+            }
+        };
     match doc {
         Some(d) if !d.principles.is_empty() && !d.is_unfilled() => d
             .principles
             .iter()
             .map(|dp| {
                 let name = normalise_name(&dp.name);
-                let origin = Origin::Document { heading: dp.heading.clone() };
+                let origin = Origin::Document {
+                    heading: dp.heading.clone(),
+                };
                 // Exact names only (up to word stems): a loose match would hand
                 // "CI/CD Pipeline Security" the evidence of "Secrets".
-                let mapped = toml.principles.iter().find(|p| p.names().any(|n| same_words(&normalise_name(n), &name)));
+                let mapped = toml
+                    .principles
+                    .iter()
+                    .find(|p| p.names().any(|n| same_words(&normalise_name(n), &name)));
                 match mapped {
                     Some(p) => from_toml(p, origin, dp.numeral.clone(), dp.name.clone()),
                     None => Principle {
@@ -246,7 +300,11 @@ pub fn resolve(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution) -> Vec<Pr
                 }
             })
             .collect(),
-        _ => toml.principles.iter().map(|p| from_toml(p, Origin::Toml, None, p.title.clone())).collect(),
+        _ => toml
+            .principles
+            .iter()
+            .map(|p| from_toml(p, Origin::Toml, None, p.title.clone()))
+            .collect(),
     }
 }
 
@@ -256,9 +314,15 @@ mod tests {
 
     #[test]
     fn numerals_and_names() {
-        assert_eq!(split_numeral("II. Namespace Isolation (NON-NEGOTIABLE)"), (Some("II".into()), "Namespace Isolation".into()));
+        assert_eq!(
+            split_numeral("II. Namespace Isolation (NON-NEGOTIABLE)"),
+            (Some("II".into()), "Namespace Isolation".into())
+        );
         assert_eq!(split_numeral("XI — GitOps"), (Some("XI".into()), "GitOps".into()));
-        assert_eq!(split_numeral("§IV Simplicity"), (Some("IV".into()), "Simplicity".into()));
+        assert_eq!(
+            split_numeral("§IV Simplicity"),
+            (Some("IV".into()), "Simplicity".into())
+        );
         assert_eq!(split_numeral("Idempotency"), (None, "Idempotency".into()));
         assert_eq!(split_numeral("I"), (None, "I".into()));
     }
@@ -266,8 +330,14 @@ mod tests {
     #[test]
     fn name_matching() {
         let n = normalise_name;
-        assert!(names_match(&n("Performance Standards"), &n("Performance and Scalability Standards")));
-        assert!(names_match(&n("Least-Privilege & Secrets"), &n("Least Privilege and Secrets")));
+        assert!(names_match(
+            &n("Performance Standards"),
+            &n("Performance and Scalability Standards")
+        ));
+        assert!(names_match(
+            &n("Least-Privilege & Secrets"),
+            &n("Least Privilege and Secrets")
+        ));
         assert!(names_match(&n("Idempotency"), &n("Idempotence")));
         assert!(!names_match(&n("Observability"), &n("GitOps Source of Truth")));
     }
@@ -289,7 +359,10 @@ pub enum Citation {
 pub fn cite(label: &str, principles: &[Principle], headings: &[String]) -> Citation {
     let (numeral, name) = split_numeral(label);
     if let Some(n) = &numeral {
-        if let Some(i) = principles.iter().position(|p| p.numeral.as_deref() == Some(n.as_str())) {
+        if let Some(i) = principles
+            .iter()
+            .position(|p| p.numeral.as_deref() == Some(n.as_str()))
+        {
             return Citation::Principle(i);
         }
     }
@@ -303,7 +376,11 @@ pub fn cite(label: &str, principles: &[Principle], headings: &[String]) -> Citat
         .enumerate()
         .filter(|(_, p)| p.names.iter().any(|n| names_match(n, &name)))
         .max_by_key(|(_, p)| {
-            p.names.iter().map(|n| words(n).iter().filter(|w| words(&name).contains(w)).count()).max().unwrap_or(0)
+            p.names
+                .iter()
+                .map(|n| words(n).iter().filter(|w| words(&name).contains(w)).count())
+                .max()
+                .unwrap_or(0)
         });
     if let Some((i, _)) = best {
         return Citation::Principle(i);
@@ -321,12 +398,15 @@ pub fn mentions(text: &str, p: &Principle) -> bool {
         let whole = text.match_indices(n.as_str()).any(|(i, _)| {
             let before = text[..i].chars().next_back();
             let after = text[i + n.len()..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_alphabetic()) && !after.is_some_and(|c| c.is_ascii_alphabetic())
+            !before.is_some_and(|c| c.is_ascii_alphabetic())
+                && !after.is_some_and(|c| c.is_ascii_alphabetic())
         });
         if whole {
             return true;
         }
     }
     let t = normalise_name(text);
-    p.names.iter().any(|n| !n.is_empty() && (t.contains(n.as_str()) || names_match(n, &t)))
+    p.names
+        .iter()
+        .any(|n| !n.is_empty() && (t.contains(n.as_str()) || names_match(n, &t)))
 }

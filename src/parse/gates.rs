@@ -34,6 +34,8 @@ pub struct GateEntry {
     pub status_word: Option<String>,
     /// The entry's source text, for evidence.
     pub text: Range<usize>,
+    /// What the author wrote besides the label and the status word.
+    pub answer: String,
     /// From the post-design re-check.
     pub post_design: bool,
 }
@@ -55,6 +57,14 @@ pub struct ComplexityTable {
     pub rows: Vec<ComplexityRow>,
 }
 
+impl ComplexityTable {
+    /// The template's shape: a first column about the violation and at
+    /// least two more. Other tables are CPX004's only.
+    pub fn is_template_shaped(&self) -> bool {
+        self.header.len() >= 3 && self.header[0].to_lowercase().contains("violation")
+    }
+}
+
 /// Everything the GATE and CPX checks read.
 #[derive(Debug, Default)]
 pub struct GateModel {
@@ -69,10 +79,12 @@ pub struct GateModel {
 const CHECK: &[&str] = &["constitution check"];
 const COMPLEXITY: &[&str] = &["complexity tracking"];
 
-static LABEL_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)principle|gate|article|requirement|check|rule|name|area").expect("valid regex"));
-static STATUS_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)status|result|verdict|complian|pass|outcome|state").expect("valid regex"));
+static LABEL_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)principle|gate|article|requirement|check|rule|name|area").expect("valid regex")
+});
+static STATUS_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)status|result|verdict|complian|pass|outcome|state").expect("valid regex")
+});
 static SUMMARY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:initial |post[- ]design |overall |final )?(?:gate|constitution(?:al)?)?\s*(?:result|compliance|summary|verdict|status|gate)s?\b")
         .expect("valid regex")
@@ -82,8 +94,16 @@ static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:Link|Provide|Declare|Note|Identify|Describe|Document|List|Explain|Confirm|Show|State|Add|Include|Specify|Reference|Record|Justify|Summari[sz]e)\b")
         .expect("valid regex")
 });
-static POST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)post[- ]?design|re-?check|re-?evaluat|after phase 1").expect("valid regex"));
+/// Bold lead-ins that introduce prose, not a gate.
+static NOTE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:justification|rationale|note|notes|reason|context|summary|assumptions?|caveats?|see also)$",
+    )
+    .expect("valid regex")
+});
+static POST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)post[- ]?design|re-?check|re-?evaluat|after phase 1").expect("valid regex")
+});
 
 impl GateModel {
     pub fn read(plan: &Plan, status: &StatusMatcher) -> GateModel {
@@ -111,7 +131,10 @@ impl GateModel {
             for &j in &subs {
                 let s = &plan.sections[j];
                 let container = POST.is_match(&s.title)
-                    || plan.tables.iter().any(|t| s.span.start <= t.span.start && t.span.end <= s.span.end);
+                    || plan
+                        .tables
+                        .iter()
+                        .any(|t| s.span.start <= t.span.start && t.span.end <= s.span.end);
                 if container {
                     continue;
                 }
@@ -122,10 +145,16 @@ impl GateModel {
                 sec.span.start <= at
                     && at < sec.span.end
                     && !covered.iter().any(|c| c.start <= at && at < c.end)
-                    && !plan.ancestry(plan.section_at(at)).any(|a| title_matches(&a.title, COMPLEXITY))
+                    && !plan
+                        .ancestry(plan.section_at(at))
+                        .any(|a| title_matches(&a.title, COMPLEXITY))
             };
             let post_at = |at: usize| {
-                base_post || plan.ancestry(plan.section_at(at)).take_while(|a| a.heading.start > sec.heading.start).any(|a| POST.is_match(&a.title))
+                base_post
+                    || plan
+                        .ancestry(plan.section_at(at))
+                        .take_while(|a| a.heading.start > sec.heading.start)
+                        .any(|a| POST.is_match(&a.title))
             };
             for t in plan.tables.iter().filter(|t| in_check(t.span.start)) {
                 table_entries(plan, t, status, post_at(t.span.start), &mut model.entries);
@@ -171,11 +200,18 @@ fn line_blocks(plan: &Plan, keep: &dyn Fn(usize) -> bool) -> Vec<(Range<usize>, 
         if item.span.start - line_start > 1 {
             continue;
         }
-        let end = text[item.span.start..item.span.end].find('\n').map_or(item.span.end, |i| item.span.start + i);
+        let end = text[item.span.start..item.span.end]
+            .find('\n')
+            .map_or(item.span.end, |i| item.span.start + i);
         out.push((item.span.start..end, item.span.clone(), true));
     }
     for p in &plan.paragraphs {
-        if !keep(p.start) || plan.list_items.iter().any(|i| i.span.start <= p.start && p.start < i.span.end) {
+        if !keep(p.start)
+            || plan
+                .list_items
+                .iter()
+                .any(|i| i.span.start <= p.start && p.start < i.span.end)
+        {
             continue;
         }
         let mut at = p.start;
@@ -215,7 +251,10 @@ fn line_entry(
         if let Some(r) = rest.strip_prefix(['-', '*', '+']) {
             off += 1;
             rest = r;
-        } else if let Some(i) = rest.find(['.', ')']).filter(|&i| i > 0 && rest[..i].chars().all(|c| c.is_ascii_digit())) {
+        } else if let Some(i) = rest
+            .find(['.', ')'])
+            .filter(|&i| i > 0 && rest[..i].chars().all(|c| c.is_ascii_digit()))
+        {
             off += i + 1;
             rest = &rest[i + 1..];
         }
@@ -268,8 +307,13 @@ fn line_entry(
         }
     };
     let body = &text[line.clone()];
-    if SUMMARY_LABEL.is_match(&label) {
-        return status.judge(body, false).map(|(v, r)| LineEntry::Verdict(v, line.start + r.start..line.start + r.end));
+    if NOTE_LABEL.is_match(&label) {
+        return None;
+    }
+    if SUMMARY_LABEL.is_match(&label) || POST.is_match(&label) {
+        return status
+            .judge(body, false)
+            .map(|(v, r)| LineEntry::Verdict(v, line.start + r.start..line.start + r.end));
     }
     // Status: bold-only status or `(Pass)` anywhere in loose form; loud words elsewhere.
     let mut verdict = None;
@@ -296,7 +340,8 @@ fn line_entry(
         // Text after the label: `— PASS: ...` or `: Pass`.
         let after = label_span.end - base;
         let tail = &rest[after.min(rest.len())..];
-        let lead = tail.trim_start_matches(|c: char| c == '*' || c == ':' || c.is_whitespace() || c == '—' || c == '-');
+        let lead = tail
+            .trim_start_matches(|c: char| c == '*' || c == ':' || c.is_whitespace() || c == '—' || c == '-');
         let lead_off = after + (tail.len() - lead.len());
         let first_word_end = lead.find([':', ' ', ',', '.', ';']).unwrap_or(lead.len());
         if let Some((v, r)) = status.judge(&lead[..first_word_end], false) {
@@ -308,8 +353,22 @@ fn line_entry(
             verdict = Some((v, line.start + r.start..line.start + r.end));
         }
     }
-    let answer = text[label_span.end.min(line.end)..line.end]
-        .trim_matches(|c: char| c == '*' || c == ':' || c.is_whitespace() || c == '—');
+    let answer_text = match &verdict {
+        Some((_, r)) if r.start >= label_span.end => {
+            format!(
+                "{} {}",
+                &text[label_span.end.min(r.start)..r.start],
+                &text[r.end..whole.end]
+            )
+        }
+        _ => text[label_span.end.min(whole.end)..whole.end].to_string(),
+    };
+    let answer = answer_text.trim_matches(|c: char| "*:—–-().".contains(c) || c.is_whitespace());
+    // A bold line in a paragraph is a gate only when it carries a status;
+    // otherwise it is prose such as "**Scope**: ...".
+    if !is_item && verdict.is_none() && checkbox.is_none() {
+        return None;
+    }
     let (st, span, word) = match verdict {
         Some((Verdict::Pass, r)) => (GateStatus::Pass, Some(r.clone()), Some(text[r].to_string())),
         Some((Verdict::Fail, r)) => (GateStatus::Fail, Some(r.clone()), Some(text[r].to_string())),
@@ -329,6 +388,7 @@ fn line_entry(
         status: st,
         status_span: span,
         status_word: word,
+        answer: answer.to_string(),
         text: whole,
         post_design: post,
     }))
@@ -347,9 +407,17 @@ fn strip_status<'a>(label: &'a str, status: &StatusMatcher) -> &'a str {
         let before = l;
         if let Some((_, r)) = status.judge(l, false) {
             if r.start == 0 || l[..r.start].trim().is_empty() {
-                l = l[r.end..].trim_start_matches(|c: char| c.is_whitespace() || "():—-".contains(c)).trim();
-            } else if r.end == l.len() || l[r.end..].trim_matches(|c: char| c.is_whitespace() || "()*".contains(c)).is_empty() {
-                l = l[..r.start].trim_end_matches(|c: char| c.is_whitespace() || "(:—-".contains(c)).trim();
+                l = l[r.end..]
+                    .trim_start_matches(|c: char| c.is_whitespace() || "():—-".contains(c))
+                    .trim();
+            } else if r.end == l.len()
+                || l[r.end..]
+                    .trim_matches(|c: char| c.is_whitespace() || "()*".contains(c))
+                    .is_empty()
+            {
+                l = l[..r.start]
+                    .trim_end_matches(|c: char| c.is_whitespace() || "(:—-".contains(c))
+                    .trim();
             }
         }
         l = l.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '§' && c != '[');
@@ -363,19 +431,26 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
     let s = &plan.sections[j];
     let text = plan.text();
     let body = s.heading.end..s.span.end;
-    let field = plan
-        .fields
-        .iter()
-        .find(|f| body.start <= f.name_span.start && f.name_span.start < body.end && f.name.eq_ignore_ascii_case("status"));
+    let field = plan.fields.iter().find(|f| {
+        body.start <= f.name_span.start
+            && f.name_span.start < body.end
+            && f.name.eq_ignore_ascii_case("status")
+    });
     let judged = match field {
-        Some(f) => status.judge(&text[f.value.clone()], false).map(|(v, r)| (v, f.value.start + r.start..f.value.start + r.end)),
+        Some(f) => status
+            .judge(&text[f.value.clone()], false)
+            .map(|(v, r)| (v, f.value.start + r.start..f.value.start + r.end)),
         None => status
             .judge(&s.title, false)
             .map(|(v, r)| {
                 let off = text[s.heading.clone()].find(&s.title).unwrap_or(0) + s.heading.start;
                 (v, off + r.start..off + r.end)
             })
-            .or_else(|| status.judge(&text[body.clone()], true).map(|(v, r)| (v, body.start + r.start..body.start + r.end))),
+            .or_else(|| {
+                status
+                    .judge(&text[body.clone()], true)
+                    .map(|(v, r)| (v, body.start + r.start..body.start + r.end))
+            }),
     };
     let answer = text[body.clone()].trim();
     let (st, span) = match judged {
@@ -384,7 +459,9 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
         None if answer.is_empty() || INSTRUCTION.is_match(answer) => (GateStatus::Missing, None),
         None => (GateStatus::Answered, None),
     };
-    let title_start = text[s.heading.clone()].find(&s.title).map_or(s.heading.start, |o| s.heading.start + o);
+    let title_start = text[s.heading.clone()]
+        .find(&s.title)
+        .map_or(s.heading.start, |o| s.heading.start + o);
     GateEntry {
         label: strip_status(&s.title, status).to_string(),
         label_span: title_start..title_start + s.title.len().min(s.heading.end - title_start),
@@ -392,6 +469,7 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
         status_word: span.clone().map(|r| text[r].to_string()),
         status: st,
         status_span: span,
+        answer: answer.to_string(),
         text: s.span.clone(),
         post_design: post || POST.is_match(&s.title),
     }
@@ -400,7 +478,9 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
 fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out: &mut Vec<GateEntry>) {
     let header: Vec<&str> = t.header.cells.iter().map(|c| c.text.as_str()).collect();
     let label_col = header.iter().position(|h| LABEL_HEADER.is_match(h));
-    let status_col = header.iter().position(|h| STATUS_HEADER.is_match(h) && !LABEL_HEADER.is_match(h))
+    let status_col = header
+        .iter()
+        .position(|h| STATUS_HEADER.is_match(h) && !LABEL_HEADER.is_match(h))
         .or_else(|| header.iter().position(|h| STATUS_HEADER.is_match(h)));
     let (Some(label_col), status_col) = (label_col.or(Some(0)), status_col) else {
         return;
@@ -410,7 +490,9 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
     }
     let text = plan.text();
     for row in &t.rows {
-        let Some(label_cell) = row.cells.get(label_col) else { continue };
+        let Some(label_cell) = row.cells.get(label_col) else {
+            continue;
+        };
         if label_cell.text.trim().is_empty() {
             // A continuation row: extend the previous entry.
             if let Some(prev) = out.last_mut().filter(|p| p.span.end <= row.span.start) {
@@ -420,10 +502,14 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
             continue;
         }
         let judged = match status_col.and_then(|c| row.cells.get(c)) {
-            Some(cell) => status.judge(&text[cell.span.clone()], false).map(|(v, r)| (v, cell.span.start + r.start..cell.span.start + r.end)),
+            Some(cell) => status
+                .judge(&text[cell.span.clone()], false)
+                .map(|(v, r)| (v, cell.span.start + r.start..cell.span.start + r.end)),
             None => {
                 let rest = label_cell.span.end..row.span.end;
-                status.judge(&text[rest.clone()], false).map(|(v, r)| (v, rest.start + r.start..rest.start + r.end))
+                status
+                    .judge(&text[rest.clone()], false)
+                    .map(|(v, r)| (v, rest.start + r.start..rest.start + r.end))
             }
         };
         let answer: String = row
@@ -437,7 +523,9 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
         let (st, span) = match judged {
             Some((Verdict::Pass, r)) => (GateStatus::Pass, Some(r)),
             Some((Verdict::Fail, r)) => (GateStatus::Fail, Some(r)),
-            None if answer.trim().is_empty() || INSTRUCTION.is_match(answer.trim()) => (GateStatus::Missing, None),
+            None if answer.trim().is_empty() || INSTRUCTION.is_match(answer.trim()) => {
+                (GateStatus::Missing, None)
+            }
             None => (GateStatus::Answered, None),
         };
         let label = strip_status(&label_cell.text, status).to_string();
@@ -451,6 +539,7 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
             status_word: span.clone().map(|r| text[r].to_string()),
             status: st,
             status_span: span,
+            answer,
             text: row.span.clone(),
             post_design: post,
         });
@@ -496,7 +585,10 @@ mod tests {
 
     fn summary(s: &str) -> Vec<(String, GateStatus, bool)> {
         let (_, m) = read(s);
-        m.entries.iter().map(|e| (e.label.clone(), e.status, e.post_design)).collect()
+        m.entries
+            .iter()
+            .map(|e| (e.label.clone(), e.status, e.post_design))
+            .collect()
     }
 
     #[test]
@@ -504,7 +596,10 @@ mod tests {
         let s = "## Constitution Check\n\n| Gate | Evidence | Status |\n|---|---|---|\n| I. GitOps | `kubectl diff` | ✅ PASS |\n| II. Secrets | none yet | ⚠️ PARTIAL |\n| | continued | |\n";
         assert_eq!(
             summary(s),
-            vec![("I. GitOps".into(), GateStatus::Pass, false), ("II. Secrets".into(), GateStatus::Fail, false)]
+            vec![
+                ("I. GitOps".into(), GateStatus::Pass, false),
+                ("II. Secrets".into(), GateStatus::Fail, false)
+            ]
         );
     }
 

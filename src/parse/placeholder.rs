@@ -19,7 +19,7 @@ static ALL_CAPS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[A-Z]{3,}|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)$").expect("valid regex"));
 static EG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(?:^|[\s,(])e\.g\.").expect("valid"));
 static KEBAB: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$").expect("valid"));
+    LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]+(?:-[a-z0-9]{2,})+$").expect("valid"));
 /// Single lowercase words the templates use as whole slots.
 const SLOT_WORDS: &[&str] = &[
     "link",
@@ -151,5 +151,7 @@ mod tests {
         assert_eq!(classify_glued("app-name"), Some(SlotKind::Placeholder));
         assert_eq!(classify_glued("inventory_hostname"), None);
         assert_eq!(classify_glued("0"), None);
+        assert_eq!(classify_glued("a-z"), None);
+        assert_eq!(classify_glued("a-f0-9"), None);
     }
 }

@@ -113,7 +113,7 @@ static FIELD: LazyLock<Regex> = LazyLock::new(|| {
 static TREE_GLYPH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[├└]──\s*[^─\s┘┐]").expect("valid regex"));
 /// A line that is nothing but a bracketed instruction: `[ASCII diagram of ...]`.
 static SENTENCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*\[([A-Z][A-Za-z]*(?: [^\],:=\x22'\[]+){2,})\]\s*$").expect("valid regex")
+    Regex::new(r"^\s*\[([A-Z][A-Za-z]*(?: [^\],:=\x22'\[ ]+){4,})\]\s*$").expect("valid regex")
 });
 static STRUCTURE_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:project structure|file structure|source code|infrastructure code|documentation \(this feature\))")
@@ -206,8 +206,17 @@ impl Plan {
 
     fn find_fields(&mut self) {
         let text: &str = &self.file.text;
-        let mut fields = Vec::new();
-        let blocks = self.paragraphs.iter().cloned();
+        let mut fields: Vec<Field> = Vec::new();
+        // Paragraphs, and the first lines of list items (tight lists have no
+        // paragraph events): `- **Tool**: Terraform`.
+        let item_lines = self.list_items.iter().map(|i| {
+            let end = text[i.span.clone()]
+                .find('\n')
+                .map_or(i.span.end, |n| i.span.start + n);
+            i.span.start..end
+        });
+        let mut blocks: Vec<Range<usize>> = self.paragraphs.iter().cloned().chain(item_lines).collect();
+        blocks.sort_by_key(|b| (b.start, b.end));
         for block in blocks {
             let body = &text[block.clone()];
             let starts: Vec<_> = FIELD
@@ -236,6 +245,7 @@ impl Plan {
                 });
             }
         }
+        fields.sort_by_key(|f| f.name_span.start);
         self.fields = fields;
     }
 
@@ -281,7 +291,19 @@ impl Plan {
                 });
             }
         }
-        for code in &self.inline_code {
+        // Inline code counts only where the template puts slots in it: field
+        // values, table cells and headings. In a sentence it is a mention.
+        let valued = |at: usize| {
+            self.fields
+                .iter()
+                .any(|f| f.value.start <= at && at < f.value.end)
+                || self.tables.iter().any(|t| t.span.start <= at && at < t.span.end)
+                || self
+                    .sections
+                    .iter()
+                    .any(|s| s.heading.start <= at && at < s.heading.end)
+        };
+        for code in self.inline_code.iter().filter(|c| valued(c.start)) {
             for (span, inner) in brackets_in(text, code.clone()) {
                 let glued = is_glued(text, span.start);
                 let kind = placeholder::classify_code(inner).or_else(|| {

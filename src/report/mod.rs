@@ -54,7 +54,10 @@ impl Report<'_> {
 
     /// The finding's help, or its rule's.
     pub fn help<'b>(&'b self, f: &'b Finding) -> &'b str {
-        f.help.as_deref().or(self.rule(f).map(|r| r.help.as_str())).unwrap_or("")
+        f.help
+            .as_deref()
+            .or(self.rule(f).map(|r| r.help.as_str()))
+            .unwrap_or("")
     }
 
     pub fn counts(&self) -> Counts {

@@ -35,12 +35,19 @@ impl SourceCode for IndexedSource<'_> {
         let inner = window.read_span(&local, before, after)?;
         let data: &'a [u8] = inner.data();
         let shifted = SourceSpan::from((inner.span().offset() + w_start, inner.span().len()));
+        // miette counts the column in bytes; report characters, like every
+        // other format, so `4:20` means the same thing everywhere.
+        let column = if inner.column() == 0 {
+            0
+        } else {
+            file.line_col(start).1 - 1
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             file.path.to_string(),
             data,
             shifted,
             inner.line() + first,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }

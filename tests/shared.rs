@@ -1,0 +1,70 @@
+//! The seeds and the real-world corpus in ../shared. Skipped when absent.
+
+mod common;
+use common::*;
+
+#[test]
+fn every_seed_is_flagged() {
+    let Some(seeds) = shared("seeds") else {
+        eprintln!("skipped: ../shared/seeds is absent");
+        return;
+    };
+    let mut names: Vec<_> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 5);
+    let mut summary = String::new();
+    for seed in names {
+        let r = constable(&["check", seed.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(r.code, 1, "{}: {}", seed.display(), r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        let mut codes: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        codes.sort();
+        codes.dedup();
+        summary.push_str(&format!(
+            "{}: {}\n",
+            seed.file_name().unwrap().to_string_lossy(),
+            codes.join(" ")
+        ));
+    }
+    insta::assert_snapshot!("seed-codes", summary);
+}
+
+#[test]
+fn corpus_never_crashes_and_findings_are_stable() {
+    let Some(corpus) = shared("corpus") else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return;
+    };
+    let mut repos: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    repos.sort();
+    let mut out = String::new();
+    for repo in repos {
+        let r = constable(&["check", repo.to_str().unwrap(), "--format", "concise", "--quiet"]);
+        assert!(
+            r.code == 0 || r.code == 1,
+            "{}: exit {} {}",
+            repo.display(),
+            r.code,
+            r.stderr
+        );
+        out.push_str(&format!(
+            "## {}\n{}",
+            repo.file_name().unwrap().to_string_lossy(),
+            r.stdout
+        ));
+    }
+    insta::assert_snapshot!("corpus-concise", out);
+}
