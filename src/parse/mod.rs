@@ -3,6 +3,7 @@
 
 pub mod constitution;
 pub mod gates;
+pub mod located;
 pub mod placeholder;
 pub mod plan;
 pub mod tree;
