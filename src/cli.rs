@@ -93,6 +93,17 @@ pub struct CheckArgs {
     /// Skip these rules (added to the configuration's `ignore`).
     #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub ignore: Vec<String>,
+    /// Check only the IaC files (for repositories without plans); roots are
+    /// `--iac-root`, else `[iac] roots`, else the whole repository.
+    #[arg(long)]
+    pub iac_only: bool,
+    /// IaC root folder, relative to the repository root; replaces the roots
+    /// found from the plans' structure trees. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub iac_root: Vec<String>,
+    /// Do not check IaC files, only plans and the constitution.
+    #[arg(long, conflicts_with_all = ["iac_only", "iac_root"])]
+    pub no_iac: bool,
 }
 
 /// Render configuration errors the same way everywhere: Unicode, colour only
@@ -172,11 +183,22 @@ fn check(args: CheckArgs) -> i32 {
             Ok(s) => s,
             Err(e) => return report_config_error(e),
         };
+        let iac = if args.no_iac {
+            evaluate::IacScope::Off
+        } else if !args.iac_root.is_empty() {
+            evaluate::IacScope::Roots(args.iac_root.clone())
+        } else if args.iac_only {
+            let configured = settings.iac_roots.clone();
+            evaluate::IacScope::Roots(if configured.is_empty() { vec![".".to_string()] } else { configured })
+        } else {
+            evaluate::IacScope::FromPlans
+        };
         jobs.push(RepoJob {
             constitution: discover::constitution(&t.root),
             root: t.root.to_path_buf(),
             settings,
-            plans: t.plans,
+            plans: if args.iac_only { Vec::new() } else { t.plans },
+            iac,
         });
     }
     let mut outcome = evaluate::run(&jobs);
@@ -212,7 +234,7 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!("{kind}: {}: {}", p.path, p.message);
     }
     let plans: usize = jobs.iter().map(|j| j.plans.len()).sum();
-    if plans == 0 && !args.quiet {
+    if plans == 0 && !args.quiet && !args.iac_only {
         eprintln!(
             "warning: no plans found under {} (looked for specs/*/plan.md, .specify/specs/*/plan.md, .specops/specs/*/plan.md)",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")

@@ -8,6 +8,8 @@ use crate::finding::{Finding, Sink};
 use crate::load::Settings;
 use crate::parse::constitution::{cite, resolve, ConstitutionDoc, Principle};
 use crate::parse::gates::GateModel;
+use crate::parse::iac::IacFile;
+use crate::repo::RepoFs;
 use crate::parse::plan::Plan;
 use crate::rules::{RuleKind, RuleSet};
 use crate::source::SourceFile;
@@ -24,6 +26,17 @@ pub struct Problem {
     pub internal: bool,
 }
 
+/// Which IaC files to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IacScope {
+    /// The roots the plans' structure trees point to, plus configured roots.
+    FromPlans,
+    /// Exactly these root-relative folders (`--iac-root`, `--iac-only`).
+    Roots(Vec<String>),
+    /// No IaC files.
+    Off,
+}
+
 /// One repository to check.
 #[derive(Debug)]
 pub struct RepoJob {
@@ -32,6 +45,7 @@ pub struct RepoJob {
     /// constitution.md, absolute, and relative to the root.
     pub constitution: Option<(PathBuf, String)>,
     pub plans: Vec<PlanFile>,
+    pub iac: IacScope,
 }
 
 /// What a run produced, before filtering.
@@ -117,38 +131,58 @@ pub fn check_constitution(doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding
     out
 }
 
+/// What checking one plan produced: the file, its findings, and the IaC
+/// roots its structure trees point to.
+pub type PlanResult = (SourceFile, Vec<Finding>, Vec<String>);
+
+/// True when a rule runs for this repository: rules tied to a principle run
+/// only when the constitution has that principle, or when selected by name.
+pub fn active(rule: &crate::rules::Rule, principles: &[Principle], explicit: &[String]) -> bool {
+    match &rule.principle {
+        None => true,
+        Some(p) => {
+            principles.iter().any(|q| &q.id == p)
+                || explicit
+                    .iter()
+                    .any(|s| !s.eq_ignore_ascii_case("ALL") && crate::load::selector_matches(s, rule))
+        }
+    }
+}
+
 /// Check one plan's text against a constitution.
 pub fn check_plan(
     file: SourceFile,
     rules: &RuleSet,
     constitution: &Constitution,
-) -> (SourceFile, Vec<Finding>) {
+    fs: Option<&RepoFs>,
+    explicit: &[String],
+) -> PlanResult {
     if std::env::var_os("CONSTABLE_TEST_PANIC").is_some_and(|v| file.path.ends_with(&*v.to_string_lossy())) {
         panic!("panic requested by CONSTABLE_TEST_PANIC");
     }
     let plan = Plan::parse(file);
     let gates = GateModel::read(&plan, &rules.status);
     let headings = constitution.doc.as_ref().map_or(&[][..], |d| &d.headings[..]);
-    let citations: Vec<_> = gates
-        .entries
-        .iter()
-        .map(|e| cite(&e.label, &constitution.principles, headings))
-        .collect();
+    let citations: Vec<_> =
+        gates.entries.iter().map(|e| cite(&e.label, &constitution.principles, headings)).collect();
     let view = constitution.view();
+    let repo_name = fs
+        .and_then(|f| f.root.canonicalize().ok())
+        .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let tree_entries = plan.tree_entries(&repo_name);
     let cx = PlanContext {
         plan: &plan,
         gates: &gates,
         citations: &citations,
         constitution: &view,
         rules,
+        fs,
+        tree_entries: &tree_entries,
     };
     let mut out = Vec::new();
-    for rule in &rules.rules {
-        let mut sink = Sink {
-            file: 0,
-            rule,
-            out: &mut out,
-        };
+    for rule in rules.rules.iter().filter(|r| !r.kind.is_iac() && active(r, &constitution.principles, explicit)) {
+        let mut sink = Sink { file: 0, rule, out: &mut out };
         match &rule.kind {
             RuleKind::Builtin => {
                 if let Some(check) = checks::plan_check(&rule.code) {
@@ -161,10 +195,117 @@ pub fn check_plan(
     for f in &mut out {
         f.span = plan.file.clamp(f.span.clone());
     }
-    (plan.file, out)
+    // IaC roots: the roots of the trees that exist on disk.
+    let roots = match fs {
+        Some(fs) => tree_entries
+            .iter()
+            .filter(|e| e.top && !e.skip && !e.path.is_empty())
+            .filter(|e| e.is_dir || crate::parse::iac::is_iac_path(&e.path))
+            .filter(|e| fs.exists(&e.path) == crate::repo::Existence::Exists)
+            .map(|e| e.path.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    (plan.file, out, roots)
 }
 
 type FileResult = Result<(SourceFile, Vec<Finding>), Problem>;
+
+/// Roots that are not inside another root, sorted.
+fn outermost(mut roots: Vec<String>) -> Vec<String> {
+    roots.sort();
+    roots.dedup();
+    let all = roots.clone();
+    roots.retain(|r| !all.iter().any(|o| o != r && (o.is_empty() || o == "." || r.starts_with(&format!("{o}/")))));
+    roots
+}
+
+/// Check the IaC files under `roots`: parse each once, in parallel, then run
+/// every active IaC rule, in parallel. Returns per-file results in order.
+fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Principle]) -> Vec<FileResult> {
+    let mut roots = roots.to_vec();
+    if !roots.is_empty() && fs.exists(".github/workflows") == crate::repo::Existence::Exists {
+        roots.push(".github/workflows".to_string());
+    }
+    let roots = outermost(roots);
+    let plan_paths: Vec<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
+    let paths: Vec<String> = fs
+        .walk(&roots)
+        .into_iter()
+        .filter(|p| crate::parse::iac::is_iac_path(p) && !plan_paths.contains(&p.as_str()))
+        .collect();
+    let parsed: Vec<Result<IacFile, Problem>> = paths
+        .par_iter()
+        .map(|rel| {
+            let text = read_text(&fs.abs(rel), rel)?;
+            guarded(rel, || IacFile::parse(rel, &text))
+        })
+        .collect();
+    let mut results: Vec<FileResult> = Vec::new();
+    let mut files = Vec::new();
+    let mut slots = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(f) => {
+                slots.push(Some(files.len()));
+                files.push(f);
+            }
+            Err(e) => {
+                slots.push(None);
+                results.push(Err(e));
+            }
+        }
+    }
+    let rules = &job.settings.rules;
+    let explicit = &job.settings.explicit_select;
+    let cx = checks::iac::IacContext { files: &files, fs };
+    let active_rules: Vec<&crate::rules::Rule> =
+        rules.rules.iter().filter(|r| active(r, principles, explicit)).collect();
+    let found: Vec<Result<Vec<Finding>, Problem>> = active_rules
+        .par_iter()
+        .map(|rule| {
+            guarded(&format!("rule {}", rule.code), || {
+                let mut out = Vec::new();
+                let mut sink = Sink { file: 0, rule, out: &mut out };
+                if rule.kind.is_iac() {
+                    checks::iac::declarative::evaluate(rule, &cx, &mut sink);
+                } else if let (RuleKind::Builtin, Some(check)) = (&rule.kind, checks::iac::iac_check(&rule.code)) {
+                    check.check(&cx, &mut sink);
+                }
+                out
+            })
+        })
+        .collect();
+    let mut per_file: Vec<Vec<Finding>> = vec![Vec::new(); files.len()];
+    for r in found {
+        match r {
+            Ok(list) => {
+                for mut f in list {
+                    let file = &files[f.file];
+                    f.span = file.file.clamp(f.span.clone());
+                    let line = file.file.line_col(f.span.start).0;
+                    if file.suppressed(&f.code, line).is_none() {
+                        per_file[f.file].push(f);
+                    }
+                }
+            }
+            Err(p) => results.push(Err(p)),
+        }
+    }
+    // A suppression must say why.
+    if let Some(rule) = rules.get("SUP002") {
+        for (i, f) in files.iter().enumerate() {
+            for s in f.suppressions.iter().filter(|s| s.reason.is_none()) {
+                let mut sink = Sink { file: i, rule, out: &mut per_file[i] };
+                sink.report(s.span.clone(), format!("suppression of {} gives no reason (`-- why`)", s.codes.join(", ")));
+            }
+        }
+    }
+    for (f, findings) in files.into_iter().zip(per_file) {
+        results.push(Ok((f.file, findings)));
+    }
+    results
+}
 
 fn guarded<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Problem> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| Problem {
@@ -202,16 +343,35 @@ pub fn run(jobs: &[RepoJob]) -> Outcome {
             }
         }
         let constitution = Constitution::new(doc, job.constitution.as_ref().map(|c| c.1.clone()), rules);
-        let plans: Vec<FileResult> = job
+        let fs = RepoFs::new(&job.root);
+        let explicit = &job.settings.explicit_select;
+        let plans: Vec<Result<PlanResult, Problem>> = job
             .plans
             .par_iter()
             .map(|pf| {
                 let text = read_text(&pf.abs, &pf.rel)?;
                 let file = SourceFile::new(pf.rel.as_str(), &text);
-                guarded(&pf.rel, || check_plan(file, rules, &constitution))
+                guarded(&pf.rel, || check_plan(file, rules, &constitution, Some(&fs), explicit))
             })
             .collect();
-        results.extend(plans);
+        let mut roots: Vec<String> = job.settings.iac_roots.clone();
+        for p in plans {
+            match p {
+                Ok((file, findings, plan_roots)) => {
+                    roots.extend(plan_roots);
+                    results.push(Ok((file, findings)));
+                }
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        let roots = match &job.iac {
+            IacScope::FromPlans => roots,
+            IacScope::Roots(r) => r.clone(),
+            IacScope::Off => Vec::new(),
+        };
+        if !roots.is_empty() {
+            results.extend(check_iac(job, &fs, &roots, &constitution.principles));
+        }
         for r in results {
             match r {
                 Ok((file, mut findings)) => {

@@ -63,6 +63,12 @@ pub struct Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// Report in another file of the run's file table (repository-wide checks).
+    pub fn report_in(&mut self, file: usize, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
+        self.file = file;
+        self.report(span, message)
+    }
+
     /// Report at `span` with the rule's severity and a message.
     pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
         let sev = self.rule.severity;

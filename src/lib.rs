@@ -12,6 +12,7 @@ pub mod finding;
 pub mod init;
 pub mod load;
 pub mod parse;
+pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -90,6 +90,43 @@ pub struct Scope {
     pub comments: bool,
 }
 
+/// Which IaC documents a rule looks at.
+#[derive(Debug, Clone, Default)]
+pub struct Select {
+    /// Document classes (`kubernetes`, `argocd`, `terraform`, ...); empty: any.
+    pub classes: Vec<crate::parse::iac::DocClass>,
+    /// `kind`s; empty: any.
+    pub kinds: Vec<String>,
+    /// `apiVersion` prefixes; empty: any.
+    pub api_versions: Vec<String>,
+    /// Path globs relative to the root; None: any.
+    pub paths: Option<globset::GlobSet>,
+    /// Skip documents where this JSONPath matches (`$.sops`).
+    pub unless: Option<serde_json_path::JsonPath>,
+}
+
+impl Select {
+    /// True when the document at `path` is selected.
+    pub fn selects(&self, path: &str, doc: &crate::parse::iac::IacDoc) -> bool {
+        (self.classes.is_empty() || self.classes.contains(&doc.class))
+            && (self.kinds.is_empty() || doc.kind.as_deref().is_some_and(|k| self.kinds.iter().any(|x| x == k)))
+            && (self.api_versions.is_empty()
+                || doc.api_version.as_deref().is_some_and(|a| self.api_versions.iter().any(|x| a.starts_with(x.as_str()))))
+            && self.paths.as_ref().is_none_or(|g| g.is_match(path))
+            && self.unless.as_ref().is_none_or(|u| u.query(&doc.located.value).is_empty())
+    }
+}
+
+/// A JSONPath query over selected documents.
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub select: Select,
+    pub path: serde_json_path::JsonPath,
+    /// The query as written, for messages.
+    pub text: String,
+    pub message: Option<String>,
+}
+
 /// How a rule is evaluated.
 #[derive(Debug, Clone)]
 pub enum RuleKind {
@@ -106,6 +143,16 @@ pub enum RuleKind {
         heading: SectionGlob,
         columns: Vec<String>,
     },
+    /// IaC: report every node a query matches in a selected document.
+    DocForbid { queries: Vec<Query> },
+    /// IaC: report a selected document where no query matches (at `at`, or the document).
+    DocRequire { queries: Vec<Query>, at: Option<serde_json_path::JsonPath> },
+    /// IaC: report lines of selected files (scripts, workflows) matching a pattern.
+    TextForbid { select: Select, patterns: Vec<Pattern>, except: Option<Regex> },
+    /// IaC: the string values a query matches name repository paths that must exist.
+    PathExists { queries: Vec<Query> },
+    /// For each folder matching `glob`, the file `companion` (with `{name}`) must exist.
+    CompanionFile { glob: String, companion: String },
 }
 
 impl RuleKind {
@@ -116,7 +163,24 @@ impl RuleKind {
             RuleKind::Require { .. } => "require",
             RuleKind::RequireSection { .. } => "require-section",
             RuleKind::TableColumns { .. } => "table-columns",
+            RuleKind::DocForbid { .. } => "forbid",
+            RuleKind::DocRequire { .. } => "require",
+            RuleKind::TextForbid { .. } => "forbid",
+            RuleKind::PathExists { .. } => "path-exists",
+            RuleKind::CompanionFile { .. } => "companion-file",
         }
+    }
+
+    /// True for kinds that look at IaC files rather than plans.
+    pub fn is_iac(&self) -> bool {
+        matches!(
+            self,
+            RuleKind::DocForbid { .. }
+                | RuleKind::DocRequire { .. }
+                | RuleKind::TextForbid { .. }
+                | RuleKind::PathExists { .. }
+                | RuleKind::CompanionFile { .. }
+        )
     }
 }
 

@@ -10,7 +10,12 @@ use std::ops::Range;
 /// Evaluate one declarative rule over a plan.
 pub fn evaluate(rule: &Rule, plan: &Plan, sink: &mut Sink<'_>) {
     match &rule.kind {
-        RuleKind::Builtin => {}
+        RuleKind::Builtin
+        | RuleKind::DocForbid { .. }
+        | RuleKind::DocRequire { .. }
+        | RuleKind::TextForbid { .. }
+        | RuleKind::PathExists { .. }
+        | RuleKind::CompanionFile { .. } => {}
         RuleKind::Forbid { patterns, scope } => forbid(rule, plan, patterns, scope, sink),
         RuleKind::Require { patterns, scope } => require(rule, plan, patterns, scope, sink),
         RuleKind::RequireSection { sections } => require_section(rule, plan, sections, sink),

@@ -12,6 +12,10 @@ mod cpx001_unjustified_violation;
 mod cpx002_incomplete_justification;
 mod cpx003_stale_justification;
 pub mod declarative;
+mod doc002_missing_quickstart;
+pub mod iac;
+mod tree001_missing_path;
+mod tree002_decision_names_unknown_path;
 mod gate001_uncovered_principle;
 mod gate002_gate_without_status;
 mod gate003_gate_without_evidence;
@@ -45,6 +49,10 @@ pub struct PlanContext<'a> {
     pub citations: &'a [Citation],
     pub constitution: &'a ConstitutionView<'a>,
     pub rules: &'a RuleSet,
+    /// The repository on disk (None when checking text from an editor).
+    pub fs: Option<&'a crate::repo::RepoFs>,
+    /// Paths the plan's structure trees promise (documentation trees excluded).
+    pub tree_entries: &'a [crate::parse::tree::TreeEntry],
 }
 
 /// What a constitution check sees.
@@ -79,6 +87,9 @@ pub static PLAN_CHECKS: &[&dyn PlanCheck] = &[
     &cpx001_unjustified_violation::UnjustifiedViolation,
     &cpx002_incomplete_justification::IncompleteJustification,
     &cpx003_stale_justification::StaleJustification,
+    &tree001_missing_path::MissingPath,
+    &tree002_decision_names_unknown_path::DecisionNamesUnknownPath,
+    &doc002_missing_quickstart::MissingQuickstart,
 ];
 
 /// Every procedural constitution check, by code.
@@ -95,7 +106,7 @@ pub fn constitution_check(code: &str) -> Option<&'static dyn ConstitutionCheck> 
 
 /// True when some procedural check is registered under `code`.
 pub fn is_registered(code: &str) -> bool {
-    plan_check(code).is_some() || constitution_check(code).is_some()
+    plan_check(code).is_some() || constitution_check(code).is_some() || iac::iac_check(code).is_some() || code == "SUP002"
 }
 
 /// Plain text of a cell or value: a template slot or nothing counts as empty.
@@ -108,4 +119,31 @@ pub fn is_blank(plan: &Plan, span: &std::ops::Range<usize>) -> bool {
             .slots
             .iter()
             .any(|s| s.span.start == span.start && s.span.end >= span.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::RuleKind;
+
+    #[test]
+    fn every_builtin_rule_has_a_check_and_every_check_a_rule() {
+        let settings = crate::load::builtin_settings().expect("built-in packs load");
+        let builtin: Vec<&str> = settings
+            .all_rules
+            .iter()
+            .filter(|r| matches!(r.kind, RuleKind::Builtin))
+            .map(|r| &*r.code)
+            .collect();
+        for code in &builtin {
+            assert!(super::is_registered(code), "{code} is `builtin` but no check is registered");
+        }
+        let registered = super::PLAN_CHECKS
+            .iter()
+            .map(|c| c.code())
+            .chain(super::CONSTITUTION_CHECKS.iter().map(|c| c.code()))
+            .chain(super::iac::IAC_CHECKS.iter().map(|c| c.code()));
+        for code in registered {
+            assert!(builtin.contains(&code), "check {code} has no `builtin` rule in rules/");
+        }
+    }
 }

@@ -17,10 +17,24 @@ use std::path::{Path, PathBuf};
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("spec-kit", include_str!("../../rules/spec-kit.toml")),
     ("k3s-gitops", include_str!("../../rules/k3s-gitops.toml")),
+    ("gitops", include_str!("../../rules/gitops.toml")),
+    ("idempotence", include_str!("../../rules/idempotence.toml")),
+    ("least-privilege", include_str!("../../rules/least-privilege.toml")),
+    ("observability", include_str!("../../rules/observability.toml")),
+    ("runbooks", include_str!("../../rules/runbooks.toml")),
 ];
 
-/// Packs used when the configuration names none.
-pub const DEFAULT_EXTENDS: &[&str] = &["builtin:spec-kit", "builtin:k3s-gitops"];
+/// Packs used when the configuration names none: the plan rules, the
+/// default constitution, and one IaC pack per principle.
+pub const DEFAULT_EXTENDS: &[&str] = &[
+    "builtin:spec-kit",
+    "builtin:k3s-gitops",
+    "builtin:gitops",
+    "builtin:idempotence",
+    "builtin:least-privilege",
+    "builtin:observability",
+    "builtin:runbooks",
+];
 
 /// Names of configuration files, in the order they are looked for.
 pub const CONFIG_NAMES: &[&str] = &["constable.toml", ".constable.toml"];
@@ -45,6 +59,9 @@ pub struct Settings {
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub config_path: Option<PathBuf>,
     pub iac_roots: Vec<String>,
+    /// Selectors named in `select` (configuration or command line): they
+    /// enable rules whose principle the constitution lacks.
+    pub explicit_select: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -268,7 +285,9 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         })
         .collect();
 
+    let explicit_select = select.clone().unwrap_or_default();
     Ok(Settings {
+        explicit_select,
         rules: RuleSet {
             status: crate::rules::StatusMatcher::new(&vocabulary),
             rules: enabled,

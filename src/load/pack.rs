@@ -104,6 +104,8 @@ pub enum KindName {
     Require,
     RequireSection,
     TableColumns,
+    PathExists,
+    CompanionFile,
 }
 
 /// A pattern: a regex, or a table with its own severity and message.
@@ -185,6 +187,62 @@ pub struct RawRule {
     /// `table-columns`: the exact header cells.
     #[serde(default)]
     pub columns: Option<Vec<String>>,
+    /// IaC rules: which documents (`forbid`, `require`, `path-exists`) or files
+    /// (`forbid` with `pattern`) to look at.
+    #[serde(default)]
+    pub select: Option<RawSelect>,
+    /// IaC rules: RFC 9535 JSONPath queries, or `{ path, select, message }` tables.
+    #[serde(default)]
+    #[schemars(with = "Option<OneOrMany<RawQuery>>")]
+    pub query: Option<Spanned<OneOrMany<RawQuery>>>,
+    /// `require` over IaC: where to point when nothing matches (JSONPath).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub at: Option<Spanned<String>>,
+    /// `forbid` over files: lines matching this regex are not reported.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub except: Option<Spanned<String>>,
+    /// `companion-file`: a folder glob relative to the root (`*/apps/*`).
+    #[serde(default)]
+    pub glob: Option<String>,
+    /// `companion-file`: the file each folder needs; `{name}` is the folder's name.
+    #[serde(default)]
+    pub companion: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSelect {
+    /// Document classes: kubernetes, argocd, kustomization, helm-chart, helm-values,
+    /// ansible-playbook, ansible-tasks, ansible-handlers, ansible-vars, terraform,
+    /// ci-workflow, script, yaml.
+    #[serde(default)]
+    pub class: Vec<String>,
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    /// `apiVersion` prefixes.
+    #[serde(default)]
+    pub api_versions: Vec<String>,
+    /// Path globs relative to the repository root.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Skip documents where this JSONPath matches.
+    #[serde(default)]
+    pub unless: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawQuery {
+    Path(String),
+    Detailed {
+        path: String,
+        #[serde(default)]
+        select: Option<RawSelect>,
+        #[serde(default)]
+        message: Option<String>,
+    },
 }
 
 /// What one rule file contributes.
@@ -304,6 +362,46 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
     };
     Ok(match r.kind {
         KindName::Builtin => RuleKind::Builtin,
+        KindName::Forbid | KindName::Require if r.query.is_some() => {
+            let queries = compile_queries(file, r)?;
+            if r.kind == KindName::Forbid {
+                RuleKind::DocForbid { queries }
+            } else {
+                let at = match &r.at {
+                    Some(a) => Some(compile_path(file, a.get_ref(), &a.span())?),
+                    None => None,
+                };
+                RuleKind::DocRequire { queries, at }
+            }
+        }
+        KindName::Forbid if r.select.is_some() => {
+            let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern or query"))?;
+            let at = spanned.span();
+            let list: Vec<&RawPattern> = match spanned.get_ref() {
+                OneOrMany::One(p) => vec![p],
+                OneOrMany::Many(v) => v.iter().collect(),
+            };
+            let mut patterns = Vec::new();
+            for p in list {
+                patterns.push(match p {
+                    RawPattern::Regex(re) => Pattern { regex: compile_at(file, re, &at)?, severity: None, message: None },
+                    RawPattern::Detailed { regex, severity, message } => {
+                        Pattern { regex: compile_at(file, regex, &at)?, severity: *severity, message: message.clone() }
+                    }
+                });
+            }
+            let select = compile_select(file, r.select.as_ref().expect("checked"), &code_span)?;
+            let except = match &r.except {
+                Some(e) => Some(compile(file, e)?),
+                None => None,
+            };
+            RuleKind::TextForbid { select, patterns, except }
+        }
+        KindName::PathExists => RuleKind::PathExists { queries: compile_queries(file, r)? },
+        KindName::CompanionFile => RuleKind::CompanionFile {
+            glob: r.glob.clone().ok_or_else(|| need("glob"))?,
+            companion: r.companion.clone().ok_or_else(|| need("companion"))?,
+        },
         KindName::Forbid | KindName::Require => {
             let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern"))?;
             let at = spanned.span();
@@ -362,7 +460,85 @@ fn kind_str(k: KindName) -> &'static str {
         KindName::Require => "require",
         KindName::RequireSection => "require-section",
         KindName::TableColumns => "table-columns",
+        KindName::PathExists => "path-exists",
+        KindName::CompanionFile => "companion-file",
     }
+}
+
+fn compile_path(file: FileText<'_>, q: &str, at: &std::ops::Range<usize>) -> LoadResult<serde_json_path::JsonPath> {
+    serde_json_path::JsonPath::parse(q).map_err(|e| {
+        let span = file.text[at.clone()]
+            .find(q)
+            .map_or(at.clone(), |i| at.start + i + e.position().min(q.len())..at.start + i + q.len());
+        file.error(span, format!("invalid JSONPath `{q}`: {}", e.message()), "here")
+    })
+}
+
+fn compile_select(file: FileText<'_>, raw: &RawSelect, at: &std::ops::Range<usize>) -> LoadResult<crate::rules::Select> {
+    use crate::parse::iac::DocClass;
+    let mut classes = Vec::new();
+    for c in &raw.class {
+        let Some(dc) = DocClass::parse(c) else {
+            let names: Vec<&str> = DocClass::ALL.iter().map(|d| d.name()).collect();
+            let mut e = file.error(at.clone(), format!("unknown document class `{c}`"), "in this rule");
+            e.help = Some(match super::error::closest(c, &names) {
+                Some(b) => format!("did you mean `{b}`?"),
+                None => format!("classes: {}", names.join(", ")),
+            });
+            return Err(e);
+        };
+        classes.push(dc);
+    }
+    let paths = if raw.paths.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &raw.paths {
+            b.add(globset::Glob::new(g).map_err(|e| file.error(at.clone(), format!("invalid glob `{g}`: {e}"), "in this rule"))?);
+        }
+        Some(b.build().map_err(|e| file.error(at.clone(), format!("invalid globs: {e}"), "in this rule"))?)
+    };
+    let unless = match &raw.unless {
+        Some(u) => Some(compile_path(file, u, at)?),
+        None => None,
+    };
+    Ok(crate::rules::Select {
+        classes,
+        kinds: raw.kinds.clone(),
+        api_versions: raw.api_versions.clone(),
+        paths,
+        unless,
+    })
+}
+
+fn compile_queries(file: FileText<'_>, r: &RawRule) -> LoadResult<Vec<crate::rules::Query>> {
+    let code_span = r.code.span();
+    let spanned = r.query.as_ref().ok_or_else(|| {
+        file.error(code_span.clone(), format!("rule `{}` needs `query`", r.code.get_ref()), "in this rule")
+    })?;
+    let at = spanned.span();
+    let default = RawSelect::default();
+    let base = compile_select(file, r.select.as_ref().unwrap_or(&default), &code_span)?;
+    let list: Vec<&RawQuery> = match spanned.get_ref() {
+        OneOrMany::One(q) => vec![q],
+        OneOrMany::Many(v) => v.iter().collect(),
+    };
+    let mut out = Vec::new();
+    for q in list {
+        let (text, select, message) = match q {
+            RawQuery::Path(p) => (p.clone(), base.clone(), None),
+            RawQuery::Detailed { path, select, message } => (
+                path.clone(),
+                match select {
+                    Some(s) => compile_select(file, s, &at)?,
+                    None => base.clone(),
+                },
+                message.clone(),
+            ),
+        };
+        out.push(crate::rules::Query { path: compile_path(file, &text, &at)?, select, text, message });
+    }
+    Ok(out)
 }
 
 fn compile_scope(file: FileText<'_>, raw: Option<&RawScope>) -> LoadResult<Scope> {

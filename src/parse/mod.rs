@@ -3,7 +3,10 @@
 
 pub mod constitution;
 pub mod gates;
+pub mod hcl;
+pub mod iac;
 pub mod located;
 pub mod placeholder;
 pub mod plan;
 pub mod tree;
+pub mod yaml;

@@ -678,6 +678,22 @@ impl Plan {
         })
     }
 
+    /// Paths the structure trees promise, documentation trees excluded.
+    pub fn tree_entries(&self, repo_name: &str) -> Vec<super::tree::TreeEntry> {
+        let text = self.text();
+        let mut out = Vec::new();
+        for (_, lines) in &self.trees {
+            let docs_tree = lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
+                let p = l.full_path.as_str();
+                p.starts_with("specs/") || p.starts_with(".specify/") || p.starts_with(".specops/")
+            });
+            if !docs_tree {
+                out.extend(super::tree::entries(text, lines, repo_name));
+            }
+        }
+        out
+    }
+
     /// The `**Structure Decision**` field, if the plan has one.
     pub fn structure_decision(&self) -> Option<&Field> {
         self.field("Structure Decision")

@@ -17,6 +17,8 @@ pub struct TreeLine {
     pub column: usize,
     /// Full path from the block's root, joined with `/`.
     pub full_path: String,
+    /// How many entries enclose this one (0 for a root of the block).
+    pub depth: usize,
 }
 
 fn is_glyph(c: char) -> bool {
@@ -79,6 +81,7 @@ pub fn parse_lines(text: &str, content: Range<usize>) -> Vec<TreeLine> {
         let entry_trimmed = entry.trim_end();
         let path = line_start + entry_off..line_start + entry_off + entry_trimmed.len();
         let mut full_path = String::new();
+        let mut depth = 0;
         if !entry_trimmed.is_empty() {
             while stack.last().is_some_and(|(col, _)| *col >= column) {
                 stack.pop();
@@ -88,6 +91,7 @@ pub fn parse_lines(text: &str, content: Range<usize>) -> Vec<TreeLine> {
                 full_path.push('/');
             }
             full_path.push_str(entry_trimmed);
+            depth = stack.len();
             stack.push((column, entry_trimmed.to_string()));
         } else if comment.is_none() && line.trim().is_empty() {
             // A blank line ends the current root.
@@ -99,6 +103,7 @@ pub fn parse_lines(text: &str, content: Range<usize>) -> Vec<TreeLine> {
             comment,
             column,
             full_path,
+            depth,
         });
     }
     out
@@ -135,6 +140,116 @@ mod tests {
                 ("", None, ""),
                 ("docs/", None, "docs/"),
                 ("runbooks/", None, "docs/runbooks/"),
+            ]
+        );
+    }
+}
+
+/// A path a structure tree promises, relative to the repository root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    /// Relative path without a trailing `/`.
+    pub path: String,
+    pub is_dir: bool,
+    /// The entry's text in the plan.
+    pub span: Range<usize>,
+    /// Marked new, optional or to be created (by its comment or its group's header).
+    pub marked: bool,
+    /// Holds a placeholder segment, a glob, or an ellipsis: not a real path.
+    pub skip: bool,
+    /// A root of its tree (after stripping a root named after the repository).
+    pub top: bool,
+}
+
+fn is_marker(comment: &str) -> bool {
+    static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"\bNEW\b|(?i:\(new\)|\bnew (?:file|folder|directory|module|role)\b|\bto be (?:created|added)\b|\bwill be (?:created|added)\b|\boptional\b|\bplanned\b)|新規",
+        )
+        .expect("valid regex")
+    });
+    MARK.is_match(comment)
+}
+
+/// The entries of one tree block. `repo_name` is the repository folder's
+/// name: a single root named after it is stripped.
+pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry> {
+    let mut out = Vec::new();
+    // A root named after the repository ("homelab/") is the repository itself.
+    let strip = lines
+        .iter()
+        .find(|l| !l.path.is_empty())
+        .map(|l| text[l.path.clone()].trim_end_matches('/'))
+        .filter(|first| !repo_name.is_empty() && *first == repo_name)
+        .map(|first| format!("{first}/"));
+    let mut group_marked = false;
+    let mut last_comment_col: Option<usize> = None;
+    for l in lines {
+        let entry = &text[l.path.clone()];
+        if entry.is_empty() {
+            if l.comment.is_some() && l.column == 0 {
+                // A header comment governs the group below it.
+                group_marked = l.comment.as_ref().is_some_and(|c| is_marker(&text[c.clone()]));
+            } else if l.comment.is_none() {
+                group_marked = false;
+            }
+            continue;
+        }
+        // A line starting in the comment column continues the comment above.
+        if last_comment_col.is_some_and(|c| l.column >= c) {
+            continue;
+        }
+        last_comment_col = l.comment.as_ref().map(|c| text[l.line.start..c.start].chars().count());
+        let mut full = l.full_path.trim().to_string();
+        if let Some(s) = &strip {
+            if full == *s || full == s.trim_end_matches('/') {
+                continue;
+            }
+            if let Some(rest) = full.strip_prefix(s.as_str()) {
+                full = rest.to_string();
+            }
+        }
+        let full = full.trim_start_matches("./").to_string();
+        let marked = group_marked || l.comment.as_ref().is_some_and(|c| is_marker(&text[c.clone()])) || is_marker(entry);
+        let first_word = full.split_whitespace().next().unwrap_or("").to_string();
+        let skip = full.contains(['[', '<', '{', '*', '?'])
+            || full.contains("...")
+            || full.contains('…')
+            || first_word != full
+            || full.starts_with('/')
+            || full.is_empty();
+        let is_dir = first_word.ends_with('/');
+        let top = l.depth == 0 || (strip.is_some() && l.depth == 1);
+        out.push(TreeEntry {
+            top,
+            path: first_word.trim_end_matches('/').to_string(),
+            is_dir,
+            span: l.path.clone(),
+            marked,
+            skip,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod entry_tests {
+    use super::*;
+
+    #[test]
+    fn markers_roots_and_continuations() {
+        let t = "homelab/\n├── k8s/\n│   └── app.yaml   # NEW: the app\n│                  continues the comment\n└── docs/\n\n# New files to be created\nTaskfile.yaml\n\nroles/[name]/\nplaybooks/site.yml  # (optional)\n";
+        let lines = parse_lines(t, 0..t.len());
+        let got: Vec<_> = entries(t, &lines, "homelab").into_iter().map(|e| (e.path, e.marked, e.skip)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("k8s".to_string(), false, false),
+                ("k8s/app.yaml".to_string(), true, false),
+                ("docs".to_string(), false, false),
+                ("Taskfile.yaml".to_string(), true, false),
+                ("roles/[name]".to_string(), false, true),
+                ("playbooks/site.yml".to_string(), true, false),
             ]
         );
     }

@@ -1,0 +1,179 @@
+//! The declarative IaC kinds: JSONPath `forbid` and `require` over selected
+//! documents, text `forbid` over scripts and workflows, `path-exists` and
+//! `companion-file`. Matches are mapped back to YAML/HCL positions.
+
+use super::IacContext;
+use crate::finding::Sink;
+use crate::parse::located::Seg;
+use crate::repo::Existence;
+use crate::rules::{Pattern, Query, Rule, RuleKind, Select};
+use serde_json_path::PathElement;
+
+fn segs(path: &serde_json_path::NormalizedPath<'_>) -> Vec<Seg> {
+    path.iter()
+        .map(|e| match e {
+            PathElement::Name(n) => Seg::Key(n.to_string()),
+            PathElement::Index(i) => Seg::Index(*i),
+        })
+        .collect()
+}
+
+fn render(template: &str, matched: &str) -> String {
+    template.replace("{match}", matched)
+}
+
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(o) if o.get("name").is_some_and(|n| n.is_string()) => {
+            o["name"].as_str().unwrap_or_default().to_string()
+        }
+        other => {
+            let s = other.to_string();
+            if s.chars().count() > 60 {
+                format!("{}…", s.chars().take(60).collect::<String>())
+            } else {
+                s
+            }
+        }
+    }
+}
+
+/// Evaluate one declarative IaC rule over the repository.
+pub fn evaluate(rule: &Rule, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
+    match &rule.kind {
+        RuleKind::DocForbid { queries } => doc_forbid(rule, cx, queries, sink),
+        RuleKind::DocRequire { queries, at } => doc_require(rule, cx, queries, at.as_ref(), sink),
+        RuleKind::TextForbid { select, patterns, except } => text_forbid(rule, cx, select, patterns, except.as_ref(), sink),
+        RuleKind::PathExists { queries } => path_exists(rule, cx, queries, sink),
+        RuleKind::CompanionFile { glob, companion } => companion_file(rule, cx, glob, companion, sink),
+        _ => {}
+    }
+}
+
+fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
+    for (fi, f, d) in cx.docs() {
+        for q in queries {
+            if !q.select.selects(&f.file.path, d) {
+                continue;
+            }
+            for node in q.path.query_located(&d.located.value).iter() {
+                let mut path = segs(node.location());
+                // A matched mapping without a key (a list item) is shown by its `name`.
+                if !d.located.key_spans.contains_key(&path) && node.node().get("name").is_some() {
+                    path.push(Seg::Key("name".into()));
+                }
+                let span = d.located.span_of(&path);
+                let msg = render(q.message.as_deref().unwrap_or(&rule.message), &shown(node.node()));
+                sink.report_in(fi, span, msg);
+            }
+        }
+    }
+}
+
+fn doc_require(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], at: Option<&serde_json_path::JsonPath>, sink: &mut Sink<'_>) {
+    for (fi, f, d) in cx.docs() {
+        let selected: Vec<&Query> = queries.iter().filter(|q| q.select.selects(&f.file.path, d)).collect();
+        if selected.is_empty() || selected.iter().any(|q| !q.path.query(&d.located.value).is_empty()) {
+            continue;
+        }
+        let anchor = at
+            .and_then(|a| a.query_located(&d.located.value).iter().next().map(|n| segs(n.location())))
+            .map(|p| d.located.span_of(&p))
+            .unwrap_or_else(|| d.located.span_of(&[Seg::Key("kind".into())]));
+        sink.report_in(fi, anchor, render(&rule.message, d.name().unwrap_or("")));
+    }
+}
+
+fn text_forbid(
+    rule: &Rule,
+    cx: &IacContext<'_>,
+    select: &Select,
+    patterns: &[Pattern],
+    except: Option<&regex::Regex>,
+    sink: &mut Sink<'_>,
+) {
+    for (fi, f) in cx.files.iter().enumerate() {
+        let path: &str = &f.file.path;
+        let class_ok = select.classes.is_empty() || f.docs.iter().any(|d| select.classes.contains(&d.class));
+        let path_ok = select.paths.as_ref().is_none_or(|g| g.is_match(path));
+        if !class_ok || !path_ok || (select.classes.is_empty() && select.paths.is_none()) {
+            continue;
+        }
+        let text: &str = &f.file.text;
+        for line in 1..=f.file.index.line_count() {
+            let r = f.file.index.line_range(text, line);
+            let l = &text[r.clone()];
+            if l.trim_start().starts_with('#') || except.is_some_and(|e| e.is_match(l)) {
+                continue;
+            }
+            for p in patterns {
+                if let Some(m) = p.regex.find(l) {
+                    let sev = p.severity.unwrap_or(rule.severity);
+                    sink.file = fi;
+                    sink.report_with(r.start + m.start()..r.start + m.end(), sev, render(p.message.as_deref().unwrap_or(&rule.message), m.as_str()));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn path_exists(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
+    for (fi, f, d) in cx.docs() {
+        for q in queries {
+            if !q.select.selects(&f.file.path, d) {
+                continue;
+            }
+            for node in q.path.query_located(&d.located.value).iter() {
+                let Some(value) = node.node().as_str() else { continue };
+                let value = value.trim();
+                if value.is_empty() || value.contains("{{") || value.contains("${") {
+                    continue;
+                }
+                let span = d.located.spans.get(&segs(node.location())).cloned().unwrap_or_else(|| d.located.span_of(&segs(node.location())));
+                match cx.fs.exists(value) {
+                    Existence::Exists | Existence::Ignored => {}
+                    Existence::Missing => {
+                        sink.report_in(fi, span, render(q.message.as_deref().unwrap_or(&rule.message), value));
+                    }
+                    Existence::Outside => {
+                        sink.report_in(fi, span, format!("`{value}` points outside the repository; constable does not follow it"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn companion_file(rule: &Rule, cx: &IacContext<'_>, glob: &str, companion: &str, sink: &mut Sink<'_>) {
+    // Folders matching the glob, found among the IaC files' parent folders.
+    let Ok(matcher) = globset::GlobBuilder::new(glob).literal_separator(true).build().map(|g| g.compile_matcher()) else {
+        return;
+    };
+    // Each folder is reported on its kustomization.yaml when it has one,
+    // else on its first file.
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for (fi, f) in cx.files.iter().enumerate() {
+        let path: &str = &f.file.path;
+        let mut dir = path;
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            if matcher.is_match(parent) {
+                let own = path == format!("{parent}/kustomization.yaml") || path == format!("{parent}/kustomization.yml");
+                let slot = seen.entry(parent.to_string()).or_insert(fi);
+                if own {
+                    *slot = fi;
+                }
+            }
+            dir = parent;
+        }
+    }
+    for (folder, fi) in seen {
+        let name = folder.rsplit('/').next().unwrap_or(&folder);
+        let wanted = companion.replace("{name}", name).replace("{path}", &folder);
+        if cx.fs.exists(&wanted) == Existence::Missing {
+            let msg = render(&rule.message, &wanted).replace("{folder}", &folder);
+            sink.report_in(fi, 0..0, msg);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! IDM001 unguarded-command: an Ansible `shell`/`command`/`raw` task with
+//! none of `creates`, `removes` or `changed_when`.
+
+use super::{ansible_tasks, task_module, IacCheck, IacContext};
+use crate::finding::Sink;
+use crate::parse::located::Seg;
+
+pub struct UnguardedCommand;
+
+const MODULES: &[&str] = &["shell", "command", "raw"];
+
+impl IacCheck for UnguardedCommand {
+    fn code(&self) -> &'static str {
+        "IDM001"
+    }
+
+    fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
+        for (fi, _, d) in cx.docs() {
+            for (path, task) in ansible_tasks(d) {
+                let Some((key, value)) = task_module(task, MODULES) else { continue };
+                let guarded_args = |v: &serde_json::Value| v.get("creates").is_some() || v.get("removes").is_some();
+                let free_form = value.as_str().is_some_and(|s| s.contains("creates=") || s.contains("removes="));
+                if task.contains_key("changed_when")
+                    || guarded_args(value)
+                    || task.get("args").is_some_and(guarded_args)
+                    || free_form
+                {
+                    continue;
+                }
+                let mut p = path.clone();
+                p.push(Seg::Key(key.to_string()));
+                let name = task.get("name").and_then(|n| n.as_str()).unwrap_or(key);
+                sink.report_in(fi, d.located.span_of(&p), format!("task `{name}` runs `{key}` with no `creates`, `removes` or `changed_when`"));
+            }
+        }
+    }
+}

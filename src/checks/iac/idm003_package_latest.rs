@@ -1,0 +1,42 @@
+//! IDM003 package-state-latest: an Ansible package task with `state: latest`.
+
+use super::{ansible_tasks, task_module, IacCheck, IacContext};
+use crate::finding::Sink;
+use crate::parse::located::Seg;
+
+pub struct PackageLatest;
+
+const MODULES: &[&str] = &["apt", "yum", "dnf", "package", "pip", "apk", "zypper", "pacman", "homebrew", "snap"];
+
+impl IacCheck for PackageLatest {
+    fn code(&self) -> &'static str {
+        "IDM003"
+    }
+
+    fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
+        for (fi, _, d) in cx.docs() {
+            for (path, task) in ansible_tasks(d) {
+                let found = task_module(task, MODULES).or_else(|| {
+                    task.iter().find(|(k, _)| {
+                        let short = k.rsplit('.').next().unwrap_or(k);
+                        k.starts_with("community.general.") && MODULES.contains(&short)
+                    }).map(|(k, v)| (k.as_str(), v))
+                });
+                let Some((key, value)) = found else { continue };
+                let mut p = path.clone();
+                p.push(Seg::Key(key.to_string()));
+                let latest = match value {
+                    serde_json::Value::Object(o) => o.get("state").and_then(|s| s.as_str()) == Some("latest"),
+                    serde_json::Value::String(s) => s.split_whitespace().any(|w| w == "state=latest"),
+                    _ => false,
+                };
+                if latest {
+                    if value.is_object() {
+                        p.push(Seg::Key("state".into()));
+                    }
+                    sink.report_in(fi, d.located.span_of(&p), format!("`{key}` installs with `state: latest`: every run may upgrade"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! OBS004 namespace-without-default-deny: a namespace with no default-deny
+//! NetworkPolicy or CiliumNetworkPolicy.
+
+use super::{IacCheck, IacContext};
+use crate::finding::Sink;
+use crate::parse::iac::IacDoc;
+use crate::parse::located::Seg;
+use serde_json::Value;
+
+pub struct NamespaceWithoutDefaultDeny;
+
+const SYSTEM: &[&str] = &["kube-system", "kube-public", "kube-node-lease", "default"];
+
+fn empty_selector(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Object(o)) => o.values().all(|x| x.as_object().is_some_and(|m| m.is_empty()) || x.as_array().is_some_and(|a| a.is_empty())),
+        Some(Value::Null) => true,
+        _ => false,
+    }
+}
+
+/// A policy that selects every pod and allows no ingress.
+fn default_deny(d: &IacDoc) -> bool {
+    let v = &d.located.value;
+    let spec = v.get("spec");
+    match d.kind.as_deref() {
+        Some("NetworkPolicy") => {
+            let types_ok = spec
+                .and_then(|s| s.get("policyTypes"))
+                .and_then(Value::as_array)
+                .is_none_or(|t| t.iter().any(|x| x == "Ingress"));
+            let no_rules = spec.and_then(|s| s.get("ingress")).is_none_or(|i| i.as_array().is_some_and(|a| a.is_empty()));
+            empty_selector(spec.and_then(|s| s.get("podSelector"))) && types_ok && no_rules
+        }
+        Some("CiliumNetworkPolicy") | Some("CiliumClusterwideNetworkPolicy") => {
+            empty_selector(spec.and_then(|s| s.get("endpointSelector"))) && spec.and_then(|s| s.get("ingress")).is_none_or(|i| {
+                i.as_array().is_some_and(|a| a.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty())))
+            })
+        }
+        _ => false,
+    }
+}
+
+impl IacCheck for NamespaceWithoutDefaultDeny {
+    fn code(&self) -> &'static str {
+        "OBS004"
+    }
+
+    fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
+        let policies: Vec<&IacDoc> = cx
+            .objects(&["NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"])
+            .map(|(_, _, d)| d)
+            .filter(|d| default_deny(d))
+            .collect();
+        if policies.iter().any(|d| d.kind.as_deref() == Some("CiliumClusterwideNetworkPolicy")) {
+            return;
+        }
+        for (fi, _, d) in cx.objects(&["Namespace"]) {
+            let Some(name) = d.name() else { continue };
+            if SYSTEM.contains(&name) || policies.iter().any(|p| p.namespace() == Some(name)) {
+                continue;
+            }
+            let p = [Seg::Key("metadata".into()), Seg::Key("name".into())];
+            sink.report_in(fi, d.located.span_of(&p), format!("namespace `{name}` has no default-deny network policy"));
+        }
+    }
+}

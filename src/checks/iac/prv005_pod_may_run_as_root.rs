@@ -1,0 +1,44 @@
+//! PRV005 pod-may-run-as-root: a pod spec without `runAsNonRoot: true` at
+//! pod level or on every container.
+
+use super::{pod_specs, IacCheck, IacContext};
+use crate::finding::Sink;
+use crate::parse::located::Seg;
+use serde_json::Value;
+
+pub struct PodMayRunAsRoot;
+
+fn non_root(v: Option<&Value>) -> bool {
+    v.and_then(|s| s.get("runAsNonRoot")).and_then(Value::as_bool) == Some(true)
+}
+
+impl IacCheck for PodMayRunAsRoot {
+    fn code(&self) -> &'static str {
+        "PRV005"
+    }
+
+    fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
+        for (fi, _, d) in cx.docs().filter(|(_, _, d)| d.class.is_object()) {
+            let Some((path, spec)) = pod_specs(d) else { continue };
+            if non_root(spec.get("securityContext")) {
+                continue;
+            }
+            let containers: Vec<&Value> = ["containers", "initContainers"]
+                .iter()
+                .filter_map(|k| spec.get(*k).and_then(Value::as_array))
+                .flatten()
+                .collect();
+            if !containers.is_empty() && containers.iter().all(|c| non_root(c.get("securityContext"))) {
+                continue;
+            }
+            let mut p = path.clone();
+            p.push(Seg::Key("containers".into()));
+            let name = d.name().unwrap_or("?");
+            sink.report_in(
+                fi,
+                d.located.span_of(&p),
+                format!("{} `{name}` does not set `runAsNonRoot: true`", d.kind.as_deref().unwrap_or("pod")),
+            );
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! TREE004 skipped-template: a Helm template (`{{ }}`) that is not YAML
+//! until rendered, so its contents are not checked.
+
+use super::{IacCheck, IacContext};
+use crate::finding::Sink;
+
+pub struct SkippedTemplate;
+
+impl IacCheck for SkippedTemplate {
+    fn code(&self) -> &'static str {
+        "TREE004"
+    }
+
+    fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
+        for (fi, f) in cx.files.iter().enumerate() {
+            if f.template {
+                let at = f.file.text.find("{{").unwrap_or(0);
+                sink.report_in(fi, at..at + 2, "Helm template skipped: it is not YAML until rendered");
+            }
+        }
+    }
+}

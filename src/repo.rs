@@ -1,0 +1,177 @@
+//! The repository on disk, as checks may see it: does a path exist, is it
+//! gitignored, does it stay inside the root; and the walk of the IaC roots.
+//! Stats and lists only; never opens a file and never leaves the root.
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// What a repository-relative path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Existence {
+    Exists,
+    Missing,
+    /// Missing or present, but ignored by `.gitignore`.
+    Ignored,
+    /// Absolute, or `..` (or a symlink) leading outside the root.
+    Outside,
+}
+
+/// The repository root and its `.gitignore` rules.
+#[derive(Debug)]
+pub struct RepoFs {
+    pub root: PathBuf,
+    /// The root, canonical (symlinks resolved).
+    real_root: PathBuf,
+    gitignore: Gitignore,
+}
+
+impl RepoFs {
+    pub fn new(root: &Path) -> RepoFs {
+        let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let mut b = GitignoreBuilder::new(&real_root);
+        for f in [".gitignore", ".git/info/exclude"] {
+            let p = real_root.join(f);
+            if p.is_file() {
+                let _ = b.add(p);
+            }
+        }
+        let gitignore = b.build().unwrap_or_else(|_| Gitignore::empty());
+        RepoFs { root: root.to_path_buf(), real_root, gitignore }
+    }
+
+    /// Normalise `rel` (which may hold `.` and `..`) without touching the
+    /// disk; None when it is absolute or climbs above the root.
+    pub fn normalise(rel: &str) -> Option<PathBuf> {
+        let p = Path::new(rel);
+        if p.is_absolute() || rel.starts_with('~') {
+            return None;
+        }
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                Component::Normal(s) => out.push(s),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if !out.pop() {
+                        return None;
+                    }
+                }
+                Component::RootDir | Component::Prefix(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether a path (relative to the root) exists inside the repository.
+    pub fn exists(&self, rel: &str) -> Existence {
+        let Some(norm) = Self::normalise(rel) else {
+            return Existence::Outside;
+        };
+        let abs = self.real_root.join(&norm);
+        let is_dir_hint = rel.ends_with('/');
+        if self.gitignore.matched_path_or_any_parents(&abs, is_dir_hint).is_ignore() {
+            return Existence::Ignored;
+        }
+        match std::fs::symlink_metadata(&abs) {
+            Err(_) => Existence::Missing,
+            Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&abs) {
+                Ok(real) if real.starts_with(&self.real_root) => Existence::Exists,
+                Ok(_) => Existence::Outside,
+                Err(_) => Existence::Missing,
+            },
+            Ok(_) => {
+                // A parent may be a symlink leading out.
+                match std::fs::canonicalize(&abs) {
+                    Ok(real) if real.starts_with(&self.real_root) => Existence::Exists,
+                    Ok(_) => Existence::Outside,
+                    Err(_) => Existence::Missing,
+                }
+            }
+        }
+    }
+
+    /// Relative folder names directly under `rel` (sorted), for companion checks.
+    pub fn subdirs(&self, rel: &str) -> Vec<String> {
+        if self.exists(rel) != Existence::Exists {
+            return Vec::new();
+        }
+        let Some(norm) = Self::normalise(rel) else { return Vec::new() };
+        let mut out: Vec<String> = std::fs::read_dir(self.real_root.join(norm))
+            .map(|it| {
+                it.filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// Every file under the given root-relative folders, walked in parallel,
+    /// honouring `.gitignore`, never following symlinks out of the root and
+    /// never looping. Returns sorted, deduplicated relative paths.
+    pub fn walk(&self, roots: &[String]) -> Vec<String> {
+        let found = Mutex::new(Vec::new());
+        let starts: Vec<PathBuf> = roots
+            .iter()
+            .filter(|r| self.exists(r) == Existence::Exists)
+            .filter_map(|r| Self::normalise(r).map(|n| self.real_root.join(n)))
+            .collect();
+        let Some((first, rest)) = starts.split_first() else {
+            return Vec::new();
+        };
+        let mut builder = ignore::WalkBuilder::new(first);
+        for r in rest {
+            builder.add(r);
+        }
+        builder
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| e.file_name() != ".git");
+        let real_root = self.real_root.clone();
+        builder.build_parallel().run(|| {
+            let found = &found;
+            let real_root = real_root.clone();
+            Box::new(move |entry| {
+                if let Ok(e) = entry {
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        if let Ok(rel) = e.path().strip_prefix(&real_root) {
+                            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                            if let Ok(mut f) = found.lock() {
+                                f.push(rel);
+                            }
+                        }
+                    }
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let mut out = found.into_inner().unwrap_or_default();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    pub fn abs(&self, rel: &str) -> PathBuf {
+        self.real_root.join(rel)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_refuses_escapes() {
+        assert_eq!(RepoFs::normalise("a/./b/../c"), Some(PathBuf::from("a/c")));
+        assert_eq!(RepoFs::normalise("../../etc"), None);
+        assert_eq!(RepoFs::normalise("/etc/passwd"), None);
+        assert_eq!(RepoFs::normalise("."), Some(PathBuf::new()));
+    }
+}
