@@ -36,7 +36,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check plans under each PATH (a repository folder or a plan file).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the documentation of a rule, by code or name.
     Explain {
         /// A rule code (TPL002) or name (template-placeholder).
@@ -58,6 +58,12 @@ pub enum Command {
     },
     /// Print the JSON Schema of rule files and constable.toml.
     Schema,
+    /// Run the language server over stdio (for editors).
+    Server,
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,14 +83,20 @@ pub struct ConfigArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Repository folders or plan files [default: .]
+    /// Repository folders, plan files, or (from pre-commit) changed files; `-` with --stdin-filename [default: .]
     pub paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format; repeat to write several, pairing each with an --output in order [default: human]
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub formats: Vec<Format>,
+    /// Write the matching --format to FILE instead of stdout; repeatable.
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub outputs: Vec<PathBuf>,
     /// Print findings only, without the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Print one row per rule (count, code, name) instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
     #[command(flatten)]
     pub config: ConfigArgs,
     /// Run only these rules: codes, prefixes (TPL), names or principle ids. Replaces the configuration's `select`.
@@ -93,6 +105,24 @@ pub struct CheckArgs {
     /// Skip these rules (added to the configuration's `ignore`).
     #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     pub ignore: Vec<String>,
+    /// Exit 1 when a finding of this severity or worse remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE (by fingerprint) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Check only plans and IaC files that differ from this git ref.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Skip files matching `exclude` even when they are named on the command line.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// Check standard input as if it were this file (pass `-` as the path).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Check only the IaC files (for repositories without plans); roots are
     /// `--iac-root`, else `[iac] roots`, else the whole repository.
     #[arg(long)]
@@ -104,6 +134,13 @@ pub struct CheckArgs {
     /// Do not check IaC files, only plans and the constitution.
     #[arg(long, conflicts_with_all = ["iac_only", "iac_root"])]
     pub no_iac: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
 }
 
 /// Render configuration errors the same way everywhere: Unicode, colour only
@@ -128,10 +165,32 @@ pub fn install_error_renderer() {
 /// Run the CLI; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Explain { rule, config } => explain(&rule, &config),
         Command::Rules { format, config } => list_rules(format, &config),
         Command::Init { path } => init(path.as_deref().unwrap_or(Path::new("."))),
+        Command::Server => match crate::lsp::serve() {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                eprintln!("error: language server: {e}");
+                exit::INTERNAL
+            }
+        },
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "constable", &mut std::io::stdout());
+            exit::OK
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::INTERNAL
+                }
+            }
+        }
         Command::Schema => {
             println!(
                 "{}",
@@ -160,11 +219,62 @@ fn settings_here(config: &ConfigArgs) -> Result<Settings, i32> {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
+    if args.outputs.len() > args.formats.len().max(1) {
+        eprintln!(
+            "error: {} --output given for {} --format",
+            args.outputs.len(),
+            args.formats.len().max(1)
+        );
+        return exit::INPUT;
+    }
+    // Standard input stands in for --stdin-filename.
+    let mut stdin_text = None;
+    let mut paths: Vec<PathBuf> = args.paths.clone();
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        let Some(name) = &args.stdin_filename else {
+            eprintln!("error: `-` needs --stdin-filename PATH to say which file the text is");
+            return exit::INPUT;
+        };
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            eprintln!("error: cannot read standard input: {e}");
+            return exit::INPUT;
+        }
+        paths.retain(|p| p.as_os_str() != "-");
+        paths.push(name.clone());
+        stdin_text = Some((name.clone(), text));
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    if let Some(reference) = &args.changed_since {
+        let mut changed = Vec::new();
+        for p in &paths {
+            let dir = if p.is_file() {
+                p.parent().unwrap_or(p).to_path_buf()
+            } else {
+                p.clone()
+            };
+            let root = discover::find_root(&std::fs::canonicalize(&dir).unwrap_or(dir));
+            match discover::changed_since(&root, reference) {
+                Ok(list) => changed.extend(list.into_iter().filter(|c| {
+                    std::fs::canonicalize(p)
+                        .is_ok_and(|base| c.starts_with(&base) || base.is_file() && *c == base)
+                })),
+                Err(e) => {
+                    eprintln!("error: --changed-since {reference}: {e}");
+                    return exit::INPUT;
+                }
+            }
+        }
+        if changed.is_empty() {
+            if !args.quiet {
+                eprintln!("nothing changed since {reference}");
+            }
+            return exit::OK;
+        }
+        paths = changed;
+    }
     let targets = match discover::targets(&paths) {
         Ok(t) => t,
         Err(e) => {
@@ -177,56 +287,168 @@ fn check(args: CheckArgs) -> i32 {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
+    let named_files: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_file() || stdin_text.is_some())
+        .cloned()
+        .collect();
     let mut jobs = Vec::new();
-    for t in targets {
+    let mut only: Vec<Option<Vec<String>>> = Vec::new();
+    for mut t in targets {
         let settings = match load::load(&t.root, &overrides) {
             Ok(s) => s,
             Err(e) => return report_config_error(e),
         };
+        // Excluded files: skipped when found, and when named if --force-exclude.
+        let named = |rel: &str| {
+            named_files
+                .iter()
+                .any(|n| std::fs::canonicalize(n).is_ok_and(|a| a == t.root.join(rel)))
+        };
+        t.plans
+            .retain(|p| !settings.excluded(&p.rel) || (named(&p.rel) && !args.force_exclude));
+        t.iac_files
+            .retain(|f| !settings.excluded(f) || !args.force_exclude);
+        if let Some(o) = &mut t.only {
+            o.retain(|f| t.iac_files.contains(f));
+        }
         let iac = if args.no_iac {
             evaluate::IacScope::Off
         } else if !args.iac_root.is_empty() {
             evaluate::IacScope::Roots(args.iac_root.clone())
         } else if args.iac_only {
             let configured = settings.iac_roots.clone();
-            evaluate::IacScope::Roots(if configured.is_empty() { vec![".".to_string()] } else { configured })
+            evaluate::IacScope::Roots(if configured.is_empty() {
+                vec![".".to_string()]
+            } else {
+                configured
+            })
         } else {
             evaluate::IacScope::FromPlans
         };
+        let stdin = stdin_text.as_ref().map(|(name, text)| {
+            let abs = std::fs::canonicalize(name).unwrap_or_else(|_| name.clone());
+            let rel = abs
+                .strip_prefix(&*t.root)
+                .unwrap_or(&abs)
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, text.clone())
+        });
+        only.push(t.only.clone());
         jobs.push(RepoJob {
             constitution: discover::constitution(&t.root),
             root: t.root.to_path_buf(),
             settings,
             plans: if args.iac_only { Vec::new() } else { t.plans },
             iac,
+            iac_files: t.iac_files,
+            stdin,
         });
     }
     let mut outcome = evaluate::run(&jobs);
     let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
     filter::apply(&mut outcome, &settings);
+    // Named IaC files alone: the rest was read for context only.
+    let keep: Vec<bool> = (0..outcome.files.len())
+        .map(|i| match &only[outcome.repo_of[i]] {
+            Some(list) => list.iter().any(|p| **p == *outcome.files[i].path),
+            None => true,
+        })
+        .collect();
+    outcome.findings.retain(|f| keep[f.file]);
+    let checked = keep.iter().filter(|k| **k).count();
+
+    if let Some(path) = &args.write_baseline {
+        let b = filter::Baseline::of(&outcome.files, &outcome.findings);
+        let text = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
+        return match std::fs::write(path, text) {
+            Ok(()) => {
+                eprintln!("wrote {} findings to {}", b.findings.len(), path.display());
+                exit::OK
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                exit::INPUT
+            }
+        };
+    }
+    if let Some(path) = &args.baseline {
+        let baseline: filter::Baseline = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read baseline {}: {e}", path.display());
+                return exit::INPUT;
+            }
+        };
+        let gone = baseline.apply(&outcome.files, &mut outcome.findings);
+        if !gone.is_empty() && !args.quiet {
+            eprintln!(
+                "{} baseline entries no longer occur (rewrite the baseline to drop them):",
+                gone.len()
+            );
+            for e in &gone {
+                eprintln!("  {} {} {}", e.path, e.code, e.message);
+            }
+        }
+    }
+
     let rule_sets: Vec<&crate::rules::RuleSet> = jobs.iter().map(|j| &j.settings.rules).collect();
     let report = Report {
         files: &outcome.files,
         findings: &outcome.findings,
         rules: &rule_sets,
         repo_of: &outcome.repo_of,
-        checked: outcome.files.len(),
+        checked,
     };
-    let stdout = std::io::stdout();
-    let tty = stdout.is_terminal();
-    let style = Style {
-        color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: if tty { terminal_width().unwrap_or(100) } else { 100 },
-        quiet: args.quiet,
+    let formats = if args.formats.is_empty() {
+        vec![Format::Human]
+    } else {
+        args.formats.clone()
     };
-    let mut lock = stdout.lock();
-    if let Err(e) = report
-        .write(args.format, style, &mut lock)
-        .and_then(|_| lock.flush())
-    {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return exit::INPUT;
+    for (i, format) in formats.iter().enumerate() {
+        let result = match args.outputs.get(i) {
+            Some(path) => std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::new(f);
+                let style = Style {
+                    color: false,
+                    width: 100,
+                    quiet: args.quiet,
+                };
+                write_one(&report, *format, style, args.statistics, &mut w).and_then(|_| w.flush())
+            }),
+            None => {
+                let stdout = std::io::stdout();
+                let tty = stdout.is_terminal();
+                let style = Style {
+                    color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                    width: if tty { terminal_width().unwrap_or(100) } else { 100 },
+                    quiet: args.quiet,
+                };
+                let mut lock = stdout.lock();
+                write_one(&report, *format, style, args.statistics, &mut lock).and_then(|_| lock.flush())
+            }
+        };
+        if let Err(e) = result {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the {format:?} report: {e}");
+                return exit::INPUT;
+            }
+        }
+        if *format == Format::Github {
+            if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+                let appended = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&summary)
+                    .and_then(|mut f| f.write_all(crate::report::github::summary(&report).as_bytes()));
+                if let Err(e) = appended {
+                    eprintln!("warning: cannot write $GITHUB_STEP_SUMMARY: {e}");
+                }
+            }
         }
     }
     for p in &outcome.problems {
@@ -234,20 +456,45 @@ fn check(args: CheckArgs) -> i32 {
         eprintln!("{kind}: {}: {}", p.path, p.message);
     }
     let plans: usize = jobs.iter().map(|j| j.plans.len()).sum();
-    if plans == 0 && !args.quiet && !args.iac_only {
+    if plans == 0
+        && !args.quiet
+        && !args.iac_only
+        && args.changed_since.is_none()
+        && jobs.iter().all(|j| j.iac_files.is_empty())
+    {
         eprintln!(
             "warning: no plans found under {} (looked for specs/*/plan.md, .specify/specs/*/plan.md, .specops/specs/*/plan.md)",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         );
     }
+    let counts = report.counts();
+    let failing = match args.fail_on {
+        FailOn::Error => counts.errors,
+        FailOn::Warning => counts.errors + counts.warnings,
+        FailOn::Info => counts.errors + counts.warnings + counts.infos,
+    };
     if outcome.problems.iter().any(|p| p.internal) {
         exit::INTERNAL
     } else if !outcome.problems.is_empty() {
         exit::INPUT
-    } else if report.counts().errors > 0 {
+    } else if failing > 0 {
         exit::FINDINGS
     } else {
         exit::OK
+    }
+}
+
+fn write_one(
+    report: &Report<'_>,
+    format: Format,
+    style: Style,
+    statistics: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    if statistics {
+        report.write_statistics(format, out)
+    } else {
+        report.write(format, style, out)
     }
 }
 

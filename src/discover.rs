@@ -59,36 +59,147 @@ pub fn constitution(root: &Path) -> Option<(PathBuf, String)> {
         .find(|(abs, _)| abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root)))
 }
 
-/// A repository and the plans to check in it.
+/// A repository and what to check in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub root: Arc<Path>,
     pub plans: Vec<PlanFile>,
+    /// IaC files named on the command line (root-relative), checked even
+    /// outside the plans' IaC roots.
+    pub iac_files: Vec<String>,
+    /// Report only these root-relative paths (None: everything checked).
+    /// Set when only IaC files were named: the plans are read for context.
+    pub only: Option<Vec<String>>,
 }
 
-/// Group plans by repository root, keeping roots that were named but hold
-/// no plans (their constitution is still checked).
+/// What a file named on the command line (or changed since a ref) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    Plan,
+    /// constitution.md or a rule/config TOML file: every plan is affected.
+    Rules,
+    Iac,
+}
+
+pub fn classify_named(path: &Path) -> Named {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if name == "constitution.md" || name.ends_with(".toml") {
+        Named::Rules
+    } else if crate::parse::iac::is_iac_path(&name) {
+        Named::Iac
+    } else {
+        Named::Plan
+    }
+}
+
+fn rel_of(root: &Path, abs: &Path) -> String {
+    abs.strip_prefix(root)
+        .unwrap_or(abs)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Group what to check by repository root. Folders contribute their plans;
+/// named files are classified: a plan is checked with the IaC it points to,
+/// a constitution or rule file re-checks every plan, an IaC file is checked
+/// with the repository as context but reported alone.
 pub fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, DiscoverError> {
-    let plans = discover(paths)?;
-    let mut roots: Vec<Arc<Path>> = Vec::new();
+    // Per root: plans, named IaC files, "an IaC file was named", "plans were named".
+    type Pending = (Arc<Path>, Vec<PlanFile>, Vec<String>, bool, bool);
+    let mut by_root: Vec<Pending> = Vec::new();
     for p in paths {
         let abs = std::fs::canonicalize(p).map_err(|_| DiscoverError::Missing(p.clone()))?;
         let dir = if abs.is_file() {
             abs.parent().unwrap_or(&abs).to_path_buf()
         } else {
-            abs
+            abs.clone()
         };
-        roots.push(Arc::from(find_root(&dir)));
+        let root: Arc<Path> = Arc::from(find_root(&dir));
+        if !by_root.iter().any(|t| t.0 == root) {
+            by_root.push((root.clone(), Vec::new(), Vec::new(), false, false));
+        }
+        let entry = by_root.iter_mut().find(|t| t.0 == root).expect("just pushed");
+        if !abs.is_file() {
+            entry.1.extend(discover(std::slice::from_ref(p))?);
+            entry.4 = true;
+            continue;
+        }
+        if !abs.starts_with(&*root) {
+            continue;
+        }
+        match classify_named(&abs) {
+            Named::Plan => {
+                entry.1.push(plan_file(&root, abs));
+                entry.4 = true;
+            }
+            Named::Rules => {
+                entry.1.extend(discover(&[root.to_path_buf()])?);
+                entry.4 = true;
+            }
+            Named::Iac => {
+                entry.2.push(rel_of(&root, &abs));
+                entry.3 = true;
+            }
+        }
     }
-    roots.sort();
-    roots.dedup();
-    Ok(roots
+    let mut out: Vec<Target> = by_root
         .into_iter()
-        .map(|root| Target {
-            plans: plans.iter().filter(|p| p.root == root).cloned().collect(),
-            root,
+        .map(|(root, mut plans, iac_files, iac_named, reports_plans)| {
+            // Only IaC files named: read every plan for context, report the files.
+            let only = (iac_named && !reports_plans).then(|| iac_files.clone());
+            if only.is_some() {
+                plans = discover(&[root.to_path_buf()]).unwrap_or_default();
+            }
+            plans.sort();
+            plans.dedup_by(|a, b| a.abs == b.abs);
+            Target {
+                root,
+                plans,
+                iac_files,
+                only,
+            }
         })
-        .collect())
+        .collect();
+    out.sort_by(|a, b| a.root.cmp(&b.root));
+    Ok(out)
+}
+
+/// Files changed since a git ref (added, copied, modified, renamed, and
+/// untracked), as absolute paths, using the `git` binary in `root`.
+pub fn changed_since(root: &Path, reference: &str) -> Result<Vec<PathBuf>, String> {
+    let run = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = run(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    let diff = run(&["diff", "--name-only", "--diff-filter=ACMR", reference, "--"])?;
+    let untracked = run(&["ls-files", "--others", "--exclude-standard"])?;
+    let mut out: Vec<PathBuf> = diff
+        .lines()
+        .map(|l| top.join(l))
+        .chain(untracked.lines().map(|l| root.join(l)))
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Plans under every PATH, deduplicated and sorted.

@@ -9,10 +9,11 @@ use crate::load::Settings;
 use crate::parse::constitution::{cite, resolve, ConstitutionDoc, Principle};
 use crate::parse::gates::GateModel;
 use crate::parse::iac::IacFile;
-use crate::repo::RepoFs;
 use crate::parse::plan::Plan;
+use crate::repo::RepoFs;
 use crate::rules::{RuleKind, RuleSet};
 use crate::source::SourceFile;
+use crate::suppress::Suppression;
 use rayon::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -46,12 +47,18 @@ pub struct RepoJob {
     pub constitution: Option<(PathBuf, String)>,
     pub plans: Vec<PlanFile>,
     pub iac: IacScope,
+    /// IaC files named on the command line, checked even outside the roots.
+    pub iac_files: Vec<String>,
+    /// Plans (root-relative) whose text comes from standard input.
+    pub stdin: Option<(String, String)>,
 }
 
 /// What a run produced, before filtering.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub files: Vec<SourceFile>,
+    /// For each file, its inline suppressions.
+    pub suppressions: Vec<Vec<Suppression>>,
     /// For each file, the index of its repository job.
     pub repo_of: Vec<usize>,
     pub findings: Vec<Finding>,
@@ -133,7 +140,15 @@ pub fn check_constitution(doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding
 
 /// What checking one plan produced: the file, its findings, and the IaC
 /// roots its structure trees point to.
-pub type PlanResult = (SourceFile, Vec<Finding>, Vec<String>);
+pub type PlanResult = (Checked, Vec<String>);
+
+/// One checked file: its text, findings and inline suppressions.
+#[derive(Debug)]
+pub struct Checked {
+    pub file: SourceFile,
+    pub findings: Vec<Finding>,
+    pub suppressions: Vec<Suppression>,
+}
 
 /// True when a rule runs for this repository: rules tied to a principle run
 /// only when the constitution has that principle, or when selected by name.
@@ -163,8 +178,11 @@ pub fn check_plan(
     let plan = Plan::parse(file);
     let gates = GateModel::read(&plan, &rules.status);
     let headings = constitution.doc.as_ref().map_or(&[][..], |d| &d.headings[..]);
-    let citations: Vec<_> =
-        gates.entries.iter().map(|e| cite(&e.label, &constitution.principles, headings)).collect();
+    let citations: Vec<_> = gates
+        .entries
+        .iter()
+        .map(|e| cite(&e.label, &constitution.principles, headings))
+        .collect();
     let view = constitution.view();
     let repo_name = fs
         .and_then(|f| f.root.canonicalize().ok())
@@ -181,8 +199,16 @@ pub fn check_plan(
         tree_entries: &tree_entries,
     };
     let mut out = Vec::new();
-    for rule in rules.rules.iter().filter(|r| !r.kind.is_iac() && active(r, &constitution.principles, explicit)) {
-        let mut sink = Sink { file: 0, rule, out: &mut out };
+    for rule in rules
+        .rules
+        .iter()
+        .filter(|r| !r.kind.is_iac() && active(r, &constitution.principles, explicit))
+    {
+        let mut sink = Sink {
+            file: 0,
+            rule,
+            out: &mut out,
+        };
         match &rule.kind {
             RuleKind::Builtin => {
                 if let Some(check) = checks::plan_check(&rule.code) {
@@ -206,17 +232,28 @@ pub fn check_plan(
             .collect(),
         None => Vec::new(),
     };
-    (plan.file, out, roots)
+    let suppressions = crate::suppress::markdown(&plan.file, &plan.comments);
+    (
+        Checked {
+            file: plan.file,
+            findings: out,
+            suppressions,
+        },
+        roots,
+    )
 }
 
-type FileResult = Result<(SourceFile, Vec<Finding>), Problem>;
+type FileResult = Result<Checked, Problem>;
 
 /// Roots that are not inside another root, sorted.
 fn outermost(mut roots: Vec<String>) -> Vec<String> {
     roots.sort();
     roots.dedup();
     let all = roots.clone();
-    roots.retain(|r| !all.iter().any(|o| o != r && (o.is_empty() || o == "." || r.starts_with(&format!("{o}/")))));
+    roots.retain(|r| {
+        !all.iter()
+            .any(|o| o != r && (o.is_empty() || o == "." || r.starts_with(&format!("{o}/"))))
+    });
     roots
 }
 
@@ -224,8 +261,13 @@ fn outermost(mut roots: Vec<String>) -> Vec<String> {
 /// every active IaC rule, in parallel. Returns per-file results in order.
 fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Principle]) -> Vec<FileResult> {
     let mut roots = roots.to_vec();
-    if !roots.is_empty() && fs.exists(".github/workflows") == crate::repo::Existence::Exists {
-        roots.push(".github/workflows".to_string());
+    // Scripts and CI workflows deploy too (GIT003), wherever the plans point.
+    if !roots.is_empty() {
+        for extra in [".github/workflows", "scripts"] {
+            if fs.exists(extra) == crate::repo::Existence::Exists {
+                roots.push(extra.to_string());
+            }
+        }
     }
     let roots = outermost(roots);
     let plan_paths: Vec<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
@@ -233,11 +275,15 @@ fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Princip
         .walk(&roots)
         .into_iter()
         .filter(|p| crate::parse::iac::is_iac_path(p) && !plan_paths.contains(&p.as_str()))
+        .filter(|p| !job.settings.excluded(p) || job.iac_files.contains(p))
         .collect();
     let parsed: Vec<Result<IacFile, Problem>> = paths
         .par_iter()
         .map(|rel| {
-            let text = read_text(&fs.abs(rel), rel)?;
+            let text = match &job.stdin {
+                Some((r, text)) if r == rel => text.clone(),
+                _ => read_text(&fs.abs(rel), rel)?,
+            };
             guarded(rel, || IacFile::parse(rel, &text))
         })
         .collect();
@@ -259,17 +305,26 @@ fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Princip
     let rules = &job.settings.rules;
     let explicit = &job.settings.explicit_select;
     let cx = checks::iac::IacContext { files: &files, fs };
-    let active_rules: Vec<&crate::rules::Rule> =
-        rules.rules.iter().filter(|r| active(r, principles, explicit)).collect();
+    let active_rules: Vec<&crate::rules::Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| active(r, principles, explicit))
+        .collect();
     let found: Vec<Result<Vec<Finding>, Problem>> = active_rules
         .par_iter()
         .map(|rule| {
             guarded(&format!("rule {}", rule.code), || {
                 let mut out = Vec::new();
-                let mut sink = Sink { file: 0, rule, out: &mut out };
+                let mut sink = Sink {
+                    file: 0,
+                    rule,
+                    out: &mut out,
+                };
                 if rule.kind.is_iac() {
                     checks::iac::declarative::evaluate(rule, &cx, &mut sink);
-                } else if let (RuleKind::Builtin, Some(check)) = (&rule.kind, checks::iac::iac_check(&rule.code)) {
+                } else if let (RuleKind::Builtin, Some(check)) =
+                    (&rule.kind, checks::iac::iac_check(&rule.code))
+                {
                     check.check(&cx, &mut sink);
                 }
                 out
@@ -281,28 +336,19 @@ fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Princip
         match r {
             Ok(list) => {
                 for mut f in list {
-                    let file = &files[f.file];
-                    f.span = file.file.clamp(f.span.clone());
-                    let line = file.file.line_col(f.span.start).0;
-                    if file.suppressed(&f.code, line).is_none() {
-                        per_file[f.file].push(f);
-                    }
+                    f.span = files[f.file].file.clamp(f.span.clone());
+                    per_file[f.file].push(f);
                 }
             }
             Err(p) => results.push(Err(p)),
         }
     }
-    // A suppression must say why.
-    if let Some(rule) = rules.get("SUP002") {
-        for (i, f) in files.iter().enumerate() {
-            for s in f.suppressions.iter().filter(|s| s.reason.is_none()) {
-                let mut sink = Sink { file: i, rule, out: &mut per_file[i] };
-                sink.report(s.span.clone(), format!("suppression of {} gives no reason (`-- why`)", s.codes.join(", ")));
-            }
-        }
-    }
     for (f, findings) in files.into_iter().zip(per_file) {
-        results.push(Ok((f.file, findings)));
+        results.push(Ok(Checked {
+            file: f.file,
+            findings,
+            suppressions: f.suppressions,
+        }));
     }
     results
 }
@@ -332,11 +378,19 @@ pub fn run(jobs: &[RepoJob]) -> Outcome {
                     let file = SourceFile::new(rel.as_str(), &text);
                     let d = ConstitutionDoc::parse(Plan::parse(file.clone()));
                     let findings = check_constitution(&d, rules);
-                    (file, d, findings)
+                    let suppressions = crate::suppress::markdown(&file, &d.doc.comments);
+                    (
+                        Checked {
+                            file,
+                            findings,
+                            suppressions,
+                        },
+                        d,
+                    )
                 })
             }) {
-                Ok((file, d, findings)) => {
-                    results.push(Ok((file, findings)));
+                Ok((checked, d)) => {
+                    results.push(Ok(checked));
                     doc = Some(d);
                 }
                 Err(p) => results.push(Err(p)),
@@ -349,39 +403,48 @@ pub fn run(jobs: &[RepoJob]) -> Outcome {
             .plans
             .par_iter()
             .map(|pf| {
-                let text = read_text(&pf.abs, &pf.rel)?;
+                let text = match &job.stdin {
+                    Some((rel, text)) if *rel == pf.rel => text.clone(),
+                    _ => read_text(&pf.abs, &pf.rel)?,
+                };
                 let file = SourceFile::new(pf.rel.as_str(), &text);
-                guarded(&pf.rel, || check_plan(file, rules, &constitution, Some(&fs), explicit))
+                guarded(&pf.rel, || {
+                    check_plan(file, rules, &constitution, Some(&fs), explicit)
+                })
             })
             .collect();
         let mut roots: Vec<String> = job.settings.iac_roots.clone();
         for p in plans {
             match p {
-                Ok((file, findings, plan_roots)) => {
+                Ok((checked, plan_roots)) => {
                     roots.extend(plan_roots);
-                    results.push(Ok((file, findings)));
+                    results.push(Ok(checked));
                 }
                 Err(e) => results.push(Err(e)),
             }
         }
-        let roots = match &job.iac {
+        let mut roots = match &job.iac {
             IacScope::FromPlans => roots,
             IacScope::Roots(r) => r.clone(),
             IacScope::Off => Vec::new(),
         };
+        if job.iac != IacScope::Off {
+            roots.extend(job.iac_files.iter().cloned());
+        }
         if !roots.is_empty() {
             results.extend(check_iac(job, &fs, &roots, &constitution.principles));
         }
         for r in results {
             match r {
-                Ok((file, mut findings)) => {
+                Ok(mut c) => {
                     let id = outcome.files.len();
-                    for f in &mut findings {
+                    for f in &mut c.findings {
                         f.file = id;
                     }
-                    outcome.files.push(file);
+                    outcome.files.push(c.file);
+                    outcome.suppressions.push(c.suppressions);
                     outcome.repo_of.push(ri);
-                    outcome.findings.extend(findings);
+                    outcome.findings.extend(c.findings);
                 }
                 Err(p) => outcome.problems.push(p),
             }
@@ -395,4 +458,117 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "panic".to_string())
+}
+
+/// Check one in-memory buffer as if it were the file at `abs` (editors and
+/// the language server): a plan, a constitution.md, or an IaC file. Rules
+/// that need other files (companion files, cross-document checks) are
+/// skipped for IaC buffers. Findings are suppressed and sorted.
+pub fn check_buffer(
+    abs: &Path,
+    text: &str,
+    settings: &Settings,
+) -> Result<(SourceFile, Vec<Finding>), String> {
+    let dir = abs.parent().ok_or("the file has no folder")?;
+    let real_dir = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let root = crate::discover::find_root(&real_dir);
+    let name = abs.file_name().ok_or("no file name")?;
+    let real = real_dir.join(name);
+    let rel = real
+        .strip_prefix(&root)
+        .unwrap_or(&real)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let rules = &settings.rules;
+    let fs = RepoFs::new(&root);
+    let doc = crate::discover::constitution(&root).and_then(|(a, r)| {
+        if r == rel {
+            return None;
+        }
+        let t = read_text(&a, &r).ok()?;
+        Some((
+            ConstitutionDoc::parse(Plan::parse(SourceFile::new(r.as_str(), &t))),
+            r,
+        ))
+    });
+    let (doc, cpath) = match doc {
+        Some((d, p)) => (Some(d), Some(p)),
+        None => (None, None),
+    };
+    let constitution = Constitution::new(doc, cpath, rules);
+    let explicit = &settings.explicit_select;
+    let checked = match crate::discover::classify_named(&real) {
+        crate::discover::Named::Iac => {
+            let f = IacFile::parse(&rel, text);
+            let files = [f];
+            let cx = checks::iac::IacContext {
+                files: &files,
+                fs: &fs,
+            };
+            let mut out = Vec::new();
+            for rule in rules
+                .rules
+                .iter()
+                .filter(|r| active(r, &constitution.principles, explicit))
+            {
+                let mut sink = Sink {
+                    file: 0,
+                    rule,
+                    out: &mut out,
+                };
+                match &rule.kind {
+                    RuleKind::CompanionFile { .. } => {}
+                    k if k.is_iac() => checks::iac::declarative::evaluate(rule, &cx, &mut sink),
+                    RuleKind::Builtin => {
+                        if let Some(c) = checks::iac::iac_check(&rule.code).filter(|c| !c.cross_file()) {
+                            c.check(&cx, &mut sink);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let [f] = files;
+            for x in &mut out {
+                x.span = f.file.clamp(x.span.clone());
+            }
+            Checked {
+                findings: out,
+                suppressions: f.suppressions,
+                file: f.file,
+            }
+        }
+        crate::discover::Named::Rules if rel.ends_with("constitution.md") => {
+            let file = SourceFile::new(rel.as_str(), text);
+            let d = ConstitutionDoc::parse(Plan::parse(file.clone()));
+            let findings = check_constitution(&d, rules);
+            let suppressions = crate::suppress::markdown(&file, &d.doc.comments);
+            Checked {
+                file,
+                findings,
+                suppressions,
+            }
+        }
+        _ => {
+            check_plan(
+                SourceFile::new(rel.as_str(), text),
+                rules,
+                &constitution,
+                Some(&fs),
+                explicit,
+            )
+            .0
+        }
+    };
+    let mut outcome = Outcome {
+        files: vec![checked.file],
+        suppressions: vec![checked.suppressions],
+        repo_of: vec![0],
+        findings: checked.findings,
+        problems: Vec::new(),
+    };
+    crate::filter::apply(&mut outcome, &[settings]);
+    let file = outcome.files.pop().ok_or("no file")?;
+    Ok((file, outcome.findings))
 }

@@ -37,7 +37,11 @@ impl RepoFs {
             }
         }
         let gitignore = b.build().unwrap_or_else(|_| Gitignore::empty());
-        RepoFs { root: root.to_path_buf(), real_root, gitignore }
+        RepoFs {
+            root: root.to_path_buf(),
+            real_root,
+            gitignore,
+        }
     }
 
     /// Normalise `rel` (which may hold `.` and `..`) without touching the
@@ -70,7 +74,11 @@ impl RepoFs {
         };
         let abs = self.real_root.join(&norm);
         let is_dir_hint = rel.ends_with('/');
-        if self.gitignore.matched_path_or_any_parents(&abs, is_dir_hint).is_ignore() {
+        if self
+            .gitignore
+            .matched_path_or_any_parents(&abs, is_dir_hint)
+            .is_ignore()
+        {
             return Existence::Ignored;
         }
         match std::fs::symlink_metadata(&abs) {
@@ -96,7 +104,9 @@ impl RepoFs {
         if self.exists(rel) != Existence::Exists {
             return Vec::new();
         }
-        let Some(norm) = Self::normalise(rel) else { return Vec::new() };
+        let Some(norm) = Self::normalise(rel) else {
+            return Vec::new();
+        };
         let mut out: Vec<String> = std::fs::read_dir(self.real_root.join(norm))
             .map(|it| {
                 it.filter_map(Result::ok)
@@ -142,7 +152,11 @@ impl RepoFs {
                 if let Ok(e) = entry {
                     if e.file_type().is_some_and(|t| t.is_file()) {
                         if let Ok(rel) = e.path().strip_prefix(&real_root) {
-                            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                            let rel = rel
+                                .components()
+                                .map(|c| c.as_os_str().to_string_lossy())
+                                .collect::<Vec<_>>()
+                                .join("/");
                             if let Ok(mut f) = found.lock() {
                                 f.push(rel);
                             }

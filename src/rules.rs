@@ -109,11 +109,21 @@ impl Select {
     /// True when the document at `path` is selected.
     pub fn selects(&self, path: &str, doc: &crate::parse::iac::IacDoc) -> bool {
         (self.classes.is_empty() || self.classes.contains(&doc.class))
-            && (self.kinds.is_empty() || doc.kind.as_deref().is_some_and(|k| self.kinds.iter().any(|x| x == k)))
+            && (self.kinds.is_empty()
+                || doc
+                    .kind
+                    .as_deref()
+                    .is_some_and(|k| self.kinds.iter().any(|x| x == k)))
             && (self.api_versions.is_empty()
-                || doc.api_version.as_deref().is_some_and(|a| self.api_versions.iter().any(|x| a.starts_with(x.as_str()))))
+                || doc
+                    .api_version
+                    .as_deref()
+                    .is_some_and(|a| self.api_versions.iter().any(|x| a.starts_with(x.as_str()))))
             && self.paths.as_ref().is_none_or(|g| g.is_match(path))
-            && self.unless.as_ref().is_none_or(|u| u.query(&doc.located.value).is_empty())
+            && self
+                .unless
+                .as_ref()
+                .is_none_or(|u| u.query(&doc.located.value).is_empty())
     }
 }
 
@@ -146,9 +156,16 @@ pub enum RuleKind {
     /// IaC: report every node a query matches in a selected document.
     DocForbid { queries: Vec<Query> },
     /// IaC: report a selected document where no query matches (at `at`, or the document).
-    DocRequire { queries: Vec<Query>, at: Option<serde_json_path::JsonPath> },
+    DocRequire {
+        queries: Vec<Query>,
+        at: Option<serde_json_path::JsonPath>,
+    },
     /// IaC: report lines of selected files (scripts, workflows) matching a pattern.
-    TextForbid { select: Select, patterns: Vec<Pattern>, except: Option<Regex> },
+    TextForbid {
+        select: Select,
+        patterns: Vec<Pattern>,
+        except: Option<Regex>,
+    },
     /// IaC: the string values a query matches name repository paths that must exist.
     PathExists { queries: Vec<Query> },
     /// For each folder matching `glob`, the file `companion` (with `{name}`) must exist.

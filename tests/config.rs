@@ -83,7 +83,7 @@ fn severity_overrides_and_per_file_ignores() {
         "[severity]\nTPL = \"warning\"\n\n[per-file-ignores]\n\"specs/001-*/plan.md\" = [\"TPL005\"]\n",
     )
     .unwrap();
-    let r = constable_in(&dir, &["check", ".", "--format", "json"]);
+    let r = constable_in(&dir, &["check", ".", "--format", "json", "--select", "TPL"]);
     assert_eq!(r.code, 0, "all TPL findings are warnings now: {}", r.stdout);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let findings = v["findings"].as_array().unwrap();

@@ -58,6 +58,8 @@ fn every_plan_check_fires_somewhere() {
         "fixtures/gates",
         "fixtures/gates-unfilled",
         "fixtures/gates-version",
+        "fixtures/iac-all",
+        "fixtures/suppressions",
     ] {
         let r = constable(&["check", extra, "--format", "json"]);
         fired.extend(codes(&r.stdout));
@@ -237,7 +239,7 @@ fn missing_path_is_a_usage_error() {
 
 #[test]
 fn gate_fixtures() {
-    for dir in ["gates", "gates-unfilled", "gates-version"] {
+    for dir in ["gates", "gates-unfilled", "gates-version", "suppressions"] {
         let r = constable(&["check", &format!("fixtures/{dir}"), "--format", "concise"]);
         insta::assert_snapshot!(format!("concise-{dir}"), r.stdout);
     }

@@ -29,9 +29,16 @@ impl PlanCheck for MissingQuickstart {
                 if &text[l.path.clone()] != "quickstart.md" {
                     continue;
                 }
-                let wanted = if feature.is_empty() { "quickstart.md".to_string() } else { format!("{feature}/quickstart.md") };
+                let wanted = if feature.is_empty() {
+                    "quickstart.md".to_string()
+                } else {
+                    format!("{feature}/quickstart.md")
+                };
                 if fs.exists(&wanted) == Existence::Missing {
-                    sink.report(l.path.clone(), format!("documentation tree lists quickstart.md, but `{wanted}` does not exist"));
+                    sink.report(
+                        l.path.clone(),
+                        format!("documentation tree lists quickstart.md, but `{wanted}` does not exist"),
+                    );
                 }
             }
         }

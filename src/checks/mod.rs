@@ -13,9 +13,6 @@ mod cpx002_incomplete_justification;
 mod cpx003_stale_justification;
 pub mod declarative;
 mod doc002_missing_quickstart;
-pub mod iac;
-mod tree001_missing_path;
-mod tree002_decision_names_unknown_path;
 mod gate001_uncovered_principle;
 mod gate002_gate_without_status;
 mod gate003_gate_without_evidence;
@@ -24,11 +21,14 @@ mod gate005_unfilled_constitution;
 mod gate006_gate_against_unfilled_constitution;
 mod gate007_stale_constitution_version;
 mod gate008_empty_constitution_check;
+pub mod iac;
 mod tpl001_needs_clarification;
 mod tpl002_template_placeholder;
 mod tpl003_option_label;
 mod tpl005_template_example_row;
 mod tpl007_unfilled_structure_decision;
+mod tree001_missing_path;
+mod tree002_decision_names_unknown_path;
 
 /// The repository's constitution as plan checks see it.
 pub struct ConstitutionView<'a> {
@@ -106,7 +106,10 @@ pub fn constitution_check(code: &str) -> Option<&'static dyn ConstitutionCheck> 
 
 /// True when some procedural check is registered under `code`.
 pub fn is_registered(code: &str) -> bool {
-    plan_check(code).is_some() || constitution_check(code).is_some() || iac::iac_check(code).is_some() || code == "SUP002"
+    plan_check(code).is_some()
+        || constitution_check(code).is_some()
+        || iac::iac_check(code).is_some()
+        || crate::filter::SUPPRESSION_CODES.contains(&code)
 }
 
 /// Plain text of a cell or value: a template slot or nothing counts as empty.
@@ -135,7 +138,10 @@ mod tests {
             .map(|r| &*r.code)
             .collect();
         for code in &builtin {
-            assert!(super::is_registered(code), "{code} is `builtin` but no check is registered");
+            assert!(
+                super::is_registered(code),
+                "{code} is `builtin` but no check is registered"
+            );
         }
         let registered = super::PLAN_CHECKS
             .iter()
@@ -143,7 +149,10 @@ mod tests {
             .chain(super::CONSTITUTION_CHECKS.iter().map(|c| c.code()))
             .chain(super::iac::IAC_CHECKS.iter().map(|c| c.code()));
         for code in registered {
-            assert!(builtin.contains(&code), "check {code} has no `builtin` rule in rules/");
+            assert!(
+                builtin.contains(&code),
+                "check {code} has no `builtin` rule in rules/"
+            );
         }
     }
 }

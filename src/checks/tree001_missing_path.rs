@@ -19,30 +19,46 @@ impl PlanCheck for MissingPath {
         let mut missing: Vec<(&str, usize)> = Vec::new();
         let mut reported: Vec<usize> = Vec::new();
         for e in cx.tree_entries.iter().filter(|e| !e.skip && !e.marked) {
-            if let Some(m) = missing.iter_mut().find(|(dir, _)| e.path.starts_with(&format!("{dir}/"))) {
+            if let Some(m) = missing
+                .iter_mut()
+                .find(|(dir, _)| e.path.starts_with(&format!("{dir}/")))
+            {
                 m.1 += 1;
                 continue;
             }
             if missing.iter().any(|(p, _)| *p == e.path) {
                 continue;
             }
-            match fs.exists(&e.path) {
+            let probe = if e.is_dir {
+                format!("{}/", e.path)
+            } else {
+                e.path.clone()
+            };
+            match fs.exists(&probe) {
                 Existence::Exists | Existence::Ignored => {}
                 Existence::Missing => {
                     let what = if e.is_dir { "folder" } else { "file" };
                     missing.push((&e.path, 0));
                     reported.push(sink.out.len());
-                    sink.report(e.span.clone(), format!("structure tree lists {what} `{}`, which does not exist", e.path));
+                    sink.report(
+                        e.span.clone(),
+                        format!("structure tree lists {what} `{}`, which does not exist", e.path),
+                    );
                 }
                 Existence::Outside => {
-                    sink.report(e.span.clone(), format!("structure tree path `{}` points outside the repository", e.path));
+                    sink.report(
+                        e.span.clone(),
+                        format!("structure tree path `{}` points outside the repository", e.path),
+                    );
                 }
             }
         }
         for ((_, under), at) in missing.iter().zip(reported) {
             if *under > 0 {
                 let s = if *under == 1 { "y" } else { "ies" };
-                sink.out[at].message.push_str(&format!(" ({under} entr{s} under it not reported)"));
+                sink.out[at]
+                    .message
+                    .push_str(&format!(" ({under} entr{s} under it not reported)"));
             }
         }
     }

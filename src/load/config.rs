@@ -38,6 +38,10 @@ pub struct Config {
     /// Status words that pass or fail a gate.
     #[serde(default)]
     pub gate: Option<GateWords>,
+    /// Globs (relative to the root) of files never checked; files named on
+    /// the command line are checked anyway unless `--force-exclude`.
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// Infrastructure-as-code settings.
     #[serde(default)]
     pub iac: Option<IacConfig>,

@@ -19,7 +19,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("k3s-gitops", include_str!("../../rules/k3s-gitops.toml")),
     ("gitops", include_str!("../../rules/gitops.toml")),
     ("idempotence", include_str!("../../rules/idempotence.toml")),
-    ("least-privilege", include_str!("../../rules/least-privilege.toml")),
+    (
+        "least-privilege",
+        include_str!("../../rules/least-privilege.toml"),
+    ),
     ("observability", include_str!("../../rules/observability.toml")),
     ("runbooks", include_str!("../../rules/runbooks.toml")),
 ];
@@ -62,6 +65,8 @@ pub struct Settings {
     /// Selectors named in `select` (configuration or command line): they
     /// enable rules whose principle the constitution lacks.
     pub explicit_select: Vec<String>,
+    /// `exclude` globs.
+    pub exclude: Option<globset::GlobSet>,
 }
 
 #[derive(Debug, Clone)]
@@ -71,6 +76,11 @@ pub struct PerFileIgnore {
 }
 
 impl Settings {
+    /// True when `path` (relative, `/`-separated) matches an `exclude` glob.
+    pub fn excluded(&self, path: &str) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
     /// True when `code` is ignored for the file at `path` (relative, `/`-separated).
     pub fn ignored_for(&self, path: &str, rule: &Rule) -> bool {
         self.per_file_ignores
@@ -286,7 +296,19 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         .collect();
 
     let explicit_select = select.clone().unwrap_or_default();
+    let exclude = if config.exclude.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &config.exclude {
+            b.add(
+                Glob::new(g).map_err(|e| plain(format!("{config_name}: invalid exclude glob `{g}`: {e}")))?,
+            );
+        }
+        Some(b.build().map_err(|e| plain(format!("{config_name}: {e}")))?)
+    };
     Ok(Settings {
+        exclude,
         explicit_select,
         rules: RuleSet {
             status: crate::rules::StatusMatcher::new(&vocabulary),

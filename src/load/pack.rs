@@ -384,10 +384,20 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
             let mut patterns = Vec::new();
             for p in list {
                 patterns.push(match p {
-                    RawPattern::Regex(re) => Pattern { regex: compile_at(file, re, &at)?, severity: None, message: None },
-                    RawPattern::Detailed { regex, severity, message } => {
-                        Pattern { regex: compile_at(file, regex, &at)?, severity: *severity, message: message.clone() }
-                    }
+                    RawPattern::Regex(re) => Pattern {
+                        regex: compile_at(file, re, &at)?,
+                        severity: None,
+                        message: None,
+                    },
+                    RawPattern::Detailed {
+                        regex,
+                        severity,
+                        message,
+                    } => Pattern {
+                        regex: compile_at(file, regex, &at)?,
+                        severity: *severity,
+                        message: message.clone(),
+                    },
                 });
             }
             let select = compile_select(file, r.select.as_ref().expect("checked"), &code_span)?;
@@ -395,9 +405,15 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
                 Some(e) => Some(compile(file, e)?),
                 None => None,
             };
-            RuleKind::TextForbid { select, patterns, except }
+            RuleKind::TextForbid {
+                select,
+                patterns,
+                except,
+            }
         }
-        KindName::PathExists => RuleKind::PathExists { queries: compile_queries(file, r)? },
+        KindName::PathExists => RuleKind::PathExists {
+            queries: compile_queries(file, r)?,
+        },
         KindName::CompanionFile => RuleKind::CompanionFile {
             glob: r.glob.clone().ok_or_else(|| need("glob"))?,
             companion: r.companion.clone().ok_or_else(|| need("companion"))?,
@@ -465,22 +481,34 @@ fn kind_str(k: KindName) -> &'static str {
     }
 }
 
-fn compile_path(file: FileText<'_>, q: &str, at: &std::ops::Range<usize>) -> LoadResult<serde_json_path::JsonPath> {
+fn compile_path(
+    file: FileText<'_>,
+    q: &str,
+    at: &std::ops::Range<usize>,
+) -> LoadResult<serde_json_path::JsonPath> {
     serde_json_path::JsonPath::parse(q).map_err(|e| {
-        let span = file.text[at.clone()]
-            .find(q)
-            .map_or(at.clone(), |i| at.start + i + e.position().min(q.len())..at.start + i + q.len());
+        let span = file.text[at.clone()].find(q).map_or(at.clone(), |i| {
+            at.start + i + e.position().min(q.len())..at.start + i + q.len()
+        });
         file.error(span, format!("invalid JSONPath `{q}`: {}", e.message()), "here")
     })
 }
 
-fn compile_select(file: FileText<'_>, raw: &RawSelect, at: &std::ops::Range<usize>) -> LoadResult<crate::rules::Select> {
+fn compile_select(
+    file: FileText<'_>,
+    raw: &RawSelect,
+    at: &std::ops::Range<usize>,
+) -> LoadResult<crate::rules::Select> {
     use crate::parse::iac::DocClass;
     let mut classes = Vec::new();
     for c in &raw.class {
         let Some(dc) = DocClass::parse(c) else {
             let names: Vec<&str> = DocClass::ALL.iter().map(|d| d.name()).collect();
-            let mut e = file.error(at.clone(), format!("unknown document class `{c}`"), "in this rule");
+            let mut e = file.error(
+                at.clone(),
+                format!("unknown document class `{c}`"),
+                "in this rule",
+            );
             e.help = Some(match super::error::closest(c, &names) {
                 Some(b) => format!("did you mean `{b}`?"),
                 None => format!("classes: {}", names.join(", ")),
@@ -489,15 +517,21 @@ fn compile_select(file: FileText<'_>, raw: &RawSelect, at: &std::ops::Range<usiz
         };
         classes.push(dc);
     }
-    let paths = if raw.paths.is_empty() {
-        None
-    } else {
-        let mut b = globset::GlobSetBuilder::new();
-        for g in &raw.paths {
-            b.add(globset::Glob::new(g).map_err(|e| file.error(at.clone(), format!("invalid glob `{g}`: {e}"), "in this rule"))?);
-        }
-        Some(b.build().map_err(|e| file.error(at.clone(), format!("invalid globs: {e}"), "in this rule"))?)
-    };
+    let paths =
+        if raw.paths.is_empty() {
+            None
+        } else {
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &raw.paths {
+                b.add(globset::Glob::new(g).map_err(|e| {
+                    file.error(at.clone(), format!("invalid glob `{g}`: {e}"), "in this rule")
+                })?);
+            }
+            Some(
+                b.build()
+                    .map_err(|e| file.error(at.clone(), format!("invalid globs: {e}"), "in this rule"))?,
+            )
+        };
     let unless = match &raw.unless {
         Some(u) => Some(compile_path(file, u, at)?),
         None => None,
@@ -514,7 +548,11 @@ fn compile_select(file: FileText<'_>, raw: &RawSelect, at: &std::ops::Range<usiz
 fn compile_queries(file: FileText<'_>, r: &RawRule) -> LoadResult<Vec<crate::rules::Query>> {
     let code_span = r.code.span();
     let spanned = r.query.as_ref().ok_or_else(|| {
-        file.error(code_span.clone(), format!("rule `{}` needs `query`", r.code.get_ref()), "in this rule")
+        file.error(
+            code_span.clone(),
+            format!("rule `{}` needs `query`", r.code.get_ref()),
+            "in this rule",
+        )
     })?;
     let at = spanned.span();
     let default = RawSelect::default();
@@ -527,7 +565,11 @@ fn compile_queries(file: FileText<'_>, r: &RawRule) -> LoadResult<Vec<crate::rul
     for q in list {
         let (text, select, message) = match q {
             RawQuery::Path(p) => (p.clone(), base.clone(), None),
-            RawQuery::Detailed { path, select, message } => (
+            RawQuery::Detailed {
+                path,
+                select,
+                message,
+            } => (
                 path.clone(),
                 match select {
                     Some(s) => compile_select(file, s, &at)?,
@@ -536,7 +578,12 @@ fn compile_queries(file: FileText<'_>, r: &RawRule) -> LoadResult<Vec<crate::rul
                 message.clone(),
             ),
         };
-        out.push(crate::rules::Query { path: compile_path(file, &text, &at)?, select, text, message });
+        out.push(crate::rules::Query {
+            path: compile_path(file, &text, &at)?,
+            select,
+            text,
+            message,
+        });
     }
     Ok(out)
 }

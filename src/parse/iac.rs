@@ -7,10 +7,7 @@ use super::hcl::parse_hcl;
 use super::located::{Located, ParseError};
 use super::yaml::parse_yaml;
 use crate::source::SourceFile;
-use regex::Regex;
 use serde_json::Value;
-use std::ops::Range;
-use std::sync::LazyLock;
 
 /// What a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,7 +69,10 @@ impl DocClass {
 
     /// Kubernetes-shaped (has `apiVersion` and `kind`).
     pub fn is_object(self) -> bool {
-        matches!(self, DocClass::Kubernetes | DocClass::ArgoCd | DocClass::Kustomization)
+        matches!(
+            self,
+            DocClass::Kubernetes | DocClass::ArgoCd | DocClass::Kustomization
+        )
     }
 }
 
@@ -87,23 +87,18 @@ pub struct IacDoc {
 
 impl IacDoc {
     pub fn name(&self) -> Option<&str> {
-        self.located.value.pointer("/metadata/name").and_then(Value::as_str)
+        self.located
+            .value
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
     }
 
     pub fn namespace(&self) -> Option<&str> {
-        self.located.value.pointer("/metadata/namespace").and_then(Value::as_str)
+        self.located
+            .value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
     }
-}
-
-/// `# constable: ignore CODE[, CODE] -- reason` (also after `//`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppression {
-    /// The 1-based line it silences.
-    pub target_line: usize,
-    pub codes: Vec<String>,
-    pub reason: Option<String>,
-    /// The comment itself.
-    pub span: Range<usize>,
 }
 
 /// A file under an IaC root.
@@ -115,37 +110,13 @@ pub struct IacFile {
     pub error: Option<ParseError>,
     /// A Helm template (`{{ }}`), skipped.
     pub template: bool,
-    pub suppressions: Vec<Suppression>,
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// The files constable reads as IaC.
 pub fn is_iac_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tf") || lower.ends_with(".sh")
-}
-
-static SUPPRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:#|//)\s*constable:\s*ignore\s+([A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)\s*(?:--\s*(.*\S))?\s*$")
-        .expect("valid regex")
-});
-
-fn suppressions(file: &SourceFile) -> Vec<Suppression> {
-    let text: &str = &file.text;
-    let mut out = Vec::new();
-    for line in 1..=file.index.line_count() {
-        let r = file.index.line_range(text, line);
-        let l = &text[r.clone()];
-        let Some(c) = SUPPRESS.captures(l) else { continue };
-        let whole = c.get(0).expect("match");
-        let alone = l[..whole.start()].trim().is_empty();
-        out.push(Suppression {
-            target_line: if alone { line + 1 } else { line },
-            codes: c[1].split(',').map(|s| s.trim().to_string()).collect(),
-            reason: c.get(2).map(|m| m.as_str().to_string()),
-            span: r.start + whole.start()..r.start + whole.end(),
-        });
-    }
-    out
 }
 
 fn base(rel: &str) -> &str {
@@ -196,10 +167,19 @@ pub fn classify(rel: &str, value: &Value) -> DocClass {
     }
     if let Some(items) = value.as_array() {
         let objs: Vec<&serde_json::Map<String, Value>> = items.iter().filter_map(Value::as_object).collect();
-        if !objs.is_empty() && objs.iter().all(|o| o.contains_key("hosts") || o.contains_key("import_playbook") || o.contains_key("ansible.builtin.import_playbook")) {
+        if !objs.is_empty()
+            && objs.iter().all(|o| {
+                o.contains_key("hosts")
+                    || o.contains_key("import_playbook")
+                    || o.contains_key("ansible.builtin.import_playbook")
+            })
+        {
             return DocClass::AnsiblePlaybook;
         }
-        if !objs.is_empty() && objs.iter().any(|o| o.contains_key("block") || looks_like_task(o)) && in_dir("roles") {
+        if !objs.is_empty()
+            && objs.iter().any(|o| o.contains_key("block") || looks_like_task(o))
+            && in_dir("roles")
+        {
             return DocClass::AnsibleTasks;
         }
     }
@@ -210,7 +190,26 @@ pub fn classify(rel: &str, value: &Value) -> DocClass {
 fn looks_like_task(o: &serde_json::Map<String, Value>) -> bool {
     o.keys().any(|k| {
         let m = k.strip_prefix("ansible.builtin.").unwrap_or(k);
-        matches!(m, "shell" | "command" | "raw" | "apt" | "yum" | "dnf" | "package" | "copy" | "template" | "file" | "service" | "systemd" | "include_tasks" | "import_tasks" | "debug" | "set_fact" | "lineinfile")
+        matches!(
+            m,
+            "shell"
+                | "command"
+                | "raw"
+                | "apt"
+                | "yum"
+                | "dnf"
+                | "package"
+                | "copy"
+                | "template"
+                | "file"
+                | "service"
+                | "systemd"
+                | "include_tasks"
+                | "import_tasks"
+                | "debug"
+                | "set_fact"
+                | "lineinfile"
+        )
     })
 }
 
@@ -218,17 +217,33 @@ impl IacFile {
     /// Parse one file's text.
     pub fn parse(rel: &str, text: &str) -> IacFile {
         let file = SourceFile::new(rel, text);
-        let suppressions = suppressions(&file);
+        let suppressions = crate::suppress::hash_comments(&file);
         let lower = rel.to_ascii_lowercase();
-        let mut out = IacFile { docs: Vec::new(), error: None, template: false, suppressions, file };
+        let mut out = IacFile {
+            docs: Vec::new(),
+            error: None,
+            template: false,
+            suppressions,
+            file,
+        };
         let text: &str = &out.file.text.clone();
         if lower.ends_with(".sh") {
-            out.docs.push(IacDoc { class: DocClass::Script, kind: None, api_version: None, located: Located::default() });
+            out.docs.push(IacDoc {
+                class: DocClass::Script,
+                kind: None,
+                api_version: None,
+                located: Located::default(),
+            });
             return out;
         }
         if lower.ends_with(".tf") {
             match parse_hcl(text) {
-                Ok(located) => out.docs.push(IacDoc { class: DocClass::Terraform, kind: None, api_version: None, located }),
+                Ok(located) => out.docs.push(IacDoc {
+                    class: DocClass::Terraform,
+                    kind: None,
+                    api_version: None,
+                    located,
+                }),
                 Err(e) => out.error = Some(e),
             }
             return out;
@@ -242,17 +257,17 @@ impl IacFile {
                 for located in docs {
                     let class = classify(rel, &located.value);
                     let s = |k: &str| located.value.get(k).and_then(Value::as_str).map(str::to_string);
-                    out.docs.push(IacDoc { class, kind: s("kind"), api_version: s("apiVersion"), located });
+                    out.docs.push(IacDoc {
+                        class,
+                        kind: s("kind"),
+                        api_version: s("apiVersion"),
+                        located,
+                    });
                 }
             }
             Err(e) => out.error = Some(e),
         }
         out
-    }
-
-    /// True when a finding of `code` on the 1-based `line` is suppressed.
-    pub fn suppressed(&self, code: &str, line: usize) -> Option<&Suppression> {
-        self.suppressions.iter().find(|s| s.target_line == line && s.codes.iter().any(|c| c == code))
     }
 }
 
@@ -263,25 +278,44 @@ mod tests {
 
     #[test]
     fn classes() {
-        assert_eq!(classify("k8s/app.yaml", &json!({"apiVersion": "apps/v1", "kind": "Deployment"})), DocClass::Kubernetes);
-        assert_eq!(classify("argocd/a.yaml", &json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application"})), DocClass::ArgoCd);
-        assert_eq!(classify("base/kustomization.yaml", &json!({"resources": []})), DocClass::Kustomization);
-        assert_eq!(classify("roles/x/tasks/main.yml", &json!([{"name": "a", "apt": {}}])), DocClass::AnsibleTasks);
-        assert_eq!(classify("site.yml", &json!([{"hosts": "all", "roles": []}])), DocClass::AnsiblePlaybook);
-        assert_eq!(classify("charts/x/Chart.yaml", &json!({"name": "x"})), DocClass::HelmChart);
-        assert_eq!(classify(".github/workflows/ci.yml", &json!({"on": "push"})), DocClass::CiWorkflow);
-        assert_eq!(classify("inventory/group_vars/all.yml", &json!({"a": 1})), DocClass::AnsibleVars);
-    }
-
-    #[test]
-    fn suppression_comments() {
-        let f = IacFile::parse("a.yaml", "a: 1 # constable: ignore PRV004 -- host network needed\n# constable: ignore OBS002\nb: 2\n");
-        assert_eq!(f.suppressions.len(), 2);
-        assert_eq!(f.suppressions[0].target_line, 1);
-        assert_eq!(f.suppressions[0].reason.as_deref(), Some("host network needed"));
-        assert_eq!(f.suppressions[1].target_line, 3);
-        assert_eq!(f.suppressions[1].reason, None);
-        assert!(f.suppressed("OBS002", 3).is_some());
+        assert_eq!(
+            classify(
+                "k8s/app.yaml",
+                &json!({"apiVersion": "apps/v1", "kind": "Deployment"})
+            ),
+            DocClass::Kubernetes
+        );
+        assert_eq!(
+            classify(
+                "argocd/a.yaml",
+                &json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application"})
+            ),
+            DocClass::ArgoCd
+        );
+        assert_eq!(
+            classify("base/kustomization.yaml", &json!({"resources": []})),
+            DocClass::Kustomization
+        );
+        assert_eq!(
+            classify("roles/x/tasks/main.yml", &json!([{"name": "a", "apt": {}}])),
+            DocClass::AnsibleTasks
+        );
+        assert_eq!(
+            classify("site.yml", &json!([{"hosts": "all", "roles": []}])),
+            DocClass::AnsiblePlaybook
+        );
+        assert_eq!(
+            classify("charts/x/Chart.yaml", &json!({"name": "x"})),
+            DocClass::HelmChart
+        );
+        assert_eq!(
+            classify(".github/workflows/ci.yml", &json!({"on": "push"})),
+            DocClass::CiWorkflow
+        );
+        assert_eq!(
+            classify("inventory/group_vars/all.yml", &json!({"a": 1})),
+            DocClass::AnsibleVars
+        );
     }
 
     #[test]

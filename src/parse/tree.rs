@@ -199,7 +199,10 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
         if last_comment_col.is_some_and(|c| l.column >= c) {
             continue;
         }
-        last_comment_col = l.comment.as_ref().map(|c| text[l.line.start..c.start].chars().count());
+        last_comment_col = l
+            .comment
+            .as_ref()
+            .map(|c| text[l.line.start..c.start].chars().count());
         let mut full = l.full_path.trim().to_string();
         if let Some(s) = &strip {
             if full == *s || full == s.trim_end_matches('/') {
@@ -210,7 +213,9 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
             }
         }
         let full = full.trim_start_matches("./").to_string();
-        let marked = group_marked || l.comment.as_ref().is_some_and(|c| is_marker(&text[c.clone()])) || is_marker(entry);
+        let marked = group_marked
+            || l.comment.as_ref().is_some_and(|c| is_marker(&text[c.clone()]))
+            || is_marker(entry);
         let first_word = full.split_whitespace().next().unwrap_or("").to_string();
         let skip = full.contains(['[', '<', '{', '*', '?'])
             || full.contains("...")
@@ -240,7 +245,10 @@ mod entry_tests {
     fn markers_roots_and_continuations() {
         let t = "homelab/\n├── k8s/\n│   └── app.yaml   # NEW: the app\n│                  continues the comment\n└── docs/\n\n# New files to be created\nTaskfile.yaml\n\nroles/[name]/\nplaybooks/site.yml  # (optional)\n";
         let lines = parse_lines(t, 0..t.len());
-        let got: Vec<_> = entries(t, &lines, "homelab").into_iter().map(|e| (e.path, e.marked, e.skip)).collect();
+        let got: Vec<_> = entries(t, &lines, "homelab")
+            .into_iter()
+            .map(|e| (e.path, e.marked, e.skip))
+            .collect();
         assert_eq!(
             got,
             vec![

@@ -73,3 +73,12 @@ pub fn write(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &build(r))?;
     writeln!(out)
 }
+
+/// JSON Lines: one finding object per line, no envelope.
+pub fn write_lines(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for f in build(r).findings {
+        serde_json::to_writer(&mut *out, &f)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}

@@ -1,8 +1,13 @@
 //! Report stage: turns sorted findings into text for people and machines.
 //! Only this stage knows miette and JSON; it never decides what is a finding.
 
+pub mod fingerprint;
+pub mod github;
+mod gitlab;
 mod human;
 pub mod json;
+mod junit;
+pub mod sarif;
 mod source;
 
 use crate::finding::{Finding, Severity};
@@ -18,6 +23,23 @@ pub enum Format {
     Concise,
     /// The stable JSON contract (version 1).
     Json,
+    /// One JSON finding per line (same fields as `json`).
+    JsonLines,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// JUnit XML, one test suite per file.
+    Junit,
+}
+
+impl Format {
+    /// Formats for machines never get progress output or colour.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, Format::Human | Format::Concise)
+    }
 }
 
 /// Everything a reporter needs.
@@ -103,6 +125,45 @@ impl Report<'_> {
                 Ok(())
             }
             Format::Json => json::write(self, out),
+            Format::JsonLines => json::write_lines(self, out),
+            Format::Sarif => sarif::write(self, out),
+            Format::Github => github::write(self, out),
+            Format::Gitlab => gitlab::write(self, out),
+            Format::Junit => junit::write(self, out),
         }
+    }
+
+    /// One row per rule with findings: count, code, name; most frequent first.
+    pub fn statistics(&self) -> Vec<(usize, String, String)> {
+        let mut rows: Vec<(usize, String, String)> = Vec::new();
+        for f in self.findings {
+            match rows.iter_mut().find(|r| r.1 == *f.code) {
+                Some(r) => r.0 += 1,
+                None => rows.push((
+                    1,
+                    f.code.to_string(),
+                    self.rule(f).map(|r| r.name.to_string()).unwrap_or_default(),
+                )),
+            }
+        }
+        rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        rows
+    }
+
+    pub fn write_statistics(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        let rows = self.statistics();
+        if matches!(format, Format::Json | Format::JsonLines) {
+            let list: Vec<_> = rows
+                .iter()
+                .map(|(n, c, name)| serde_json::json!({ "count": n, "code": c, "name": name }))
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &list)?;
+            return writeln!(out);
+        }
+        let width = rows.iter().map(|r| r.0.to_string().len()).max().unwrap_or(1);
+        for (n, code, name) in rows {
+            writeln!(out, "{n:>width$}  {code:<8} {name}")?;
+        }
+        Ok(())
     }
 }

@@ -44,7 +44,11 @@ pub fn evaluate(rule: &Rule, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
     match &rule.kind {
         RuleKind::DocForbid { queries } => doc_forbid(rule, cx, queries, sink),
         RuleKind::DocRequire { queries, at } => doc_require(rule, cx, queries, at.as_ref(), sink),
-        RuleKind::TextForbid { select, patterns, except } => text_forbid(rule, cx, select, patterns, except.as_ref(), sink),
+        RuleKind::TextForbid {
+            select,
+            patterns,
+            except,
+        } => text_forbid(rule, cx, select, patterns, except.as_ref(), sink),
         RuleKind::PathExists { queries } => path_exists(rule, cx, queries, sink),
         RuleKind::CompanionFile { glob, companion } => companion_file(rule, cx, glob, companion, sink),
         _ => {}
@@ -71,14 +75,32 @@ fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Si
     }
 }
 
-fn doc_require(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], at: Option<&serde_json_path::JsonPath>, sink: &mut Sink<'_>) {
+fn doc_require(
+    rule: &Rule,
+    cx: &IacContext<'_>,
+    queries: &[Query],
+    at: Option<&serde_json_path::JsonPath>,
+    sink: &mut Sink<'_>,
+) {
     for (fi, f, d) in cx.docs() {
-        let selected: Vec<&Query> = queries.iter().filter(|q| q.select.selects(&f.file.path, d)).collect();
-        if selected.is_empty() || selected.iter().any(|q| !q.path.query(&d.located.value).is_empty()) {
+        let selected: Vec<&Query> = queries
+            .iter()
+            .filter(|q| q.select.selects(&f.file.path, d))
+            .collect();
+        if selected.is_empty()
+            || selected
+                .iter()
+                .any(|q| !q.path.query(&d.located.value).is_empty())
+        {
             continue;
         }
         let anchor = at
-            .and_then(|a| a.query_located(&d.located.value).iter().next().map(|n| segs(n.location())))
+            .and_then(|a| {
+                a.query_located(&d.located.value)
+                    .iter()
+                    .next()
+                    .map(|n| segs(n.location()))
+            })
             .map(|p| d.located.span_of(&p))
             .unwrap_or_else(|| d.located.span_of(&[Seg::Key("kind".into())]));
         sink.report_in(fi, anchor, render(&rule.message, d.name().unwrap_or("")));
@@ -111,7 +133,11 @@ fn text_forbid(
                 if let Some(m) = p.regex.find(l) {
                     let sev = p.severity.unwrap_or(rule.severity);
                     sink.file = fi;
-                    sink.report_with(r.start + m.start()..r.start + m.end(), sev, render(p.message.as_deref().unwrap_or(&rule.message), m.as_str()));
+                    sink.report_with(
+                        r.start + m.start()..r.start + m.end(),
+                        sev,
+                        render(p.message.as_deref().unwrap_or(&rule.message), m.as_str()),
+                    );
                     break;
                 }
             }
@@ -126,19 +152,34 @@ fn path_exists(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut S
                 continue;
             }
             for node in q.path.query_located(&d.located.value).iter() {
-                let Some(value) = node.node().as_str() else { continue };
+                let Some(value) = node.node().as_str() else {
+                    continue;
+                };
                 let value = value.trim();
                 if value.is_empty() || value.contains("{{") || value.contains("${") {
                     continue;
                 }
-                let span = d.located.spans.get(&segs(node.location())).cloned().unwrap_or_else(|| d.located.span_of(&segs(node.location())));
+                let span = d
+                    .located
+                    .spans
+                    .get(&segs(node.location()))
+                    .cloned()
+                    .unwrap_or_else(|| d.located.span_of(&segs(node.location())));
                 match cx.fs.exists(value) {
                     Existence::Exists | Existence::Ignored => {}
                     Existence::Missing => {
-                        sink.report_in(fi, span, render(q.message.as_deref().unwrap_or(&rule.message), value));
+                        sink.report_in(
+                            fi,
+                            span,
+                            render(q.message.as_deref().unwrap_or(&rule.message), value),
+                        );
                     }
                     Existence::Outside => {
-                        sink.report_in(fi, span, format!("`{value}` points outside the repository; constable does not follow it"));
+                        sink.report_in(
+                            fi,
+                            span,
+                            format!("`{value}` points outside the repository; constable does not follow it"),
+                        );
                     }
                 }
             }
@@ -148,7 +189,11 @@ fn path_exists(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut S
 
 fn companion_file(rule: &Rule, cx: &IacContext<'_>, glob: &str, companion: &str, sink: &mut Sink<'_>) {
     // Folders matching the glob, found among the IaC files' parent folders.
-    let Ok(matcher) = globset::GlobBuilder::new(glob).literal_separator(true).build().map(|g| g.compile_matcher()) else {
+    let Ok(matcher) = globset::GlobBuilder::new(glob)
+        .literal_separator(true)
+        .build()
+        .map(|g| g.compile_matcher())
+    else {
         return;
     };
     // Each folder is reported on its kustomization.yaml when it has one,
@@ -159,7 +204,8 @@ fn companion_file(rule: &Rule, cx: &IacContext<'_>, glob: &str, companion: &str,
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if matcher.is_match(parent) {
-                let own = path == format!("{parent}/kustomization.yaml") || path == format!("{parent}/kustomization.yml");
+                let own = path == format!("{parent}/kustomization.yaml")
+                    || path == format!("{parent}/kustomization.yml");
                 let slot = seen.entry(parent.to_string()).or_insert(fi);
                 if own {
                     *slot = fi;

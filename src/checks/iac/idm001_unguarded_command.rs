@@ -17,9 +17,14 @@ impl IacCheck for UnguardedCommand {
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs() {
             for (path, task) in ansible_tasks(d) {
-                let Some((key, value)) = task_module(task, MODULES) else { continue };
-                let guarded_args = |v: &serde_json::Value| v.get("creates").is_some() || v.get("removes").is_some();
-                let free_form = value.as_str().is_some_and(|s| s.contains("creates=") || s.contains("removes="));
+                let Some((key, value)) = task_module(task, MODULES) else {
+                    continue;
+                };
+                let guarded_args =
+                    |v: &serde_json::Value| v.get("creates").is_some() || v.get("removes").is_some();
+                let free_form = value
+                    .as_str()
+                    .is_some_and(|s| s.contains("creates=") || s.contains("removes="));
                 if task.contains_key("changed_when")
                     || guarded_args(value)
                     || task.get("args").is_some_and(guarded_args)
@@ -30,7 +35,11 @@ impl IacCheck for UnguardedCommand {
                 let mut p = path.clone();
                 p.push(Seg::Key(key.to_string()));
                 let name = task.get("name").and_then(|n| n.as_str()).unwrap_or(key);
-                sink.report_in(fi, d.located.span_of(&p), format!("task `{name}` runs `{key}` with no `creates`, `removes` or `changed_when`"));
+                sink.report_in(
+                    fi,
+                    d.located.span_of(&p),
+                    format!("task `{name}` runs `{key}` with no `creates`, `removes` or `changed_when`"),
+                );
             }
         }
     }

@@ -6,7 +6,9 @@ use crate::parse::located::Seg;
 
 pub struct PackageLatest;
 
-const MODULES: &[&str] = &["apt", "yum", "dnf", "package", "pip", "apk", "zypper", "pacman", "homebrew", "snap"];
+const MODULES: &[&str] = &[
+    "apt", "yum", "dnf", "package", "pip", "apk", "zypper", "pacman", "homebrew", "snap",
+];
 
 impl IacCheck for PackageLatest {
     fn code(&self) -> &'static str {
@@ -17,10 +19,12 @@ impl IacCheck for PackageLatest {
         for (fi, _, d) in cx.docs() {
             for (path, task) in ansible_tasks(d) {
                 let found = task_module(task, MODULES).or_else(|| {
-                    task.iter().find(|(k, _)| {
-                        let short = k.rsplit('.').next().unwrap_or(k);
-                        k.starts_with("community.general.") && MODULES.contains(&short)
-                    }).map(|(k, v)| (k.as_str(), v))
+                    task.iter()
+                        .find(|(k, _)| {
+                            let short = k.rsplit('.').next().unwrap_or(k);
+                            k.starts_with("community.general.") && MODULES.contains(&short)
+                        })
+                        .map(|(k, v)| (k.as_str(), v))
                 });
                 let Some((key, value)) = found else { continue };
                 let mut p = path.clone();
@@ -34,7 +38,11 @@ impl IacCheck for PackageLatest {
                     if value.is_object() {
                         p.push(Seg::Key("state".into()));
                     }
-                    sink.report_in(fi, d.located.span_of(&p), format!("`{key}` installs with `state: latest`: every run may upgrade"));
+                    sink.report_in(
+                        fi,
+                        d.located.span_of(&p),
+                        format!("`{key}` installs with `state: latest`: every run may upgrade"),
+                    );
                 }
             }
         }

@@ -28,18 +28,30 @@ pub struct IacContext<'a> {
 impl IacContext<'_> {
     /// Every document with its file index.
     pub fn docs(&self) -> impl Iterator<Item = (usize, &IacFile, &IacDoc)> + '_ {
-        self.files.iter().enumerate().flat_map(|(i, f)| f.docs.iter().map(move |d| (i, f, d)))
+        self.files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.docs.iter().map(move |d| (i, f, d)))
     }
 
     /// Kubernetes objects of one of these kinds.
-    pub fn objects<'k>(&'k self, kinds: &'k [&str]) -> impl Iterator<Item = (usize, &'k IacFile, &'k IacDoc)> + 'k {
-        self.docs().filter(move |(_, _, d)| d.class.is_object() && d.kind.as_deref().is_some_and(|k| kinds.contains(&k)))
+    pub fn objects<'k>(
+        &'k self,
+        kinds: &'k [&str],
+    ) -> impl Iterator<Item = (usize, &'k IacFile, &'k IacDoc)> + 'k {
+        self.docs().filter(move |(_, _, d)| {
+            d.class.is_object() && d.kind.as_deref().is_some_and(|k| kinds.contains(&k))
+        })
     }
 }
 
 pub trait IacCheck: Sync {
     fn code(&self) -> &'static str;
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>);
+    /// Needs other files to decide (skipped when one buffer is checked alone).
+    fn cross_file(&self) -> bool {
+        false
+    }
 }
 
 /// Every procedural IaC check, by code.
@@ -62,9 +74,15 @@ pub fn iac_check(code: &str) -> Option<&'static dyn IacCheck> {
 
 /// Ansible tasks of a document: task lists, plays' task sections, and
 /// tasks nested in `block`/`rescue`/`always`, with their paths.
-pub fn ansible_tasks(doc: &IacDoc) -> Vec<(Vec<crate::parse::located::Seg>, &serde_json::Map<String, Value>)> {
+pub fn ansible_tasks(
+    doc: &IacDoc,
+) -> Vec<(Vec<crate::parse::located::Seg>, &serde_json::Map<String, Value>)> {
     use crate::parse::located::Seg;
-    fn walk<'v>(list: &'v Value, path: Vec<Seg>, out: &mut Vec<(Vec<Seg>, &'v serde_json::Map<String, Value>)>) {
+    fn walk<'v>(
+        list: &'v Value,
+        path: Vec<Seg>,
+        out: &mut Vec<(Vec<Seg>, &'v serde_json::Map<String, Value>)>,
+    ) {
         let Some(items) = list.as_array() else { return };
         for (i, item) in items.iter().enumerate() {
             let Some(task) = item.as_object() else { continue };
@@ -103,9 +121,15 @@ pub fn ansible_tasks(doc: &IacDoc) -> Vec<(Vec<crate::parse::located::Seg>, &ser
 }
 
 /// The module a task calls (`shell`, `ansible.builtin.apt` -> `apt`) and its key.
-pub fn task_module<'t>(task: &'t serde_json::Map<String, Value>, modules: &[&str]) -> Option<(&'t str, &'t Value)> {
+pub fn task_module<'t>(
+    task: &'t serde_json::Map<String, Value>,
+    modules: &[&str],
+) -> Option<(&'t str, &'t Value)> {
     task.iter().find_map(|(k, v)| {
-        let short = k.strip_prefix("ansible.builtin.").or_else(|| k.strip_prefix("ansible.legacy.")).unwrap_or(k);
+        let short = k
+            .strip_prefix("ansible.builtin.")
+            .or_else(|| k.strip_prefix("ansible.legacy."))
+            .unwrap_or(k);
         modules.contains(&short).then_some((k.as_str(), v))
     })
 }
@@ -117,7 +141,9 @@ pub fn pod_specs(doc: &IacDoc) -> Option<(Vec<crate::parse::located::Seg>, &Valu
     let v = &doc.located.value;
     let path = match doc.kind.as_deref()? {
         "Pod" => vec![k("spec")],
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => vec![k("spec"), k("template"), k("spec")],
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => {
+            vec![k("spec"), k("template"), k("spec")]
+        }
         "CronJob" => vec![k("spec"), k("jobTemplate"), k("spec"), k("template"), k("spec")],
         _ => return None,
     };

@@ -12,8 +12,15 @@ impl IacCheck for NamespaceWithoutQuota {
         "OBS003"
     }
 
+    fn cross_file(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
-        let quotas: Vec<&str> = cx.objects(&["ResourceQuota"]).filter_map(|(_, _, d)| d.namespace()).collect();
+        let quotas: Vec<&str> = cx
+            .objects(&["ResourceQuota"])
+            .filter_map(|(_, _, d)| d.namespace())
+            .collect();
         for (fi, _, d) in cx.objects(&["Namespace"]) {
             if d.located.value.pointer("/metadata/labels/tenant").is_none() {
                 continue;
@@ -21,7 +28,11 @@ impl IacCheck for NamespaceWithoutQuota {
             let Some(name) = d.name() else { continue };
             if !quotas.contains(&name) {
                 let p = [Seg::Key("metadata".into()), Seg::Key("name".into())];
-                sink.report_in(fi, d.located.span_of(&p), format!("tenant namespace `{name}` has no ResourceQuota"));
+                sink.report_in(
+                    fi,
+                    d.located.span_of(&p),
+                    format!("tenant namespace `{name}` has no ResourceQuota"),
+                );
             }
         }
     }

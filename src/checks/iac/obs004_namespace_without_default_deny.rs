@@ -13,7 +13,9 @@ const SYSTEM: &[&str] = &["kube-system", "kube-public", "kube-node-lease", "defa
 
 fn empty_selector(v: Option<&Value>) -> bool {
     match v {
-        Some(Value::Object(o)) => o.values().all(|x| x.as_object().is_some_and(|m| m.is_empty()) || x.as_array().is_some_and(|a| a.is_empty())),
+        Some(Value::Object(o)) => o.values().all(|x| {
+            x.as_object().is_some_and(|m| m.is_empty()) || x.as_array().is_some_and(|a| a.is_empty())
+        }),
         Some(Value::Null) => true,
         _ => false,
     }
@@ -29,13 +31,17 @@ fn default_deny(d: &IacDoc) -> bool {
                 .and_then(|s| s.get("policyTypes"))
                 .and_then(Value::as_array)
                 .is_none_or(|t| t.iter().any(|x| x == "Ingress"));
-            let no_rules = spec.and_then(|s| s.get("ingress")).is_none_or(|i| i.as_array().is_some_and(|a| a.is_empty()));
+            let no_rules = spec
+                .and_then(|s| s.get("ingress"))
+                .is_none_or(|i| i.as_array().is_some_and(|a| a.is_empty()));
             empty_selector(spec.and_then(|s| s.get("podSelector"))) && types_ok && no_rules
         }
         Some("CiliumNetworkPolicy") | Some("CiliumClusterwideNetworkPolicy") => {
-            empty_selector(spec.and_then(|s| s.get("endpointSelector"))) && spec.and_then(|s| s.get("ingress")).is_none_or(|i| {
-                i.as_array().is_some_and(|a| a.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty())))
-            })
+            empty_selector(spec.and_then(|s| s.get("endpointSelector")))
+                && spec.and_then(|s| s.get("ingress")).is_none_or(|i| {
+                    i.as_array()
+                        .is_some_and(|a| a.iter().all(|r| r.as_object().is_some_and(|o| o.is_empty())))
+                })
         }
         _ => false,
     }
@@ -46,13 +52,24 @@ impl IacCheck for NamespaceWithoutDefaultDeny {
         "OBS004"
     }
 
+    fn cross_file(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         let policies: Vec<&IacDoc> = cx
-            .objects(&["NetworkPolicy", "CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"])
+            .objects(&[
+                "NetworkPolicy",
+                "CiliumNetworkPolicy",
+                "CiliumClusterwideNetworkPolicy",
+            ])
             .map(|(_, _, d)| d)
             .filter(|d| default_deny(d))
             .collect();
-        if policies.iter().any(|d| d.kind.as_deref() == Some("CiliumClusterwideNetworkPolicy")) {
+        if policies
+            .iter()
+            .any(|d| d.kind.as_deref() == Some("CiliumClusterwideNetworkPolicy"))
+        {
             return;
         }
         for (fi, _, d) in cx.objects(&["Namespace"]) {
@@ -61,7 +78,11 @@ impl IacCheck for NamespaceWithoutDefaultDeny {
                 continue;
             }
             let p = [Seg::Key("metadata".into()), Seg::Key("name".into())];
-            sink.report_in(fi, d.located.span_of(&p), format!("namespace `{name}` has no default-deny network policy"));
+            sink.report_in(
+                fi,
+                d.located.span_of(&p),
+                format!("namespace `{name}` has no default-deny network policy"),
+            );
         }
     }
 }

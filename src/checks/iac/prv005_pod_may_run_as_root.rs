@@ -19,7 +19,9 @@ impl IacCheck for PodMayRunAsRoot {
 
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs().filter(|(_, _, d)| d.class.is_object()) {
-            let Some((path, spec)) = pod_specs(d) else { continue };
+            let Some((path, spec)) = pod_specs(d) else {
+                continue;
+            };
             if non_root(spec.get("securityContext")) {
                 continue;
             }
@@ -37,7 +39,10 @@ impl IacCheck for PodMayRunAsRoot {
             sink.report_in(
                 fi,
                 d.located.span_of(&p),
-                format!("{} `{name}` does not set `runAsNonRoot: true`", d.kind.as_deref().unwrap_or("pod")),
+                format!(
+                    "{} `{name}` does not set `runAsNonRoot: true`",
+                    d.kind.as_deref().unwrap_or("pod")
+                ),
             );
         }
     }

@@ -23,18 +23,45 @@ impl IacCheck for WildcardIamAction {
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         let key = |s: &str| Seg::Key(s.to_string());
         for (fi, f, d) in cx.docs().filter(|(_, _, d)| d.class == DocClass::Terraform) {
-            let docs = d.located.value.pointer("/data/aws_iam_policy_document").and_then(Value::as_object);
+            let docs = d
+                .located
+                .value
+                .pointer("/data/aws_iam_policy_document")
+                .and_then(Value::as_object);
             for (name, bodies) in docs.into_iter().flatten() {
                 for (bi, body) in bodies.as_array().into_iter().flatten().enumerate() {
-                    for (si, st) in body.get("statement").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    for (si, st) in body
+                        .get("statement")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
                         if st.get("effect").and_then(Value::as_str) == Some("Deny") {
                             continue;
                         }
-                        let Some(ai) = st.get("actions").and_then(Value::as_array).and_then(|a| a.iter().position(|x| x.as_str() == Some("*"))) else {
+                        let Some(ai) = st
+                            .get("actions")
+                            .and_then(Value::as_array)
+                            .and_then(|a| a.iter().position(|x| x.as_str() == Some("*")))
+                        else {
                             continue;
                         };
-                        let p = vec![key("data"), key("aws_iam_policy_document"), key(name), Seg::Index(bi), key("statement"), Seg::Index(si), key("actions"), Seg::Index(ai)];
-                        sink.report_in(fi, d.located.span_of(&p), format!("policy document `{name}` allows every action (`*`)"));
+                        let p = vec![
+                            key("data"),
+                            key("aws_iam_policy_document"),
+                            key(name),
+                            Seg::Index(bi),
+                            key("statement"),
+                            Seg::Index(si),
+                            key("actions"),
+                            Seg::Index(ai),
+                        ];
+                        sink.report_in(
+                            fi,
+                            d.located.span_of(&p),
+                            format!("policy document `{name}` allows every action (`*`)"),
+                        );
                     }
                 }
             }
@@ -44,7 +71,11 @@ impl IacCheck for WildcardIamAction {
                 if text[line_start..m.start()].trim_start().starts_with(['#', '/']) {
                     continue;
                 }
-                sink.report_in(fi, m.start()..m.end(), "inline IAM policy allows every action (`\"Action\": \"*\"`)");
+                sink.report_in(
+                    fi,
+                    m.start()..m.end(),
+                    "inline IAM policy allows every action (`\"Action\": \"*\"`)",
+                );
             }
         }
     }

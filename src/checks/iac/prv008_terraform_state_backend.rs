@@ -15,6 +15,10 @@ impl IacCheck for TerraformStateBackend {
         "PRV008"
     }
 
+    fn cross_file(&self) -> bool {
+        true
+    }
+
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         let key = |s: &str| Seg::Key(s.to_string());
         // Group Terraform files by folder: a folder is one module.
@@ -28,21 +32,44 @@ impl IacCheck for TerraformStateBackend {
             if dir.split('/').any(|s| s == "modules") {
                 continue;
             }
-            let is_root = docs.iter().any(|(_, d)| d.located.value.get("provider").is_some() || d.located.value.get("terraform").is_some());
+            let is_root = docs.iter().any(|(_, d)| {
+                d.located.value.get("provider").is_some() || d.located.value.get("terraform").is_some()
+            });
             if !is_root {
                 continue;
             }
             let mut backend = None;
             for (fi, d) in &docs {
-                for (ti, t) in d.located.value.get("terraform").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                for (ti, t) in d
+                    .located
+                    .value
+                    .get("terraform")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
                     if let Some(b) = t.get("backend").and_then(Value::as_object) {
                         for (btype, bodies) in b {
                             backend = Some(btype.clone());
                             for (bi, body) in bodies.as_array().into_iter().flatten().enumerate() {
-                                let off = body.get("encrypt").is_some_and(|e| e == &Value::Bool(false) || e.as_str() == Some("false"));
+                                let off = body
+                                    .get("encrypt")
+                                    .is_some_and(|e| e == &Value::Bool(false) || e.as_str() == Some("false"));
                                 if btype == "s3" && off {
-                                    let p = vec![key("terraform"), Seg::Index(ti), key("backend"), key(btype), Seg::Index(bi), key("encrypt")];
-                                    sink.report_in(*fi, d.located.span_of(&p), "the s3 state backend has `encrypt = false`");
+                                    let p = vec![
+                                        key("terraform"),
+                                        Seg::Index(ti),
+                                        key("backend"),
+                                        key(btype),
+                                        Seg::Index(bi),
+                                        key("encrypt"),
+                                    ];
+                                    sink.report_in(
+                                        *fi,
+                                        d.located.span_of(&p),
+                                        "the s3 state backend has `encrypt = false`",
+                                    );
                                 }
                             }
                         }
@@ -56,9 +83,21 @@ impl IacCheck for TerraformStateBackend {
                     .or(docs.first())
                     .copied()
                     .expect("a module has a file");
-                let at = if d.located.value.get("terraform").is_some() { vec![key("terraform"), Seg::Index(0)] } else { vec![key("provider")] };
-                let where_ = if dir.is_empty() { "the repository root".to_string() } else { format!("`{dir}/`") };
-                sink.report_in(fi, d.located.span_of(&at), format!("Terraform root module {where_} keeps its state locally (no remote backend)"));
+                let at = if d.located.value.get("terraform").is_some() {
+                    vec![key("terraform"), Seg::Index(0)]
+                } else {
+                    vec![key("provider")]
+                };
+                let where_ = if dir.is_empty() {
+                    "the repository root".to_string()
+                } else {
+                    format!("`{dir}/`")
+                };
+                sink.report_in(
+                    fi,
+                    d.located.span_of(&at),
+                    format!("Terraform root module {where_} keeps its state locally (no remote backend)"),
+                );
             }
         }
     }

@@ -15,7 +15,11 @@ impl IacCheck for SkippedTemplate {
         for (fi, f) in cx.files.iter().enumerate() {
             if f.template {
                 let at = f.file.text.find("{{").unwrap_or(0);
-                sink.report_in(fi, at..at + 2, "Helm template skipped: it is not YAML until rendered");
+                sink.report_in(
+                    fi,
+                    at..at + 2,
+                    "Helm template skipped: it is not YAML until rendered",
+                );
             }
         }
     }

@@ -1,0 +1,60 @@
+//! JUnit XML: one test suite per checked file, one failing test case per
+//! finding (a file without findings has one passing case), for CI dashboards.
+
+use super::Report;
+use quick_xml::escape::escape;
+use std::io::{self, Write};
+
+pub fn write(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    let cases: usize = (0..r.files.len())
+        .map(|i| r.findings.iter().filter(|f| f.file == i).count().max(1))
+        .sum();
+    writeln!(
+        out,
+        r#"<testsuites name="constable" tests="{}" failures="{}">"#,
+        cases,
+        r.findings.len()
+    )?;
+    // Files in path order, as the findings are.
+    let mut order: Vec<usize> = (0..r.files.len()).collect();
+    order.sort_by(|a, b| r.files[*a].path.cmp(&r.files[*b].path));
+    for i in order {
+        let file = &r.files[i];
+        let findings: Vec<_> = r.findings.iter().filter(|f| f.file == i).collect();
+        let path = escape(&*file.path);
+        writeln!(
+            out,
+            r#"  <testsuite name="{path}" tests="{}" failures="{}">"#,
+            findings.len().max(1),
+            findings.len()
+        )?;
+        if findings.is_empty() {
+            writeln!(out, r#"    <testcase name="no findings" classname="{path}"/>"#)?;
+        }
+        for f in findings {
+            let (l, c) = file.line_col(f.span.start);
+            let name = r.rule(f).map(|x| x.name.to_string()).unwrap_or_default();
+            writeln!(
+                out,
+                r#"    <testcase name="{} {} at {l}:{c}" classname="{path}">"#,
+                f.code,
+                escape(name.as_str())
+            )?;
+            writeln!(
+                out,
+                r#"      <failure message="{}" type="{}">{}:{l}:{c}: {} {} {}&#10;{}</failure>"#,
+                escape(f.message.as_str()),
+                f.code,
+                path,
+                f.severity,
+                f.code,
+                escape(f.message.as_str()),
+                escape(r.help(f))
+            )?;
+            writeln!(out, "    </testcase>")?;
+        }
+        writeln!(out, "  </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")
+}

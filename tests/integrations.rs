@@ -1,0 +1,326 @@
+//! Where constable runs: pre-commit (the real framework), editors (stdin and
+//! the language server), pull requests (--changed-since) and suppressions.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn have(cmd: &str) -> bool {
+    Command::new(cmd)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn markdown_suppressions_and_their_findings() {
+    let dir = temp_dir("suppress");
+    copy_tree(&fixture("example"), &dir);
+    let plan = dir.join("specs/001-longhorn-storage/plan.md");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let text = text.replacen(
+        "**Performance Goals**",
+        "<!-- constable-disable-next-line TPL001 -- target agreed after the pilot -->\n**Performance Goals**",
+        1,
+    );
+    let text = format!(
+        "{text}\n<!-- constable-disable-file TPL005 -->\n<!-- constable-disable-next-line TPL002 -- nothing here -->\nplain line\n<!-- constable-disable-next-line TPL999 -- typo -->\n"
+    );
+    std::fs::write(&plan, text).unwrap();
+    let r = constable_in(&dir, &["check", ".", "--format", "concise", "--quiet"]);
+    let codes: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter_map(|l| l.split(": ").nth(1)?.split_whitespace().nth(1))
+        .collect();
+    assert!(!codes.contains(&"TPL001"), "suppressed: {}", r.stdout);
+    assert!(
+        !codes.contains(&"TPL005"),
+        "suppressed for the file: {}",
+        r.stdout
+    );
+    assert!(
+        codes.contains(&"SUP002"),
+        "file suppression without reason: {}",
+        r.stdout
+    );
+    assert!(codes.contains(&"SUP001"), "unused suppression: {}", r.stdout);
+    assert!(codes.contains(&"SUP003"), "unknown code: {}", r.stdout);
+}
+
+#[test]
+fn stdin_is_checked_as_the_named_file() {
+    let path = "fixtures/example/specs/002-alert-routing/plan.md";
+    let clean = std::fs::read_to_string(root().join(path)).unwrap();
+    let dirty = clean.replacen("## Summary\n", "## Summary\n\n**Owner**: [DATE]\n", 1);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_constable"))
+        .args([
+            "check",
+            "--stdin-filename",
+            path,
+            "-",
+            "--format",
+            "concise",
+            "--quiet",
+        ])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(dirty.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("specs/002-alert-routing/plan.md:") && stdout.contains("TPL002"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn changed_since_checks_only_what_changed() {
+    let dir = temp_dir("changed");
+    copy_tree(&fixture("example"), &dir);
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    let unchanged = constable_in(
+        &dir,
+        &["check", ".", "--changed-since", "HEAD", "--format", "concise"],
+    );
+    assert_eq!(unchanged.code, 0, "{}{}", unchanged.stdout, unchanged.stderr);
+    let plan = dir.join("specs/002-alert-routing/plan.md");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        text.replacen("## Summary\n", "## Summary\n\n**Owner**: [DATE]\n", 1),
+    )
+    .unwrap();
+    let r = constable_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--changed-since",
+            "HEAD",
+            "--format",
+            "concise",
+            "--quiet",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("specs/002-alert-routing/plan.md"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("specs/001-longhorn-storage/plan.md"),
+        "unchanged plan not checked: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn pre_commit_refuses_a_bad_plan_and_accepts_a_clean_one() {
+    if !have("pre-commit") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install pre-commit (see .ci/run)"
+        );
+        eprintln!("skipped: pre-commit is not installed");
+        return;
+    }
+    let dir = temp_dir("precommit");
+    copy_tree(&fixture("k3s-clean"), &dir);
+    let bin = env!("CARGO_BIN_EXE_constable");
+    // The hook definition is the repository's own, with the built binary.
+    let hooks: String = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let files = hooks
+        .lines()
+        .find(|l| l.trim_start().starts_with("files:"))
+        .unwrap()
+        .trim()
+        .trim_start_matches("files:")
+        .trim()
+        .to_string();
+    let config = format!(
+        "repos:\n  - repo: local\n    hooks:\n      - id: constable\n        name: constable\n        entry: {bin} check --format concise --force-exclude\n        language: system\n        files: '{files}'\n        pass_filenames: true\n"
+    );
+    std::fs::write(dir.join(".pre-commit-config.yaml"), config).unwrap();
+    git(&dir, &["init", "-q", "-b", "main"]);
+    // A clean repository: the commit goes through.
+    git(&dir, &["add", "-A"]);
+    let env_home = dir.join(".pre-commit-home");
+    let commit = |msg: &str| {
+        Command::new("git")
+            .args(["commit", "-q", "-m", msg])
+            .current_dir(&dir)
+            .env("PRE_COMMIT_HOME", &env_home)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .unwrap()
+    };
+    let install = Command::new("pre-commit")
+        .arg("install")
+        .current_dir(&dir)
+        .env("PRE_COMMIT_HOME", &env_home)
+        .output()
+        .unwrap();
+    assert!(
+        install.status.success(),
+        "{}",
+        String::from_utf8_lossy(&install.stderr)
+    );
+    let ok = commit("clean plan");
+    assert!(
+        ok.status.success(),
+        "clean commit refused: {}{}",
+        String::from_utf8_lossy(&ok.stdout),
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // A plan with leftovers: refused, with the findings shown.
+    let bad_plan = dir.join("specs/013-media-ingress");
+    std::fs::create_dir_all(&bad_plan).unwrap();
+    std::fs::copy(
+        fixture("k3s-leftovers").join("specs/013-media-ingress/plan.md"),
+        bad_plan.join("plan.md"),
+    )
+    .unwrap();
+    git(&dir, &["add", "specs/013-media-ingress/plan.md"]);
+    let bad = commit("plan with leftovers");
+    assert!(!bad.status.success(), "bad commit went through");
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&bad.stdout),
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(
+        out.contains("specs/013-media-ingress/plan.md:") && out.contains("TPL001"),
+        "{out}"
+    );
+}
+
+fn send(stdin: &mut impl Write, msg: &serde_json::Value) {
+    let body = msg.to_string();
+    write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+    stdin.flush().unwrap();
+}
+
+fn receive(out: &mut impl BufRead) -> serde_json::Value {
+    let mut len = 0;
+    loop {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length: ") {
+            len = v.parse().unwrap();
+        }
+    }
+    let mut buf = vec![0; len];
+    out.read_exact(&mut buf).unwrap();
+    serde_json::from_slice(&buf).unwrap()
+}
+
+fn next_diagnostics(out: &mut impl BufRead) -> serde_json::Value {
+    loop {
+        let m = receive(out);
+        if m["method"] == "textDocument/publishDiagnostics" {
+            return m["params"].clone();
+        }
+    }
+}
+
+#[test]
+fn language_server_publishes_and_clears_diagnostics() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_constable"))
+        .arg("server")
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "processId": null, "rootUri": null}}),
+    );
+    let init = receive(&mut stdout);
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-16");
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    let path = root().join("fixtures/example/specs/002-alert-routing/plan.md");
+    let uri = format!("file://{}", path.display());
+    let clean = std::fs::read_to_string(&path).unwrap();
+    let dirty = clean.replacen("## Summary\n", "## Summary\n\n**Owner**: 運用 [DATE]\n", 1);
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": dirty}}}),
+    );
+    let d = next_diagnostics(&mut stdout);
+    let diags = d["diagnostics"].as_array().unwrap();
+    let tpl = diags
+        .iter()
+        .find(|x| x["code"] == "TPL002")
+        .unwrap_or_else(|| panic!("no TPL002 in {d}"));
+    assert_eq!(tpl["severity"], 1);
+    assert_eq!(tpl["source"], "constable");
+    assert!(tpl["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("TPL002.md"));
+    // `**Owner**: 運用 ` is 14 UTF-16 units before the bracket.
+    assert_eq!(tpl["range"]["start"]["character"], 14);
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": clean}]}}),
+    );
+    let d = next_diagnostics(&mut stdout);
+    assert_eq!(
+        d["diagnostics"].as_array().unwrap().len(),
+        0,
+        "fixed text clears diagnostics: {d}"
+    );
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+    );
+    let bye = receive(&mut stdout);
+    assert_eq!(bye["id"], 2);
+    send(
+        &mut stdin,
+        &serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    );
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert!(status.success());
+}
