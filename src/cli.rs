@@ -346,7 +346,10 @@ fn check(args: CheckArgs) -> i32 {
             stdin,
         });
     }
+    let machine = args.formats.iter().any(|f| f.is_machine());
+    let progress = Progress::start(!args.quiet && !machine, jobs.iter().map(|j| j.plans.len()).sum());
     let mut outcome = evaluate::run(&jobs);
+    progress.finish();
     let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
     filter::apply(&mut outcome, &settings);
     // Named IaC files alone: the rest was read for context only.
@@ -644,4 +647,33 @@ pub fn rules_markdown(rules: &[crate::rules::Rule]) -> String {
         ));
     }
     out
+}
+
+/// A spinner on stderr, only on a terminal and only when the run takes
+/// longer than half a second; never in machine formats.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn start(wanted: bool, plans: usize) -> Progress {
+        if !wanted || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
+        bar.set_message(format!("checking {plans} plans and their infrastructure"));
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+        Progress(Some(bar))
+    }
+
+    fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }

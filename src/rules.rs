@@ -167,7 +167,11 @@ pub enum RuleKind {
         except: Option<Regex>,
     },
     /// IaC: the string values a query matches name repository paths that must exist.
-    PathExists { queries: Vec<Query> },
+    PathExists {
+        queries: Vec<Query>,
+        /// Sibling key naming the repository the path belongs to (`repoURL`).
+        repo_key: Option<String>,
+    },
     /// For each folder matching `glob`, the file `companion` (with `{name}`) must exist.
     CompanionFile { glob: String, companion: String },
 }

@@ -203,6 +203,10 @@ pub struct RawRule {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub except: Option<Spanned<String>>,
+    /// `path-exists`: the sibling key naming the repository a path belongs to
+    /// (`repoURL`); paths of other repositories are not checked.
+    #[serde(default)]
+    pub repo_key: Option<String>,
     /// `companion-file`: a folder glob relative to the root (`*/apps/*`).
     #[serde(default)]
     pub glob: Option<String>,
@@ -413,6 +417,7 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
         }
         KindName::PathExists => RuleKind::PathExists {
             queries: compile_queries(file, r)?,
+            repo_key: r.repo_key.clone(),
         },
         KindName::CompanionFile => RuleKind::CompanionFile {
             glob: r.glob.clone().ok_or_else(|| need("glob"))?,

@@ -49,7 +49,9 @@ pub fn evaluate(rule: &Rule, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
             patterns,
             except,
         } => text_forbid(rule, cx, select, patterns, except.as_ref(), sink),
-        RuleKind::PathExists { queries } => path_exists(rule, cx, queries, sink),
+        RuleKind::PathExists { queries, repo_key } => {
+            path_exists(rule, cx, queries, repo_key.as_deref(), sink)
+        }
         RuleKind::CompanionFile { glob, companion } => companion_file(rule, cx, glob, companion, sink),
         _ => {}
     }
@@ -145,7 +147,30 @@ fn text_forbid(
     }
 }
 
-fn path_exists(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
+/// `https://github.com/a/b.git/` -> `github.com/a/b`.
+fn normalise_repo(url: &str) -> String {
+    let u = url
+        .trim()
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_lowercase();
+    let u = u.split("://").last().unwrap_or(&u).to_string();
+    let u = u
+        .strip_prefix("git@")
+        .map(|r| r.replacen(':', "/", 1))
+        .unwrap_or(u);
+    u.rsplit_once('@').map_or(u.clone(), |(_, host)| host.to_string())
+}
+
+fn path_exists(
+    rule: &Rule,
+    cx: &IacContext<'_>,
+    queries: &[Query],
+    repo_key: Option<&str>,
+    sink: &mut Sink<'_>,
+) {
+    // Every (file, doc, path segs, value, repo) the queries name.
+    let mut found = Vec::new();
     for (fi, f, d) in cx.docs() {
         for q in queries {
             if !q.select.selects(&f.file.path, d) {
@@ -155,33 +180,66 @@ fn path_exists(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut S
                 let Some(value) = node.node().as_str() else {
                     continue;
                 };
-                let value = value.trim();
+                let value = value.trim().to_string();
                 if value.is_empty() || value.contains("{{") || value.contains("${") {
                     continue;
                 }
-                let span = d
-                    .located
-                    .spans
-                    .get(&segs(node.location()))
-                    .cloned()
-                    .unwrap_or_else(|| d.located.span_of(&segs(node.location())));
-                match cx.fs.exists(value) {
-                    Existence::Exists | Existence::Ignored => {}
-                    Existence::Missing => {
-                        sink.report_in(
-                            fi,
-                            span,
-                            render(q.message.as_deref().unwrap_or(&rule.message), value),
-                        );
+                let path = segs(node.location());
+                let repo = repo_key.and_then(|k| {
+                    let parent = &path[..path.len().saturating_sub(1)];
+                    let mut v = &d.located.value;
+                    for s in parent {
+                        v = match s {
+                            Seg::Key(k) => v.get(k)?,
+                            Seg::Index(i) => v.get(*i)?,
+                        };
                     }
-                    Existence::Outside => {
-                        sink.report_in(
-                            fi,
-                            span,
-                            format!("`{value}` points outside the repository; constable does not follow it"),
-                        );
-                    }
-                }
+                    v.get(k).and_then(|r| r.as_str()).map(normalise_repo)
+                });
+                found.push((fi, d, path, value, repo));
+            }
+        }
+    }
+    // This repository's own URLs: those whose paths exist here at least once.
+    let own: std::collections::BTreeSet<&String> = found
+        .iter()
+        .filter(|(_, _, _, v, _)| cx.fs.exists(v) == Existence::Exists)
+        .filter_map(|(_, _, _, _, r)| r.as_ref())
+        .collect();
+    for (fi, d, path, value, repo) in &found {
+        if let Some(r) = repo {
+            if !own.is_empty() && !own.contains(r) {
+                continue;
+            }
+        }
+        // Without that evidence: a path whose first folder is not here most
+        // likely belongs to another repository.
+        let first = value.trim_start_matches("./").split('/').next().unwrap_or("");
+        let here = first.is_empty()
+            || first == "."
+            || first == ".."
+            || value.starts_with('/')
+            || cx.fs.exists(first) != Existence::Missing;
+        if own.is_empty() && !here {
+            continue;
+        }
+        let span = d
+            .located
+            .spans
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| d.located.span_of(path));
+        match cx.fs.exists(value) {
+            Existence::Exists | Existence::Ignored => {}
+            Existence::Missing => {
+                sink.report_in(*fi, span, render(&rule.message, value));
+            }
+            Existence::Outside => {
+                sink.report_in(
+                    *fi,
+                    span,
+                    format!("`{value}` points outside the repository; constable does not follow it"),
+                );
             }
         }
     }
@@ -216,6 +274,20 @@ fn companion_file(rule: &Rule, cx: &IacContext<'_>, glob: &str, companion: &str,
     }
     for (folder, fi) in seen {
         let name = folder.rsplit('/').next().unwrap_or(&folder);
+        // Inside a Helm chart (`apps/Chart.yaml`), `apps/templates` is the
+        // chart's own folder, not an application.
+        let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
+        let chart_child = ["Chart.yaml", "Chart.yml"].iter().any(|c| {
+            let p = if parent.is_empty() {
+                c.to_string()
+            } else {
+                format!("{parent}/{c}")
+            };
+            cx.fs.exists(&p) == Existence::Exists
+        });
+        if chart_child || matches!(name, "templates" | "charts" | "crds") {
+            continue;
+        }
         let wanted = companion.replace("{name}", name).replace("{path}", &folder);
         if cx.fs.exists(&wanted) == Existence::Missing {
             let msg = render(&rule.message, &wanted).replace("{folder}", &folder);
