@@ -406,6 +406,25 @@ fn check(args: CheckArgs) -> i32 {
         rules: &rule_sets,
         repo_of: &outcome.repo_of,
         checked,
+        notes: {
+            let t = outcome.tree;
+            let mut n = Vec::new();
+            if t.planned > 0 {
+                n.push(format!(
+                    "{} tree path{} marked new or optional not checked",
+                    t.planned,
+                    if t.planned == 1 { "" } else { "s" }
+                ));
+            }
+            if t.gitignored > 0 {
+                n.push(format!(
+                    "{} gitignored tree path{} not checked",
+                    t.gitignored,
+                    if t.gitignored == 1 { "" } else { "s" }
+                ));
+            }
+            n
+        },
     };
     let formats = if args.formats.is_empty() {
         vec![Format::Human]

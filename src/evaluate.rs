@@ -63,6 +63,8 @@ pub struct Outcome {
     pub repo_of: Vec<usize>,
     pub findings: Vec<Finding>,
     pub problems: Vec<Problem>,
+    /// Tree paths not checked (planned, gitignored), over all plans.
+    pub tree: TreeCounts,
 }
 
 /// Read a file as UTF-8 text, naming the file and the place on failure.
@@ -140,7 +142,16 @@ pub fn check_constitution(doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding
 
 /// What checking one plan produced: the file, its findings, and the IaC
 /// roots its structure trees point to.
-pub type PlanResult = (Checked, Vec<String>);
+pub type PlanResult = (Checked, Vec<String>, TreeCounts);
+
+/// Structure-tree paths TREE001 did not check, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TreeCounts {
+    /// Marked new, optional or to be created.
+    pub planned: usize,
+    /// Ignored by `.gitignore`.
+    pub gitignored: usize,
+}
 
 /// One checked file: its text, findings and inline suppressions.
 #[derive(Debug)]
@@ -232,6 +243,21 @@ pub fn check_plan(
             .collect(),
         None => Vec::new(),
     };
+    let mut counts = TreeCounts::default();
+    for e in tree_entries.iter().filter(|e| !e.skip) {
+        if e.marked {
+            counts.planned += 1;
+        } else if fs.is_some_and(|fs| {
+            let probe = if e.is_dir {
+                format!("{}/", e.path)
+            } else {
+                e.path.clone()
+            };
+            fs.exists(&probe) == crate::repo::Existence::Ignored
+        }) {
+            counts.gitignored += 1;
+        }
+    }
     let suppressions = crate::suppress::markdown(&plan.file, &plan.comments);
     (
         Checked {
@@ -240,6 +266,7 @@ pub fn check_plan(
             suppressions,
         },
         roots,
+        counts,
     )
 }
 
@@ -271,8 +298,9 @@ fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Princip
     }
     let roots = outermost(roots);
     let plan_paths: Vec<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
-    let paths: Vec<String> = fs
-        .walk(&roots)
+    let walked = fs.walk(&roots);
+    let paths: Vec<String> = walked
+        .files
         .into_iter()
         .filter(|p| crate::parse::iac::is_iac_path(p) && !plan_paths.contains(&p.as_str()))
         .filter(|p| !job.settings.excluded(p) || job.iac_files.contains(p))
@@ -350,6 +378,28 @@ fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Princip
             suppressions: f.suppressions,
         }));
     }
+    // Symlinks leading out of the repository: reported, never followed.
+    if let Some(rule) = rules.get("TREE005") {
+        for link in walked.escapes {
+            let mut findings = Vec::new();
+            let mut sink = Sink {
+                file: 0,
+                rule,
+                out: &mut findings,
+            };
+            sink.report(
+                0..0,
+                format!(
+                    "`{link}` is a symlink that leads outside the repository; constable does not follow it"
+                ),
+            );
+            results.push(Ok(Checked {
+                file: SourceFile::new(link.as_str(), ""),
+                findings,
+                suppressions: Vec::new(),
+            }));
+        }
+    }
     results
 }
 
@@ -416,8 +466,10 @@ pub fn run(jobs: &[RepoJob]) -> Outcome {
         let mut roots: Vec<String> = job.settings.iac_roots.clone();
         for p in plans {
             match p {
-                Ok((checked, plan_roots)) => {
+                Ok((checked, plan_roots, counts)) => {
                     roots.extend(plan_roots);
+                    outcome.tree.planned += counts.planned;
+                    outcome.tree.gitignored += counts.gitignored;
                     results.push(Ok(checked));
                 }
                 Err(e) => results.push(Err(e)),
@@ -567,6 +619,7 @@ pub fn check_buffer(
         repo_of: vec![0],
         findings: checked.findings,
         problems: Vec::new(),
+        tree: TreeCounts::default(),
     };
     crate::filter::apply(&mut outcome, &[settings]);
     let file = outcome.files.pop().ok_or("no file")?;

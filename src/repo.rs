@@ -17,6 +17,15 @@ pub enum Existence {
     Outside,
 }
 
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Files, relative to the root, sorted.
+    pub files: Vec<String>,
+    /// Symlinks that lead outside the root (not followed).
+    pub escapes: Vec<String>,
+}
+
 /// The repository root and its `.gitignore` rules.
 #[derive(Debug)]
 pub struct RepoFs {
@@ -120,17 +129,18 @@ impl RepoFs {
     }
 
     /// Every file under the given root-relative folders, walked in parallel,
-    /// honouring `.gitignore`, never following symlinks out of the root and
-    /// never looping. Returns sorted, deduplicated relative paths.
-    pub fn walk(&self, roots: &[String]) -> Vec<String> {
+    /// honouring `.gitignore`, never following symlinks (so never looping),
+    /// with the symlinks that lead outside the root set aside.
+    pub fn walk(&self, roots: &[String]) -> Walked {
         let found = Mutex::new(Vec::new());
+        let escapes = Mutex::new(Vec::new());
         let starts: Vec<PathBuf> = roots
             .iter()
             .filter(|r| self.exists(r) == Existence::Exists)
             .filter_map(|r| Self::normalise(r).map(|n| self.real_root.join(n)))
             .collect();
         let Some((first, rest)) = starts.split_first() else {
-            return Vec::new();
+            return Walked::default();
         };
         let mut builder = ignore::WalkBuilder::new(first);
         for r in rest {
@@ -147,10 +157,24 @@ impl RepoFs {
         let real_root = self.real_root.clone();
         builder.build_parallel().run(|| {
             let found = &found;
+            let escapes = &escapes;
             let real_root = real_root.clone();
             Box::new(move |entry| {
                 if let Ok(e) = entry {
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    if e.path_is_symlink() {
+                        let outside =
+                            std::fs::canonicalize(e.path()).is_ok_and(|t| !t.starts_with(&real_root));
+                        if let (true, Ok(rel)) = (outside, e.path().strip_prefix(&real_root)) {
+                            let rel = rel
+                                .components()
+                                .map(|c| c.as_os_str().to_string_lossy())
+                                .collect::<Vec<_>>()
+                                .join("/");
+                            if let Ok(mut x) = escapes.lock() {
+                                x.push(rel);
+                            }
+                        }
+                    } else if e.file_type().is_some_and(|t| t.is_file()) {
                         if let Ok(rel) = e.path().strip_prefix(&real_root) {
                             let rel = rel
                                 .components()
@@ -166,10 +190,13 @@ impl RepoFs {
                 ignore::WalkState::Continue
             })
         });
-        let mut out = found.into_inner().unwrap_or_default();
-        out.sort();
-        out.dedup();
-        out
+        let mut files = found.into_inner().unwrap_or_default();
+        files.sort();
+        files.dedup();
+        let mut escapes = escapes.into_inner().unwrap_or_default();
+        escapes.sort();
+        escapes.dedup();
+        Walked { files, escapes }
     }
 
     pub fn abs(&self, rel: &str) -> PathBuf {

@@ -110,6 +110,7 @@ pub fn is_registered(code: &str) -> bool {
         || constitution_check(code).is_some()
         || iac::iac_check(code).is_some()
         || crate::filter::SUPPRESSION_CODES.contains(&code)
+        || code == "TREE005"
 }
 
 /// Plain text of a cell or value: a template slot or nothing counts as empty.

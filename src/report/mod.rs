@@ -51,6 +51,8 @@ pub struct Report<'a> {
     pub repo_of: &'a [usize],
     /// Number of files checked.
     pub checked: usize,
+    /// Extra clauses for the summary line ("3 planned tree paths not checked").
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -103,6 +105,9 @@ impl Report<'_> {
             s.push_str(&format!(", {}", plural(c.infos, "info")));
         }
         s.push_str(&format!(" in {}", plural(self.checked, "file")));
+        if !self.notes.is_empty() {
+            s.push_str(&format!(" ({})", self.notes.join("; ")));
+        }
         s
     }
 
