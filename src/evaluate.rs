@@ -175,6 +175,21 @@ pub fn active(rule: &crate::rules::Rule, principles: &[Principle], explicit: &[S
     }
 }
 
+/// Parse and check constitution.md: its findings and the parsed model.
+pub fn constitution_file(file: SourceFile, rules: &RuleSet) -> (Checked, ConstitutionDoc) {
+    let d = ConstitutionDoc::parse(Plan::parse(file.clone()));
+    let findings = check_constitution(&d, rules);
+    let suppressions = crate::suppress::markdown(&file, &d.doc.comments);
+    (
+        Checked {
+            file,
+            findings,
+            suppressions,
+        },
+        d,
+    )
+}
+
 /// Check one plan's text against a constitution.
 pub fn check_plan(
     file: SourceFile,
@@ -425,18 +440,7 @@ pub fn run(jobs: &[RepoJob]) -> Outcome {
         if let Some((abs, rel)) = &job.constitution {
             match read_text(abs, rel).and_then(|text| {
                 guarded(rel, || {
-                    let file = SourceFile::new(rel.as_str(), &text);
-                    let d = ConstitutionDoc::parse(Plan::parse(file.clone()));
-                    let findings = check_constitution(&d, rules);
-                    let suppressions = crate::suppress::markdown(&file, &d.doc.comments);
-                    (
-                        Checked {
-                            file,
-                            findings,
-                            suppressions,
-                        },
-                        d,
-                    )
+                    constitution_file(SourceFile::new(rel.as_str(), &text), rules)
                 })
             }) {
                 Ok((checked, d)) => {
@@ -592,15 +596,7 @@ pub fn check_buffer(
             }
         }
         crate::discover::Named::Rules if rel.ends_with("constitution.md") => {
-            let file = SourceFile::new(rel.as_str(), text);
-            let d = ConstitutionDoc::parse(Plan::parse(file.clone()));
-            let findings = check_constitution(&d, rules);
-            let suppressions = crate::suppress::markdown(&file, &d.doc.comments);
-            Checked {
-                file,
-                findings,
-                suppressions,
-            }
+            constitution_file(SourceFile::new(rel.as_str(), text), rules).0
         }
         _ => {
             check_plan(

@@ -18,11 +18,7 @@ impl PlanCheck for MissingQuickstart {
         let text = plan.text();
         let feature = plan.file.path.rsplit_once('/').map_or("", |(d, _)| d);
         for (_, lines) in &plan.trees {
-            let docs_tree = lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
-                let p = l.full_path.as_str();
-                p.starts_with("specs/") || p.starts_with(".specify/") || p.starts_with(".specops/")
-            });
-            if !docs_tree {
+            if !crate::parse::tree::is_docs_tree(lines) {
                 continue;
             }
             for l in lines {

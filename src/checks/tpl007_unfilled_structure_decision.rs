@@ -14,13 +14,10 @@ impl PlanCheck for UnfilledStructureDecision {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         // Trees other than the feature's own documentation tree.
-        let first_tree = plan.trees.iter().find(|(_, lines)| {
-            !lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
-                l.full_path.starts_with("specs/")
-                    || l.full_path.starts_with(".specify/")
-                    || l.full_path.starts_with(".specops/")
-            })
-        });
+        let first_tree = plan
+            .trees
+            .iter()
+            .find(|(_, lines)| !crate::parse::tree::is_docs_tree(lines));
         let Some((block, _)) = first_tree else { return };
         match plan.structure_decision() {
             None => {

@@ -329,6 +329,38 @@ pub fn compile_pack(file: FileText<'_>, raw: RuleFile, source: &str) -> LoadResu
     Ok(pack)
 }
 
+/// A `pattern`: one regex or a list, each plain or with its own severity and message.
+fn compile_patterns(
+    file: FileText<'_>,
+    spanned: &Spanned<OneOrMany<RawPattern>>,
+) -> LoadResult<Vec<Pattern>> {
+    let at = spanned.span();
+    let list: Vec<&RawPattern> = match spanned.get_ref() {
+        OneOrMany::One(p) => vec![p],
+        OneOrMany::Many(v) => v.iter().collect(),
+    };
+    list.into_iter()
+        .map(|p| {
+            Ok(match p {
+                RawPattern::Regex(re) => Pattern {
+                    regex: compile_at(file, re, &at)?,
+                    severity: None,
+                    message: None,
+                },
+                RawPattern::Detailed {
+                    regex,
+                    severity,
+                    message,
+                } => Pattern {
+                    regex: compile_at(file, regex, &at)?,
+                    severity: *severity,
+                    message: message.clone(),
+                },
+            })
+        })
+        .collect()
+}
+
 fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<Regex> {
     compile_at(file, re.get_ref(), &re.span())
 }
@@ -380,30 +412,7 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
         }
         KindName::Forbid if r.select.is_some() => {
             let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern or query"))?;
-            let at = spanned.span();
-            let list: Vec<&RawPattern> = match spanned.get_ref() {
-                OneOrMany::One(p) => vec![p],
-                OneOrMany::Many(v) => v.iter().collect(),
-            };
-            let mut patterns = Vec::new();
-            for p in list {
-                patterns.push(match p {
-                    RawPattern::Regex(re) => Pattern {
-                        regex: compile_at(file, re, &at)?,
-                        severity: None,
-                        message: None,
-                    },
-                    RawPattern::Detailed {
-                        regex,
-                        severity,
-                        message,
-                    } => Pattern {
-                        regex: compile_at(file, regex, &at)?,
-                        severity: *severity,
-                        message: message.clone(),
-                    },
-                });
-            }
+            let patterns = compile_patterns(file, spanned)?;
             let select = compile_select(file, r.select.as_ref().expect("checked"), &code_span)?;
             let except = match &r.except {
                 Some(e) => Some(compile(file, e)?),
@@ -425,30 +434,7 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
         },
         KindName::Forbid | KindName::Require => {
             let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern"))?;
-            let at = spanned.span();
-            let list: Vec<&RawPattern> = match spanned.get_ref() {
-                OneOrMany::One(p) => vec![p],
-                OneOrMany::Many(v) => v.iter().collect(),
-            };
-            let mut patterns = Vec::new();
-            for p in list {
-                patterns.push(match p {
-                    RawPattern::Regex(re) => Pattern {
-                        regex: compile_at(file, re, &at)?,
-                        severity: None,
-                        message: None,
-                    },
-                    RawPattern::Detailed {
-                        regex,
-                        severity,
-                        message,
-                    } => Pattern {
-                        regex: compile_at(file, regex, &at)?,
-                        severity: *severity,
-                        message: message.clone(),
-                    },
-                });
-            }
+            let patterns = compile_patterns(file, spanned)?;
             let scope = compile_scope(file, r.scope.as_ref())?;
             if r.kind == KindName::Forbid {
                 RuleKind::Forbid { patterns, scope }

@@ -683,11 +683,7 @@ impl Plan {
         let text = self.text();
         let mut out = Vec::new();
         for (_, lines) in &self.trees {
-            let docs_tree = lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
-                let p = l.full_path.as_str();
-                p.starts_with("specs/") || p.starts_with(".specify/") || p.starts_with(".specops/")
-            });
-            if !docs_tree {
+            if !super::tree::is_docs_tree(lines) {
                 out.extend(super::tree::entries(text, lines, repo_name));
             }
         }

@@ -145,6 +145,15 @@ mod tests {
     }
 }
 
+/// True for the feature's own documentation tree (`specs/NNN-feature/`),
+/// which is not a promise about the repository's infrastructure.
+pub fn is_docs_tree(lines: &[TreeLine]) -> bool {
+    lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
+        let p = l.full_path.as_str();
+        p.starts_with("specs/") || p.starts_with(".specify/") || p.starts_with(".specops/")
+    })
+}
+
 /// A path a structure tree promises, relative to the repository root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeEntry {
