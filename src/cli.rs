@@ -625,7 +625,7 @@ fn init(path: &Path) -> i32 {
         Err(e) => return report_config_error(e),
     };
     let constitution = discover::constitution(&root);
-    let text = match crate::init::render(&root, constitution.as_ref(), &settings) {
+    let text = match crate::init::render(constitution.as_ref(), &settings) {
         Ok(t) => t,
         Err(p) => {
             eprintln!("error: {}: {}", p.path, p.message);

@@ -210,10 +210,7 @@ pub fn check_plan(
         .map(|e| cite(&e.label, &constitution.principles, headings))
         .collect();
     let view = constitution.view();
-    let repo_name = fs
-        .and_then(|f| f.root.canonicalize().ok())
-        .and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_default();
+    let repo_name = fs.map(RepoFs::name).unwrap_or_default();
     let tree_entries = plan.tree_entries(&repo_name);
     let cx = PlanContext {
         plan: &plan,

@@ -7,18 +7,14 @@ use crate::parse::constitution::{resolve, ConstitutionDoc, Origin};
 use crate::parse::plan::Plan;
 use crate::source::SourceFile;
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
 /// The text of a starting configuration.
-pub fn render(
-    _root: &Path,
-    constitution: Option<&(PathBuf, String)>,
-    settings: &Settings,
-) -> Result<String, Problem> {
+pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> Result<String, Problem> {
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -108,24 +108,12 @@ impl RepoFs {
         }
     }
 
-    /// Relative folder names directly under `rel` (sorted), for companion checks.
-    pub fn subdirs(&self, rel: &str) -> Vec<String> {
-        if self.exists(rel) != Existence::Exists {
-            return Vec::new();
-        }
-        let Some(norm) = Self::normalise(rel) else {
-            return Vec::new();
-        };
-        let mut out: Vec<String> = std::fs::read_dir(self.real_root.join(norm))
-            .map(|it| {
-                it.filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.sort();
-        out
+    /// The repository folder's name (a tree root of that name is the repository itself).
+    pub fn name(&self) -> String {
+        self.real_root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
     }
 
     /// Every file under the given root-relative folders, walked in parallel,

@@ -173,7 +173,10 @@ pub enum RuleKind {
         repo_key: Option<String>,
     },
     /// For each folder matching `glob`, the file `companion` (with `{name}`) must exist.
-    CompanionFile { glob: String, companion: String },
+    CompanionFile {
+        glob: globset::GlobMatcher,
+        companion: String,
+    },
 }
 
 impl RuleKind {

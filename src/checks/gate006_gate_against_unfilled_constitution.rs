@@ -14,10 +14,9 @@ impl PlanCheck for GateAgainstUnfilledConstitution {
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let Some(doc) = cx.constitution.doc.filter(|d| d.is_unfilled()) else {
+        if !cx.constitution.doc.is_some_and(|d| d.is_unfilled()) {
             return;
-        };
-        let _ = doc;
+        }
         let claim = cx
             .gates
             .entries

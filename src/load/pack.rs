@@ -428,10 +428,24 @@ fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
             queries: compile_queries(file, r)?,
             repo_key: r.repo_key.clone(),
         },
-        KindName::CompanionFile => RuleKind::CompanionFile {
-            glob: r.glob.clone().ok_or_else(|| need("glob"))?,
-            companion: r.companion.clone().ok_or_else(|| need("companion"))?,
-        },
+        KindName::CompanionFile => {
+            let glob = r.glob.clone().ok_or_else(|| need("glob"))?;
+            let matcher = globset::GlobBuilder::new(&glob)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| {
+                    file.error(
+                        code_span.clone(),
+                        format!("invalid glob `{glob}`: {e}"),
+                        "in this rule",
+                    )
+                })?
+                .compile_matcher();
+            RuleKind::CompanionFile {
+                glob: matcher,
+                companion: r.companion.clone().ok_or_else(|| need("companion"))?,
+            }
+        }
         KindName::Forbid | KindName::Require => {
             let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern"))?;
             let patterns = compile_patterns(file, spanned)?;

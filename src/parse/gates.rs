@@ -4,7 +4,7 @@
 //! heading per principle, plus the post-design re-check.
 
 use super::placeholder::SlotKind;
-use super::plan::{normalise_title, title_matches, Plan, Table};
+use super::plan::{title_matches, Plan, Table};
 use crate::rules::{StatusMatcher, Verdict};
 use regex::Regex;
 use std::ops::Range;
@@ -53,7 +53,6 @@ pub struct ComplexityRow {
 #[derive(Debug, Clone)]
 pub struct ComplexityTable {
     pub header: Vec<String>,
-    pub header_span: Range<usize>,
     pub rows: Vec<ComplexityRow>,
 }
 
@@ -108,7 +107,6 @@ static POST: LazyLock<Regex> = LazyLock::new(|| {
 impl GateModel {
     pub fn read(plan: &Plan, status: &StatusMatcher) -> GateModel {
         let mut model = GateModel::default();
-        let text = plan.text();
         let checks: Vec<usize> = plan
             .sections
             .iter()
@@ -172,7 +170,6 @@ impl GateModel {
         }
         model.entries.sort_by_key(|e| e.span.start);
         model.complexity = complexity_tables(plan);
-        let _ = text;
         model
     }
 
@@ -553,7 +550,6 @@ fn complexity_tables(plan: &Plan) -> Vec<ComplexityTable> {
         .filter(|t| plan.in_section(t.span.start, COMPLEXITY))
         .map(|t| ComplexityTable {
             header: t.header.cells.iter().map(|c| c.text.clone()).collect(),
-            header_span: t.header.span.clone(),
             rows: t
                 .rows
                 .iter()
@@ -565,11 +561,6 @@ fn complexity_tables(plan: &Plan) -> Vec<ComplexityTable> {
                 .collect(),
         })
         .collect()
-}
-
-/// True when a normalised heading title names the Constitution Check.
-pub fn is_check_title(title: &str) -> bool {
-    normalise_title(title).starts_with("constitution check")
 }
 
 #[cfg(test)]

@@ -322,8 +322,7 @@ impl Plan {
                 }
             }
         }
-        for (bi, lines) in &self.trees {
-            let _ = bi;
+        for (_, lines) in &self.trees {
             for line in lines {
                 for (span, inner) in brackets_in(text, line.path.clone()) {
                     if inner.chars().any(char::is_alphabetic) && !inner.contains('\'') && !inner.contains('"')

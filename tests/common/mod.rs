@@ -73,3 +73,28 @@ pub fn temp_dir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// A plan's text with one new template leftover (`**Owner**: [DATE]`) under its Summary.
+pub fn with_leftover(text: &str) -> String {
+    text.replacen("## Summary\n", "## Summary\n\n**Owner**: [DATE]\n", 1)
+}
+
+/// Rewrite a file in place.
+pub fn edit(path: &Path, f: impl FnOnce(String) -> String) {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, f(text)).unwrap();
+}
+
+/// True when a tool the test needs is missing: the test then skips, except
+/// in CI, which must install it (see .ci/run).
+pub fn missing_tool(available: bool, what: &str) -> bool {
+    if available {
+        return false;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must install {what} (see .ci/run)"
+    );
+    eprintln!("skipped: {what} is not installed");
+    true
+}

@@ -245,15 +245,14 @@ fn path_exists(
     }
 }
 
-fn companion_file(rule: &Rule, cx: &IacContext<'_>, glob: &str, companion: &str, sink: &mut Sink<'_>) {
+fn companion_file(
+    rule: &Rule,
+    cx: &IacContext<'_>,
+    matcher: &globset::GlobMatcher,
+    companion: &str,
+    sink: &mut Sink<'_>,
+) {
     // Folders matching the glob, found among the IaC files' parent folders.
-    let Ok(matcher) = globset::GlobBuilder::new(glob)
-        .literal_separator(true)
-        .build()
-        .map(|g| g.compile_matcher())
-    else {
-        return;
-    };
     // Each folder is reported on its kustomization.yaml when it has one,
     // else on its first file.
     let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();

@@ -134,6 +134,54 @@ pub fn task_module<'t>(
     })
 }
 
+/// Terraform blocks of one section (`resource`, `data`), which the HCL model
+/// nests as `section.type.name[i]`: (type, name, path of the body, body).
+pub fn terraform_blocks<'d>(
+    doc: &'d IacDoc,
+    section: &str,
+) -> Vec<(&'d str, &'d str, Vec<crate::parse::located::Seg>, &'d Value)> {
+    use crate::parse::located::Seg;
+    let mut out = Vec::new();
+    let Some(types) = doc.located.value.get(section).and_then(Value::as_object) else {
+        return out;
+    };
+    for (rtype, by_name) in types {
+        for (name, bodies) in by_name.as_object().into_iter().flatten() {
+            for (i, body) in bodies.as_array().into_iter().flatten().enumerate() {
+                let path = vec![
+                    Seg::Key(section.into()),
+                    Seg::Key(rtype.clone()),
+                    Seg::Key(name.clone()),
+                    Seg::Index(i),
+                ];
+                out.push((rtype.as_str(), name.as_str(), path, body));
+            }
+        }
+    }
+    out
+}
+
+/// The elements of the array at `key` in `body` (nested blocks such as
+/// `ingress` or `statement`), with their paths below `base`.
+pub fn children<'v>(
+    body: &'v Value,
+    base: &[crate::parse::located::Seg],
+    key: &str,
+) -> Vec<(Vec<crate::parse::located::Seg>, &'v Value)> {
+    use crate::parse::located::Seg;
+    body.get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut p = base.to_vec();
+            p.extend([Seg::Key(key.into()), Seg::Index(i)]);
+            (p, v)
+        })
+        .collect()
+}
+
 /// Pod specs of workload objects: (path to the pod spec, spec).
 pub fn pod_specs(doc: &IacDoc) -> Option<(Vec<crate::parse::located::Seg>, &Value)> {
     use crate::parse::located::Seg;

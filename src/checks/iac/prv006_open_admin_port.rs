@@ -1,8 +1,9 @@
 //! PRV006 open-admin-port: a Terraform security group or firewall rule open
 //! to the whole internet on SSH (22) or RDP (3389).
 
-use super::{IacCheck, IacContext};
+use super::{children, terraform_blocks, IacCheck, IacContext};
 use crate::finding::Sink;
+use crate::parse::iac::DocClass;
 use crate::parse::located::Seg;
 use serde_json::Value;
 
@@ -19,7 +20,7 @@ fn port(v: Option<&Value>) -> Option<u64> {
     }
 }
 
-/// The admin port a `from_port`..`to_port` range (or a port list) opens.
+/// The admin port a `from_port`..`to_port` range opens.
 fn opens(from: Option<u64>, to: Option<u64>, protocol: Option<&str>) -> Option<u64> {
     if protocol == Some("-1") || protocol == Some("all") {
         return Some(22);
@@ -31,184 +32,137 @@ fn opens(from: Option<u64>, to: Option<u64>, protocol: Option<&str>) -> Option<u
     ADMIN.iter().copied().find(|p| f <= *p && *p <= t)
 }
 
+/// The admin port a TCP port spec (`22`, `"20-25"`) opens.
+fn opens_spec(v: &Value) -> Option<u64> {
+    let s = v
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| v.as_u64().map(|n| n.to_string()))?;
+    let (f, t) = s.split_once('-').unwrap_or((&s, &s));
+    opens(f.trim().parse().ok(), t.trim().parse().ok(), Some("tcp"))
+}
+
+/// Path of the first world-open address in the list at `key`.
+fn world_in(body: &Value, base: &[Seg], key: &str) -> Option<Vec<Seg>> {
+    let i = body
+        .get(key)?
+        .as_array()?
+        .iter()
+        .position(|c| c.as_str().is_some_and(|c| WORLD.contains(&c)))?;
+    let mut p = base.to_vec();
+    p.extend([Seg::Key(key.into()), Seg::Index(i)]);
+    Some(p)
+}
+
+/// An AWS ingress rule (security group block or standalone rule).
+fn aws_rule(p: &[Seg], r: &Value) -> Option<(Vec<Seg>, u64)> {
+    let at = world_in(r, p, "cidr_blocks")
+        .or_else(|| world_in(r, p, "ipv6_cidr_blocks"))
+        .or_else(|| {
+            ["cidr_ipv4", "cidr_ipv6"].iter().find_map(|k| {
+                r.get(*k)?.as_str().filter(|c| WORLD.contains(c))?;
+                let mut q = p.to_vec();
+                q.push(Seg::Key(k.to_string()));
+                Some(q)
+            })
+        })?;
+    let proto = r
+        .get("protocol")
+        .or_else(|| r.get("ip_protocol"))
+        .and_then(Value::as_str);
+    Some((
+        at,
+        opens(port(r.get("from_port")), port(r.get("to_port")), proto)?,
+    ))
+}
+
+/// A Google firewall: world-open `source_ranges` and an `allow` covering an admin port.
+fn gcp_firewall(base: &[Seg], body: &Value) -> Option<(Vec<Seg>, u64)> {
+    if body
+        .get("direction")
+        .and_then(Value::as_str)
+        .is_some_and(|d| d != "INGRESS")
+    {
+        return None;
+    }
+    let at = world_in(body, base, "source_ranges")?;
+    let port = body
+        .get("allow")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find_map(|a| match a.get("ports").and_then(Value::as_array) {
+            None => Some(22),
+            Some(ps) => ps.iter().find_map(opens_spec),
+        })?;
+    Some((at, port))
+}
+
+/// A Hetzner firewall rule: inbound TCP from the world on an admin port.
+fn hcloud_rule(p: &[Seg], r: &Value) -> Option<(Vec<Seg>, u64)> {
+    let inbound = r
+        .get("direction")
+        .and_then(Value::as_str)
+        .is_none_or(|d| d == "in");
+    if !inbound || !matches!(r.get("protocol").and_then(Value::as_str), Some("tcp") | None) {
+        return None;
+    }
+    let at = world_in(r, p, "source_ips")?;
+    let port = match r.get("port") {
+        None => Some(22),
+        Some(v) if v.as_str() == Some("any") => Some(22),
+        Some(v) => opens_spec(v),
+    }?;
+    Some((at, port))
+}
+
 impl IacCheck for OpenAdminPort {
     fn code(&self) -> &'static str {
         "PRV006"
     }
 
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
-        let key = |s: &str| Seg::Key(s.to_string());
-        for (fi, _, d) in cx
-            .docs()
-            .filter(|(_, _, d)| d.class == crate::parse::iac::DocClass::Terraform)
-        {
-            let Some(resources) = d.located.value.get("resource").and_then(Value::as_object) else {
-                continue;
-            };
-            for (rtype, by_name) in resources {
-                for (name, bodies) in by_name.as_object().into_iter().flatten() {
-                    for (bi, body) in bodies.as_array().into_iter().flatten().enumerate() {
-                        let base = vec![key("resource"), key(rtype), key(name), Seg::Index(bi)];
-                        // Rules to examine: (path, rule object).
-                        let mut rules: Vec<(Vec<Seg>, &Value)> = Vec::new();
-                        match rtype.as_str() {
-                            "aws_security_group" => {
-                                for (ii, ing) in body
-                                    .get("ingress")
-                                    .and_then(Value::as_array)
-                                    .into_iter()
-                                    .flatten()
-                                    .enumerate()
-                                {
-                                    let mut p = base.clone();
-                                    p.extend([key("ingress"), Seg::Index(ii)]);
-                                    rules.push((p, ing));
-                                }
-                            }
-                            "aws_security_group_rule"
-                                if body.get("type").and_then(Value::as_str) == Some("ingress") =>
-                            {
-                                rules.push((base.clone(), body))
-                            }
-                            "aws_vpc_security_group_ingress_rule" => rules.push((base.clone(), body)),
-                            "hcloud_firewall" => {
-                                for (ri, rule) in body
-                                    .get("rule")
-                                    .and_then(Value::as_array)
-                                    .into_iter()
-                                    .flatten()
-                                    .enumerate()
-                                {
-                                    let inbound = rule
-                                        .get("direction")
-                                        .and_then(Value::as_str)
-                                        .is_none_or(|d| d == "in");
-                                    let proto = rule.get("protocol").and_then(Value::as_str);
-                                    if !inbound || !matches!(proto, Some("tcp") | None) {
-                                        continue;
-                                    }
-                                    let Some(wi) =
-                                        rule.get("source_ips").and_then(Value::as_array).and_then(|a| {
-                                            a.iter()
-                                                .position(|r| r.as_str().is_some_and(|r| WORLD.contains(&r)))
-                                        })
-                                    else {
-                                        continue;
-                                    };
-                                    let ports = rule.get("port").and_then(|p| {
-                                        p.as_str()
-                                            .map(str::to_string)
-                                            .or_else(|| p.as_u64().map(|n| n.to_string()))
-                                    });
-                                    let open = match ports {
-                                        None => Some(22),
-                                        Some(s) if s == "any" => Some(22),
-                                        Some(s) => {
-                                            let (f, t) = s.split_once('-').unwrap_or((&s, &s));
-                                            opens(f.trim().parse().ok(), t.trim().parse().ok(), Some("tcp"))
-                                        }
-                                    };
-                                    if let Some(port) = open {
-                                        let mut p = base.clone();
-                                        p.extend([
-                                            key("rule"),
-                                            Seg::Index(ri),
-                                            key("source_ips"),
-                                            Seg::Index(wi),
-                                        ]);
-                                        sink.report_in(
-                                            fi,
-                                            d.located.span_of(&p),
-                                            format!("firewall `{name}` opens port {port} to the internet"),
-                                        );
-                                    }
-                                }
-                                continue;
-                            }
-                            "google_compute_firewall" => {
-                                let world =
-                                    body.get("source_ranges").and_then(Value::as_array).and_then(|a| {
-                                        a.iter()
-                                            .position(|r| r.as_str().is_some_and(|r| WORLD.contains(&r)))
-                                    });
-                                let ingress = body
-                                    .get("direction")
-                                    .and_then(Value::as_str)
-                                    .is_none_or(|d| d == "INGRESS");
-                                let Some(wi) = world.filter(|_| ingress) else {
-                                    continue;
-                                };
-                                let open = body
-                                    .get("allow")
-                                    .and_then(Value::as_array)
-                                    .into_iter()
-                                    .flatten()
-                                    .find_map(|a| {
-                                        let ports = a.get("ports").and_then(Value::as_array);
-                                        match ports {
-                                            None => Some(22),
-                                            Some(ps) => ps.iter().find_map(|p| {
-                                                let s = p
-                                                    .as_str()
-                                                    .map(str::to_string)
-                                                    .or_else(|| p.as_u64().map(|n| n.to_string()))?;
-                                                let (f, t) = s.split_once('-').unwrap_or((&s, &s));
-                                                opens(
-                                                    f.trim().parse().ok(),
-                                                    t.trim().parse().ok(),
-                                                    Some("tcp"),
-                                                )
-                                            }),
-                                        }
-                                    });
-                                if let Some(port) = open {
-                                    let mut p = base.clone();
-                                    p.extend([key("source_ranges"), Seg::Index(wi)]);
-                                    sink.report_in(
-                                        fi,
-                                        d.located.span_of(&p),
-                                        format!("firewall `{name}` opens port {port} to the internet"),
-                                    );
-                                }
-                                continue;
-                            }
-                            _ => {}
-                        }
-                        for (p, r) in rules {
-                            let cidr = ["cidr_blocks", "ipv6_cidr_blocks"]
-                                .iter()
-                                .find_map(|k| {
-                                    let list = r.get(*k)?.as_array()?;
-                                    let i = list
-                                        .iter()
-                                        .position(|c| c.as_str().is_some_and(|c| WORLD.contains(&c)))?;
-                                    let mut q = p.clone();
-                                    q.extend([key(k), Seg::Index(i)]);
-                                    Some(q)
-                                })
-                                .or_else(|| {
-                                    ["cidr_ipv4", "cidr_ipv6"].iter().find_map(|k| {
-                                        r.get(*k)?.as_str().filter(|c| WORLD.contains(c))?;
-                                        let mut q = p.clone();
-                                        q.push(key(k));
-                                        Some(q)
-                                    })
-                                });
-                            let Some(at) = cidr else { continue };
-                            let proto = r
-                                .get("protocol")
-                                .or_else(|| r.get("ip_protocol"))
-                                .and_then(Value::as_str);
-                            if let Some(port) = opens(port(r.get("from_port")), port(r.get("to_port")), proto)
-                            {
-                                sink.report_in(
-                                    fi,
-                                    d.located.span_of(&at),
-                                    format!("`{rtype}.{name}` opens port {port} to the internet"),
-                                );
-                            }
-                        }
+        for (fi, _, d) in cx.docs().filter(|(_, _, d)| d.class == DocClass::Terraform) {
+            for (rtype, name, base, body) in terraform_blocks(d, "resource") {
+                let (hits, label): (Vec<(Vec<Seg>, u64)>, String) = match rtype {
+                    "aws_security_group" => (
+                        children(body, &base, "ingress")
+                            .iter()
+                            .filter_map(|(p, r)| aws_rule(p, r))
+                            .collect(),
+                        format!("`{rtype}.{name}`"),
+                    ),
+                    "aws_security_group_rule"
+                        if body.get("type").and_then(Value::as_str) == Some("ingress") =>
+                    {
+                        (
+                            aws_rule(&base, body).into_iter().collect(),
+                            format!("`{rtype}.{name}`"),
+                        )
                     }
+                    "aws_vpc_security_group_ingress_rule" => (
+                        aws_rule(&base, body).into_iter().collect(),
+                        format!("`{rtype}.{name}`"),
+                    ),
+                    "google_compute_firewall" => (
+                        gcp_firewall(&base, body).into_iter().collect(),
+                        format!("firewall `{name}`"),
+                    ),
+                    "hcloud_firewall" => (
+                        children(body, &base, "rule")
+                            .iter()
+                            .filter_map(|(p, r)| hcloud_rule(p, r))
+                            .collect(),
+                        format!("firewall `{name}`"),
+                    ),
+                    _ => continue,
+                };
+                for (at, port) in hits {
+                    sink.report_in(
+                        fi,
+                        d.located.span_of(&at),
+                        format!("{label} opens port {port} to the internet"),
+                    );
                 }
             }
         }

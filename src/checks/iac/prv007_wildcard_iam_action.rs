@@ -1,10 +1,9 @@
 //! PRV007 wildcard-iam-action: an IAM policy statement that allows every
 //! action (`*`), in an `aws_iam_policy_document` or an inline JSON policy.
 
-use super::{IacCheck, IacContext};
+use super::{children, terraform_blocks, IacCheck, IacContext};
 use crate::finding::Sink;
 use crate::parse::iac::DocClass;
-use crate::parse::located::Seg;
 use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -21,48 +20,26 @@ impl IacCheck for WildcardIamAction {
     }
 
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
-        let key = |s: &str| Seg::Key(s.to_string());
         for (fi, f, d) in cx.docs().filter(|(_, _, d)| d.class == DocClass::Terraform) {
-            let docs = d
-                .located
-                .value
-                .pointer("/data/aws_iam_policy_document")
-                .and_then(Value::as_object);
-            for (name, bodies) in docs.into_iter().flatten() {
-                for (bi, body) in bodies.as_array().into_iter().flatten().enumerate() {
-                    for (si, st) in body
-                        .get("statement")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                    {
-                        if st.get("effect").and_then(Value::as_str) == Some("Deny") {
-                            continue;
-                        }
-                        let Some(ai) = st
-                            .get("actions")
-                            .and_then(Value::as_array)
-                            .and_then(|a| a.iter().position(|x| x.as_str() == Some("*")))
-                        else {
-                            continue;
-                        };
-                        let p = vec![
-                            key("data"),
-                            key("aws_iam_policy_document"),
-                            key(name),
-                            Seg::Index(bi),
-                            key("statement"),
-                            Seg::Index(si),
-                            key("actions"),
-                            Seg::Index(ai),
-                        ];
-                        sink.report_in(
-                            fi,
-                            d.located.span_of(&p),
-                            format!("policy document `{name}` allows every action (`*`)"),
-                        );
+            for (_, name, base, body) in terraform_blocks(d, "data")
+                .into_iter()
+                .filter(|b| b.0 == "aws_iam_policy_document")
+            {
+                for (sp, st) in children(body, &base, "statement") {
+                    if st.get("effect").and_then(Value::as_str) == Some("Deny") {
+                        continue;
                     }
+                    let Some((ap, _)) = children(st, &sp, "actions")
+                        .into_iter()
+                        .find(|(_, x)| x.as_str() == Some("*"))
+                    else {
+                        continue;
+                    };
+                    sink.report_in(
+                        fi,
+                        d.located.span_of(&ap),
+                        format!("policy document `{name}` allows every action (`*`)"),
+                    );
                 }
             }
             let text: &str = &f.file.text;

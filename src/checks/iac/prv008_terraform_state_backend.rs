@@ -1,7 +1,7 @@
 //! PRV008 unencrypted-state: a Terraform root module with no remote backend,
 //! or an `s3` backend with `encrypt = false`.
 
-use super::{IacCheck, IacContext};
+use super::{children, IacCheck, IacContext};
 use crate::finding::Sink;
 use crate::parse::iac::DocClass;
 use crate::parse::located::Seg;
@@ -40,37 +40,26 @@ impl IacCheck for TerraformStateBackend {
             }
             let mut backend = None;
             for (fi, d) in &docs {
-                for (ti, t) in d
-                    .located
-                    .value
-                    .get("terraform")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    if let Some(b) = t.get("backend").and_then(Value::as_object) {
-                        for (btype, bodies) in b {
-                            backend = Some(btype.clone());
-                            for (bi, body) in bodies.as_array().into_iter().flatten().enumerate() {
-                                let off = body
-                                    .get("encrypt")
-                                    .is_some_and(|e| e == &Value::Bool(false) || e.as_str() == Some("false"));
-                                if btype == "s3" && off {
-                                    let p = vec![
-                                        key("terraform"),
-                                        Seg::Index(ti),
-                                        key("backend"),
-                                        key(btype),
-                                        Seg::Index(bi),
-                                        key("encrypt"),
-                                    ];
-                                    sink.report_in(
-                                        *fi,
-                                        d.located.span_of(&p),
-                                        "the s3 state backend has `encrypt = false`",
-                                    );
-                                }
+                for (tp, t) in children(&d.located.value, &[], "terraform") {
+                    let Some(backends) = t.get("backend") else {
+                        continue;
+                    };
+                    let mut bp = tp.clone();
+                    bp.push(key("backend"));
+                    for btype in backends.as_object().into_iter().flatten().map(|(k, _)| k) {
+                        backend = Some(btype.clone());
+                        for (p, body) in children(backends, &bp, btype) {
+                            let off = body
+                                .get("encrypt")
+                                .is_some_and(|e| e == &Value::Bool(false) || e.as_str() == Some("false"));
+                            if btype == "s3" && off {
+                                let mut at = p.clone();
+                                at.push(key("encrypt"));
+                                sink.report_in(
+                                    *fi,
+                                    d.located.span_of(&at),
+                                    "the s3 state backend has `encrypt = false`",
+                                );
                             }
                         }
                     }
