@@ -212,6 +212,22 @@ pub fn check_plan(
     let view = constitution.view();
     let repo_name = fs.map(RepoFs::name).unwrap_or_default();
     let tree_entries = plan.tree_entries(&repo_name);
+    // Each tree path is looked up on disk once; TREE001, the IaC roots and
+    // the summary counts all read these.
+    let tree_existence: Vec<crate::repo::Existence> = match fs {
+        Some(fs) => tree_entries
+            .iter()
+            .map(|e| {
+                let probe = if e.is_dir {
+                    format!("{}/", e.path)
+                } else {
+                    e.path.clone()
+                };
+                fs.exists(&probe)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let cx = PlanContext {
         plan: &plan,
         gates: &gates,
@@ -220,6 +236,7 @@ pub fn check_plan(
         rules,
         fs,
         tree_entries: &tree_entries,
+        tree_existence: &tree_existence,
     };
     let mut out = Vec::new();
     for rule in rules
@@ -245,28 +262,20 @@ pub fn check_plan(
         f.span = plan.file.clamp(f.span.clone());
     }
     // IaC roots: the roots of the trees that exist on disk.
-    let roots = match fs {
-        Some(fs) => tree_entries
-            .iter()
-            .filter(|e| e.top && !e.skip && !e.path.is_empty())
-            .filter(|e| e.is_dir || crate::parse::iac::is_iac_path(&e.path))
-            .filter(|e| fs.exists(&e.path) == crate::repo::Existence::Exists)
-            .map(|e| e.path.clone())
-            .collect(),
-        None => Vec::new(),
-    };
+    let present = |i: usize| tree_existence.get(i).copied();
+    let roots = tree_entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.top && !e.skip && !e.path.is_empty())
+        .filter(|(_, e)| e.is_dir || crate::parse::iac::is_iac_path(&e.path))
+        .filter(|(i, _)| present(*i) == Some(crate::repo::Existence::Exists))
+        .map(|(_, e)| e.path.clone())
+        .collect();
     let mut counts = TreeCounts::default();
-    for e in tree_entries.iter().filter(|e| !e.skip) {
+    for (i, e) in tree_entries.iter().enumerate().filter(|(_, e)| !e.skip) {
         if e.marked {
             counts.planned += 1;
-        } else if fs.is_some_and(|fs| {
-            let probe = if e.is_dir {
-                format!("{}/", e.path)
-            } else {
-                e.path.clone()
-            };
-            fs.exists(&probe) == crate::repo::Existence::Ignored
-        }) {
+        } else if present(i) == Some(crate::repo::Existence::Ignored) {
             counts.gitignored += 1;
         }
     }

@@ -53,6 +53,8 @@ pub struct PlanContext<'a> {
     pub fs: Option<&'a crate::repo::RepoFs>,
     /// Paths the plan's structure trees promise (documentation trees excluded).
     pub tree_entries: &'a [crate::parse::tree::TreeEntry],
+    /// For each tree entry, what the disk says (empty without a repository).
+    pub tree_existence: &'a [crate::repo::Existence],
 }
 
 /// What a constitution check sees.

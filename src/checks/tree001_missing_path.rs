@@ -14,11 +14,18 @@ impl PlanCheck for MissingPath {
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let Some(fs) = cx.fs else { return };
+        if cx.tree_existence.len() != cx.tree_entries.len() {
+            return;
+        }
         // A missing folder is reported once, not once per entry under it.
         let mut missing: Vec<(&str, usize)> = Vec::new();
         let mut reported: Vec<usize> = Vec::new();
-        for e in cx.tree_entries.iter().filter(|e| !e.skip && !e.marked) {
+        for (e, existence) in cx
+            .tree_entries
+            .iter()
+            .zip(cx.tree_existence)
+            .filter(|(e, _)| !e.skip && !e.marked)
+        {
             if let Some(m) = missing
                 .iter_mut()
                 .find(|(dir, _)| e.path.starts_with(&format!("{dir}/")))
@@ -29,12 +36,7 @@ impl PlanCheck for MissingPath {
             if missing.iter().any(|(p, _)| *p == e.path) {
                 continue;
             }
-            let probe = if e.is_dir {
-                format!("{}/", e.path)
-            } else {
-                e.path.clone()
-            };
-            match fs.exists(&probe) {
+            match existence {
                 Existence::Exists | Existence::Ignored => {}
                 Existence::Missing => {
                     let what = if e.is_dir { "folder" } else { "file" };
