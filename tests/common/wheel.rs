@@ -7,6 +7,8 @@
 //! Include with `#[path = "common/wheel.rs"] mod wheel_build;` next to
 //! `mod common;`.
 
+#![allow(dead_code)]
+
 use crate::common::{missing_tool, root};
 use std::path::{Path, PathBuf};
 use std::process::Command;
