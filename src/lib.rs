@@ -3,6 +3,7 @@
 //! A one-way pipeline, one module per stage:
 //! `discover` -> `load` -> `parse` -> `evaluate` (with `checks`) -> `filter` -> `report`.
 
+pub mod artifacts;
 pub mod checks;
 pub mod cli;
 pub mod discover;
