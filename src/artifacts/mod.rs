@@ -71,6 +71,12 @@ pub struct Feature {
     pub checklists: Vec<Checklist>,
 }
 
+/// The codes of the checks in this module, in `run_all` order.
+pub const CODES: &[&str] = &[
+    "SPEC001", "SPEC002", "SPEC003", "SPEC004", "SPEC005", "TASK001", "TASK002", "TASK003", "TASK004",
+    "TASK005", "TASK006", "CHK001", "CHK002",
+];
+
 /// Every check in this module, run over one feature; hits by code.
 pub fn run_all(feature: &Feature, exists: &dyn Fn(&str) -> Existence) -> Vec<(&'static str, Hit)> {
     let mut out: Vec<(&'static str, Hit)> = Vec::new();

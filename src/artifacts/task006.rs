@@ -14,8 +14,11 @@ pub fn check(tasks: Option<&Tasks>, spec: Option<&Spec>, plan: Option<&Plan>, ou
     let open: Vec<_> = tasks.tasks().filter(|t| !t.checked).collect();
     let Some(first) = open.first() else { return };
     let total = tasks.tasks().count();
-    let first_id = first.id.as_ref().map_or("", |i| i.text.as_str());
     let first_line = tasks.plan.file.line_col(first.span.start).0;
+    let first_at = match &first.id {
+        Some(id) => format!("{} on line {first_line}", id.text),
+        None => format!("line {first_line}"),
+    };
     for doc in spec.map(|s| &s.plan).into_iter().chain(plan) {
         if let Some(span) = claims_complete(doc) {
             let claim = doc.text()[span.clone()].trim().to_string();
@@ -23,7 +26,7 @@ pub fn check(tasks: Option<&Tasks>, spec: Option<&Spec>, plan: Option<&Plan>, ou
                 &doc.file.path,
                 span,
                 format!(
-                    "status says `{}` but {} of {total} tasks in {} are unticked (first: {first_id} on line {first_line})",
+                    "status says `{}` but {} of {total} tasks in {} are unticked (first: {first_at})",
                     super::spec001::short(&claim),
                     open.len(),
                     tasks.plan.file.path

@@ -172,9 +172,12 @@ impl Tasks {
         self.plan.text()
     }
 
-    /// Items that carry a task id (well formed or not).
+    /// The tasks: items that carry a task id (well formed or not), and
+    /// top-level checkbox items inside a phase (tasks whose id is missing).
     pub fn tasks(&self) -> impl Iterator<Item = &TaskItem> + '_ {
-        self.items.iter().filter(|i| i.id.is_some())
+        self.items
+            .iter()
+            .filter(|i| i.id.is_some() || (i.phase.is_some() && !i.nested))
     }
 }
 
