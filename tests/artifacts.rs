@@ -51,15 +51,22 @@ fn load(repo: &Path, dir: &str) -> Feature {
 }
 
 /// The caller's existence policy: a path with a slash is looked up from the
-/// repository root; a bare file name could live anywhere, so it is unknown.
+/// repository root; a bare file name could live anywhere, and a path the
+/// root `.gitignore` ignores (generated files) is not committed by design,
+/// so both are unknown.
 fn on_disk(repo: &Path) -> impl Fn(&str) -> Existence + '_ {
+    let (ignored, _) = ignore::gitignore::Gitignore::new(repo.join(".gitignore"));
     move |p: &str| {
         if repo.join(p).exists() {
             Existence::Exists
-        } else if p.contains('/') {
-            Existence::Missing
-        } else {
+        } else if !p.contains('/')
+            || ignored
+                .matched_path_or_any_parents(p.trim_end_matches('/'), p.ends_with('/'))
+                .is_ignore()
+        {
             Existence::Unknown
+        } else {
+            Existence::Missing
         }
     }
 }

@@ -19,7 +19,8 @@ const FEATURE_DOCS: &[&str] = &[
 /// (see `parse::tasks::path_candidates`) that lies outside the feature's
 /// specs folder (`feature_dir`, also `specs/`, `.specify/`, `.specops/`,
 /// `contracts/`, `checklists/` and the feature documents by name) is looked
-/// up through `exists`. `Missing` is reported at the path.
+/// up through `exists`. `Missing` is reported at the path, unless the path
+/// resolves under a folder the same task names (`roles/web/` ... `tasks/main.yml`).
 pub fn check(tasks: &Tasks, feature_dir: &str, exists: &dyn Fn(&str) -> Existence, out: &mut Vec<Hit>) {
     let dir = feature_dir.trim_end_matches('/');
     for item in tasks.tasks().filter(|t| t.checked) {
@@ -33,7 +34,7 @@ pub fn check(tasks: &Tasks, feature_dir: &str, exists: &dyn Fn(&str) -> Existenc
             if in_specs {
                 continue;
             }
-            if exists(p) == Existence::Missing {
+            if exists(p) == Existence::Missing && !relative_to_sibling(p, &item.paths, exists) {
                 let id = item.id.as_ref().map_or("", |i| i.text.as_str());
                 out.push(Hit::new(
                     &tasks.plan.file.path,
@@ -43,4 +44,36 @@ pub fn check(tasks: &Tasks, feature_dir: &str, exists: &dyn Fn(&str) -> Existenc
             }
         }
     }
+}
+
+/// True when `p` exists below a folder named by another path of the task
+/// (the folder itself, or the folders holding a named file), or when the
+/// caller cannot tell for one of those.
+fn relative_to_sibling(
+    p: &str,
+    paths: &[(std::ops::Range<usize>, String)],
+    exists: &dyn Fn(&str) -> Existence,
+) -> bool {
+    let mut bases: Vec<&str> = Vec::new();
+    for (_, q) in paths {
+        let q = q.trim_start_matches("./");
+        if q == p {
+            continue;
+        }
+        let mut dir = if q.ends_with('/') {
+            q
+        } else {
+            q.rsplit_once('/').map_or("", |(d, _)| d)
+        };
+        while !dir.is_empty() {
+            let d = dir.trim_end_matches('/');
+            if !bases.contains(&d) {
+                bases.push(d);
+            }
+            dir = d.rsplit_once('/').map_or("", |(up, _)| up);
+        }
+    }
+    bases
+        .iter()
+        .any(|b| exists(&format!("{b}/{p}")) != Existence::Missing)
 }

@@ -272,7 +272,7 @@ fn looks_like_path(t: &str, quoted: bool) -> bool {
                 || t.starts_with('.') && t[1..].contains('/'))
         || t.contains("://")
         || t.contains([
-            '*', '{', '}', '<', '>', '[', ']', '=', '?', '|', '\\', '(', ')', ':', '"', '\'',
+            ',', '*', '{', '}', '<', '>', '[', ']', '=', '?', '|', '\\', '(', ')', ':', '"', '\'',
         ])
         || !t.chars().any(char::is_alphabetic)
     {
@@ -282,11 +282,21 @@ fn looks_like_path(t: &str, quoted: bool) -> bool {
     let has_ext = last.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty() && EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
     });
-    let slashes = t.matches('/').count();
-    if quoted {
-        has_ext || slashes >= 1 && !t.contains("//")
+    // Inner slashes: `a/b/` has one, `a/b/c.yaml` two.
+    let inner = t.trim_end_matches('/').matches('/').count();
+    if t.contains("//") || !t.chars().any(|c| c.is_ascii_lowercase()) {
+        return false;
+    }
+    if has_ext {
+        return true;
+    }
+    // Without an extension: a folder of at least two segments (`infra/cache/`),
+    // or in backticks a path of at least three (`k8s/apps/web`); `n8nio/n8n`
+    // (an image), `tasks/` (relative to something) and `read/write` are not.
+    if t.ends_with('/') {
+        inner >= 1
     } else {
-        has_ext || (t.ends_with('/') && slashes >= 1) || slashes >= 2 && !t.contains("//")
+        quoted && inner >= 2
     }
 }
 
@@ -320,11 +330,11 @@ mod tests {
 
     #[test]
     fn path_shapes() {
-        let text = "see SC-001/SC-002, read/write, TCP/UDP, /etc/hosts, ~/.ssh/config, https://x.io/a/b, `kubectl get pods`, `apps/`, README.md, k8s/apps/web/, e.g.";
+        let text = "see SC-001/SC-002, FR-001/FR-002/SC-003, read/write, a/b/c, TCP/UDP, /etc/hosts, ~/.ssh/config, https://x.io/a/b, `kubectl get pods`, `apps/`, `n8nio/n8n`, `a/b,c/d`, `k8s/apps/web`, README.md, k8s/apps/web/, e.g.";
         let got: Vec<_> = path_candidates(text, 0..text.len())
             .into_iter()
             .map(|p| p.1)
             .collect();
-        assert_eq!(got, vec!["apps/", "README.md", "k8s/apps/web/"]);
+        assert_eq!(got, vec!["k8s/apps/web", "README.md", "k8s/apps/web/"]);
     }
 }
