@@ -153,3 +153,35 @@ pub fn claims_complete(plan: &Plan) -> Option<Range<usize>> {
         .to_string();
     DONE_WORDS.contains(&head.as_str()).then(|| f.value.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn claim(s: &str) -> Option<String> {
+        let p = Plan::parse(SourceFile::new("spec.md", s));
+        claims_complete(&p).map(|r| p.text()[r].to_string())
+    }
+
+    #[test]
+    fn status_claims() {
+        for (value, claimed) in [
+            ("Complete", true),
+            ("**Done**", true),
+            ("Implemented", true),
+            ("Implementation Complete  ", true),
+            ("✅ Completed (2026-01-02)", true),
+            ("Complete — see research.md", true),
+            ("Draft", false),
+            ("Clarified", false),
+            ("Incomplete", false),
+            ("In progress, done soon", false),
+        ] {
+            let doc = format!("# Feature Specification: X\n\n**Status**: {value}\n\n## Requirements\n");
+            assert_eq!(claim(&doc).is_some(), claimed, "{value}");
+        }
+        // A status under a later section is a phase's status, not the feature's.
+        assert!(claim("# Plan\n\n## Phase 0\n\n**Status**: Complete\n").is_none());
+    }
+}
