@@ -5,6 +5,7 @@
 //! `source`, `finding`, `rules` and `text` are foundation types every stage
 //! may use; `cli`, `lsp` and `init` are front ends that call the pipeline.
 
+pub mod artifacts;
 pub mod checks;
 pub mod cli;
 pub mod discover;
