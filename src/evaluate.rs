@@ -336,6 +336,65 @@ pub fn iac(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], alone: bool) -> (V
     (findings, problems)
 }
 
+/// The feature checks that run in this repository.
+fn feature_rules<'r>(rules: &'r RuleSet) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
+    rules.rules.iter().filter_map(|r| match checks::builtin(r) {
+        Some(Check::Feature(f)) => Some((r, f)),
+        _ => None,
+    })
+}
+
+/// The repository paths the feature checks will ask about: the checks run
+/// once with every answer unknown, and the questions are recorded.
+pub fn feature_paths(feature: &crate::artifacts::Feature, rules: &RuleSet, out: &mut Vec<String>) {
+    let asked = std::sync::Mutex::new(Vec::new());
+    let record = |p: &str| {
+        if let Ok(mut a) = asked.lock() {
+            a.push(p.to_string());
+        }
+        crate::artifacts::Existence::Unknown
+    };
+    for (_, f) in feature_rules(rules) {
+        f(feature, &record, &mut Vec::new());
+    }
+    out.extend(asked.into_inner().unwrap_or_default());
+}
+
+/// Run the feature checks over one feature folder. `ids` maps each
+/// artifact's path to its file id.
+pub fn feature(
+    feature: &crate::artifacts::Feature,
+    ids: &[(String, FileId)],
+    rules: &RuleSet,
+    facts: &DiskFacts,
+) -> Vec<Finding> {
+    use crate::artifacts::Existence as E;
+    // A bare file name (`gotk-sync.yaml`) could live anywhere: unknown.
+    let exists = |p: &str| {
+        if !p.trim_end_matches('/').contains('/') || !facts.knows(p) {
+            return E::Unknown;
+        }
+        match facts.exists(p) {
+            crate::discover::Existence::Exists => E::Exists,
+            crate::discover::Existence::Missing => E::Missing,
+            _ => E::Unknown,
+        }
+    };
+    let mut out = Vec::new();
+    for (rule, f) in feature_rules(rules) {
+        let mut hits = Vec::new();
+        f(feature, &exists, &mut hits);
+        for h in hits {
+            let Some((_, id)) = ids.iter().find(|(p, _)| **p == *h.path) else {
+                continue;
+            };
+            let sev = h.severity.unwrap_or(rule.severity);
+            Sink { file: *id, rule, out: &mut out }.report_with(h.span, sev, h.message);
+        }
+    }
+    out
+}
+
 /// Run the repository-wide checks (TREE005).
 pub fn repo(cx: &RepoContext<'_>, rules: &RuleSet) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -22,7 +22,11 @@ use crate::evaluate::{self, Constitution, Outcome, PlanModel, Problem};
 use crate::filter::{self, Baseline, BaselineEntry};
 use crate::finding::FileId;
 use crate::load::{self, error::ConfigError, Overrides, Settings};
+use crate::artifacts::Feature;
+use crate::parse::checklist::Checklist;
 use crate::parse::constitution::ConstitutionDoc;
+use crate::parse::spec::Spec;
+use crate::parse::tasks::Tasks;
 use crate::parse::iac::IacFile;
 use crate::parse::plan::Plan;
 use crate::parse::suppress;
@@ -321,8 +325,22 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
     }
     let constitution = Constitution::new(doc, job.constitution.as_ref().map(|c| c.1.clone()), rules);
 
-    // Parse the plans, in parallel.
+    // Discover each plan's feature artifacts; parse plans and artifacts, in parallel.
     let plan_ids: Vec<FileId> = job.plans.iter().map(|p| outcome.add_file(&p.rel, ri)).collect();
+    let artifact_files: Vec<Vec<(PathBuf, String, FileId)>> = job
+        .plans
+        .iter()
+        .map(|p| {
+            discover::feature_files(p)
+                .into_iter()
+                .filter(|(_, rel)| !job.settings.excluded(rel))
+                .map(|(abs, rel)| {
+                    let id = outcome.add_file(&rel, ri);
+                    (abs, rel, id)
+                })
+                .collect()
+        })
+        .collect();
     let models: Vec<Result<PlanModel, Problem>> = job
         .plans
         .par_iter()
@@ -339,6 +357,15 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
             })
         })
         .collect();
+    let features: Vec<(ParsedFeature, Vec<(String, FileId)>)> = job
+        .plans
+        .par_iter()
+        .zip(artifact_files.par_iter())
+        .map(|(pf, files)| parse_feature(pf, files, &text_of))
+        .collect();
+    for (f, _) in &features {
+        outcome.problems.extend(f.problems.iter().cloned());
+    }
 
     // Disk facts for the plans; then the IaC roots the trees point to.
     let mut facts = DiskFacts::default();
@@ -346,6 +373,9 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
     for m in models.iter().flatten() {
         want.extend(m.tree_entries.iter().filter(|e| !e.skip).map(checks::tree_probe));
         evaluate::plan_paths(m, rules, &constitution, explicit, &mut want);
+    }
+    for (f, _) in &features {
+        evaluate::feature_paths(&f.feature, rules, &mut want);
     }
     want.extend(job.settings.script_roots.iter().cloned());
     fs.probe(&mut facts, want);
@@ -424,19 +454,41 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
             (*id, r)
         })
         .collect();
-    for (id, r) in plan_results {
-        match r {
+    for ((id, r), (mut f, ids)) in plan_results.into_iter().zip(features) {
+        // The feature checks read the plan too: lend it, then take it back.
+        let plan = match r {
             Ok((m, findings)) => {
                 let counts = evaluate::tree_counts(&m, &facts);
                 outcome.tree.planned += counts.planned;
                 outcome.tree.gitignored += counts.gitignored;
-                let sups = suppress::markdown(&m.plan.file, &m.plan.comments);
-                let rel = m.plan.file.path.to_string();
-                outcome.fill(id, m.plan.file, sups, shown(&rel));
                 outcome.findings.extend(findings);
+                Some(m.plan)
             }
+            Err(p) => {
+                outcome.problems.push(p);
+                None
+            }
+        };
+        f.feature.plan = plan;
+        match evaluate::guarded(&f.feature.dir, || evaluate::feature(&f.feature, &ids, rules, &facts)) {
+            Ok(findings) => outcome.findings.extend(findings),
             Err(p) => outcome.problems.push(p),
         }
+        if let Some(plan) = f.feature.plan.take() {
+            let sups = suppress::markdown(&plan.file, &plan.comments);
+            let rel = plan.file.path.to_string();
+            outcome.fill(id, plan.file, sups, shown(&rel));
+        }
+        for (doc, id) in f.into_files().into_iter().zip(ids.iter().map(|(_, id)| *id)) {
+            let sups = suppress::markdown(&doc.file, &doc.comments);
+            let rel = doc.file.path.to_string();
+            outcome.fill(id, doc.file, sups, shown(&rel));
+        }
+    }
+    // Spans of feature findings stay inside their files.
+    for f in &mut outcome.findings {
+        let file = &outcome.files[f.file];
+        f.span = file.clamp(f.span.clone());
     }
     let cx = IacContext {
         files: &files,
@@ -453,6 +505,66 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
         let rel = f.file.path.to_string();
         outcome.fill(id, f.file, f.suppressions, shown(&rel));
     }
+}
+
+/// A feature folder's artifacts, parsed, with what could not be read.
+struct ParsedFeature {
+    feature: Feature,
+    problems: Vec<Problem>,
+}
+
+impl ParsedFeature {
+    /// The parsed artifacts in discovery order (spec, tasks, checklists).
+    fn into_files(self) -> Vec<Plan> {
+        let mut out = Vec::new();
+        out.extend(self.feature.spec.map(|s| s.plan));
+        out.extend(self.feature.tasks.map(|t| t.plan));
+        out.extend(self.feature.checklists.into_iter().map(|c| c.plan));
+        out
+    }
+}
+
+/// Read and parse spec.md, tasks.md and checklists of one feature; the ids
+/// of the artifacts that parsed, in discovery order.
+fn parse_feature(
+    plan: &PlanFile,
+    files: &[(PathBuf, String, FileId)],
+    text_of: &(dyn Fn(&Path, &str) -> Result<String, Problem> + Sync),
+) -> (ParsedFeature, Vec<(String, FileId)>) {
+    let dir = plan.rel.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let mut parsed = ParsedFeature {
+        feature: Feature {
+            dir,
+            ..Feature::default()
+        },
+        problems: Vec::new(),
+    };
+    let mut ids = Vec::new();
+    for (abs, rel, id) in files {
+        let text = match text_of(abs, rel) {
+            Ok(t) => t,
+            Err(p) => {
+                parsed.problems.push(p);
+                continue;
+            }
+        };
+        let file = SourceFile::new(rel.as_str(), &text);
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let done = evaluate::guarded(rel, || {
+            if rel.contains("/checklists/") || rel.starts_with("checklists/") {
+                parsed.feature.checklists.push(Checklist::parse(file));
+            } else if name == "spec.md" {
+                parsed.feature.spec = Some(Spec::parse(file));
+            } else {
+                parsed.feature.tasks = Some(Tasks::parse(file));
+            }
+        });
+        match done {
+            Ok(()) => ids.push((rel.clone(), *id)),
+            Err(p) => parsed.problems.push(p),
+        }
+    }
+    (parsed, ids)
 }
 
 /// The IaC roots: the top-level folders of the plans' structure trees that

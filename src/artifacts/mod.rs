@@ -71,6 +71,68 @@ pub struct Feature {
     pub checklists: Vec<Checklist>,
 }
 
+/// One feature check with a uniform signature, as the registry holds it.
+pub type FeatureFn = fn(&Feature, &dyn Fn(&str) -> Existence, &mut Vec<Hit>);
+
+pub const SPEC001: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        spec001::check(s, o)
+    }
+};
+pub const SPEC002: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        spec002::check(s, o)
+    }
+};
+pub const SPEC003: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        spec003::check(s, o)
+    }
+};
+pub const SPEC004: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        spec004::check(s, o)
+    }
+};
+pub const SPEC005: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        spec005::check(s, o)
+    }
+};
+pub const TASK001: FeatureFn = |f, _, o| {
+    if let Some(t) = &f.tasks {
+        task001::check(t, o)
+    }
+};
+pub const TASK002: FeatureFn = |f, _, o| {
+    if let Some(t) = &f.tasks {
+        task002::check(t, o)
+    }
+};
+pub const TASK003: FeatureFn = |f, _, o| {
+    if let (Some(t), Some(s)) = (&f.tasks, &f.spec) {
+        task003::check(t, s, o)
+    }
+};
+pub const TASK004: FeatureFn = |f, _, o| {
+    if let Some(t) = &f.tasks {
+        task004::check(t, o)
+    }
+};
+pub const TASK005: FeatureFn = |f, exists, o| {
+    if let Some(t) = &f.tasks {
+        task005::check(t, &f.dir, exists, o)
+    }
+};
+pub const TASK006: FeatureFn = |f, _, o| task006::check(f.tasks.as_ref(), f.spec.as_ref(), f.plan.as_ref(), o);
+pub const CHK001: FeatureFn =
+    |f, _, o| chk001::check(&f.checklists, f.tasks.as_ref(), f.spec.as_ref(), f.plan.as_ref(), o);
+pub const CHK002: FeatureFn = |f, _, o| {
+    for c in &f.checklists {
+        chk002::check(c, o)
+    }
+};
+
 /// The codes of the checks in this module, in `run_all` order.
 pub const CODES: &[&str] = &[
     "SPEC001", "SPEC002", "SPEC003", "SPEC004", "SPEC005", "TASK001", "TASK002", "TASK003", "TASK004",

@@ -183,6 +183,8 @@ pub enum Check {
     Constitution(&'static dyn ConstitutionCheck),
     Iac(&'static dyn iac::IacCheck),
     Repo(&'static dyn RepoCheck),
+    /// A check over a feature folder's spec.md, tasks.md and checklists.
+    Feature(crate::artifacts::FeatureFn),
     Suppression(SuppressionCheck),
 }
 
@@ -191,6 +193,8 @@ pub enum Check {
 /// loaded (an unknown code is a load error), so evaluation never compares
 /// code strings. Adding a procedural rule: its file, plus one line here.
 pub static REGISTRY: &[(&str, Check)] = &[
+    ("CHK001", Check::Feature(crate::artifacts::CHK001)),
+    ("CHK002", Check::Feature(crate::artifacts::CHK002)),
     (
         "CPX001",
         Check::Plan(&cpx001_unjustified_violation::UnjustifiedViolation),
@@ -265,9 +269,20 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "PRV008",
         Check::Iac(&iac::prv008_terraform_state_backend::TerraformStateBackend),
     ),
+    ("SPEC001", Check::Feature(crate::artifacts::SPEC001)),
+    ("SPEC002", Check::Feature(crate::artifacts::SPEC002)),
+    ("SPEC003", Check::Feature(crate::artifacts::SPEC003)),
+    ("SPEC004", Check::Feature(crate::artifacts::SPEC004)),
+    ("SPEC005", Check::Feature(crate::artifacts::SPEC005)),
     ("SUP001", Check::Suppression(SuppressionCheck::Unused)),
     ("SUP002", Check::Suppression(SuppressionCheck::NoReason)),
     ("SUP003", Check::Suppression(SuppressionCheck::UnknownCode)),
+    ("TASK001", Check::Feature(crate::artifacts::TASK001)),
+    ("TASK002", Check::Feature(crate::artifacts::TASK002)),
+    ("TASK003", Check::Feature(crate::artifacts::TASK003)),
+    ("TASK004", Check::Feature(crate::artifacts::TASK004)),
+    ("TASK005", Check::Feature(crate::artifacts::TASK005)),
+    ("TASK006", Check::Feature(crate::artifacts::TASK006)),
     (
         "TPL001",
         Check::Plan(&tpl001_needs_clarification::NeedsClarification),

@@ -115,6 +115,42 @@ fn rel_of(root: &Path, abs: &Path) -> String {
         .join("/")
 }
 
+/// A feature folder's other artifacts, beside its plan: spec.md, tasks.md
+/// and checklists/*.md, as (absolute, root-relative) pairs in that order.
+pub fn feature_files(plan: &PlanFile) -> Vec<(PathBuf, String)> {
+    let Some(dir) = plan.abs.parent() else {
+        return Vec::new();
+    };
+    let rel_dir = plan.rel.rsplit_once('/').map_or("", |(d, _)| d);
+    let join = |name: &str| {
+        if rel_dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{rel_dir}/{name}")
+        }
+    };
+    let mut out = Vec::new();
+    for name in ["spec.md", "tasks.md"] {
+        let abs = dir.join(name);
+        if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file()) {
+            out.push((abs, join(name)));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir.join("checklists")) {
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .collect();
+        names.sort();
+        for n in names {
+            out.push((dir.join("checklists").join(&n), join(&format!("checklists/{n}"))));
+        }
+    }
+    out
+}
+
 /// Group what to check by repository root. Folders contribute their plans;
 /// named files are classified: a plan is checked with the IaC it points to,
 /// a constitution or rule file re-checks every plan, an IaC file is checked

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 /// Packs shipped inside the binary, by `builtin:` name.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("spec-kit", include_str!("../../rules/spec-kit.toml")),
+    ("artifacts", include_str!("../../rules/artifacts.toml")),
     ("k3s-gitops", include_str!("../../rules/k3s-gitops.toml")),
     ("gitops", include_str!("../../rules/gitops.toml")),
     ("idempotence", include_str!("../../rules/idempotence.toml")),
@@ -33,6 +34,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
 /// writes this same list.
 pub const DEFAULT_EXTENDS: &[&str] = &[
     "builtin:spec-kit",
+    "builtin:artifacts",
     "builtin:k3s-gitops",
     "builtin:gitops",
     "builtin:idempotence",
