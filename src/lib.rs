@@ -13,6 +13,7 @@ pub mod init;
 pub mod load;
 pub mod lsp;
 pub mod parse;
+pub mod render;
 pub mod repo;
 pub mod report;
 pub mod rules;
