@@ -716,3 +716,30 @@ fn a_thousand_kustomizations_render_quickly() {
     assert!(last.name().unwrap().ends_with("-x-x"));
     assert!(took.as_secs_f64() < 5.0, "took {took:?}");
 }
+
+#[test]
+fn plugin_configs_are_consumed_and_unread_files_not_reported() {
+    let repo = Repo::mem(&[
+        ("d.yaml", DEPLOY),
+        ("label-config.yaml", "apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: l}\n"),
+        (
+            "kustomization.yaml",
+            "resources: [d.yaml, extra.json, gone.yaml]\ntransformers: [label-config.yaml]\npatches:\n  - path: ops.json\n    target: {kind: Deployment}\n",
+        ),
+        (
+            "flux/kustomization.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata: {name: apps}\nspec: {path: ./apps}\n",
+        ),
+    ]);
+    let r = repo.render(&[]);
+    let dirs: Vec<_> = r.kustomizations.iter().map(|k| k.dir.as_str()).collect();
+    assert_eq!(
+        dirs,
+        [""],
+        "a Flux Kustomization object is not a kustomization file"
+    );
+    assert!(r.consumed.contains(&(repo.file("label-config.yaml"), 0)));
+    let missing: Vec<_> = r.problems.iter().map(|x| x.message.as_str()).collect();
+    assert_eq!(missing, ["`gone.yaml` does not exist"]);
+    assert_eq!(only(&r).len(), 1);
+}

@@ -431,7 +431,13 @@ impl Ctx<'_, '_> {
             let Some(rank) = FILE_NAMES.iter().position(|n| *n == base) else {
                 continue;
             };
-            if !f.docs.first().is_some_and(Value::is_object) {
+            let Some(doc) = f.docs.first().filter(|d| d.is_object()) else {
+                continue;
+            };
+            // A Flux Kustomization saved as kustomization.yaml is a
+            // Kubernetes object, not a kustomize file.
+            let api = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+            if api.starts_with("kustomize.toolkit.fluxcd.io/") {
                 continue;
             }
             let dir = parent_dir(f.path);
@@ -494,8 +500,11 @@ impl Ctx<'_, '_> {
                 }
                 let message = if (self.is_dir)(&p) {
                     format!("folder `{reference}` has no kustomization.yaml")
-                } else {
+                } else if might_be_input(&p) {
                     format!("`{reference}` does not exist")
+                } else {
+                    // A `.json` resource exists or not: we were not given it.
+                    return None;
                 };
                 self.problem(k, at.to_vec(), ProblemKind::Missing, message);
                 None
@@ -510,7 +519,7 @@ impl Ctx<'_, '_> {
             Place::Path(p) => match self.by_path.get(p.as_str()) {
                 Some(&f) => Some(f),
                 None => {
-                    if report_missing {
+                    if report_missing && might_be_input(&p) {
                         self.problem(
                             k,
                             at.to_vec(),
@@ -558,6 +567,7 @@ impl Ctx<'_, '_> {
                     }
                 }
             }
+            self.consume_configs(k);
             for e in &list {
                 if let Target::Kust(t) = e.target {
                     if !self.kusts[t].included_by.contains(&k) {
@@ -569,6 +579,47 @@ impl Ctx<'_, '_> {
         }
         for kz in &mut self.kusts {
             kz.leaf = kz.deployed || (kz.included_by.is_empty() && !kz.component);
+        }
+    }
+
+    /// Files named by `generators`, `transformers`, `validators`,
+    /// `configurations`, `crds` and `replacements[].path` are plugin or
+    /// schema configuration, not manifests: consumed, not rendered (custom
+    /// generators and transformers are not run).
+    fn consume_configs(&mut self, k: usize) {
+        let mut refs: Vec<(Vec<Seg>, String)> = Vec::new();
+        for key in [
+            "generators",
+            "transformers",
+            "validators",
+            "configurations",
+            "crds",
+        ] {
+            for (i, v) in self.list(k, key).iter().enumerate() {
+                if let Some(s) = v.as_str() {
+                    refs.push((vec![kseg(key), Seg::Index(i)], s.to_string()));
+                }
+            }
+        }
+        for (i, v) in self.list(k, "replacements").iter().enumerate() {
+            if let Some(s) = v.get("path").and_then(Value::as_str) {
+                refs.push((
+                    vec![kseg("replacements"), Seg::Index(i), kseg("path")],
+                    s.to_string(),
+                ));
+            }
+        }
+        for (at, r) in refs {
+            if r.contains('\n') {
+                continue; // an inline plugin configuration
+            }
+            if let Some(f) = self.resolve_file(k, &at, &r, false) {
+                if !self.by_file.contains_key(&f) {
+                    for d in 0..self.files[f].docs.len() {
+                        self.out.consumed.insert((f, d));
+                    }
+                }
+            }
         }
     }
 
@@ -1263,6 +1314,14 @@ fn find_images(v: &Value, path: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
         }
         _ => {}
     }
+}
+
+/// Could this path be among the input files (YAML, or a folder)? Other
+/// files (`.json` resources and patches) are never read, so whether they
+/// exist is unknown: they are not reported as missing.
+fn might_be_input(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".yaml") || name.ends_with(".yml") || !name.contains('.') || name == "Kustomization"
 }
 
 fn display_dir(d: &str) -> String {
