@@ -743,3 +743,67 @@ fn plugin_configs_are_consumed_and_unread_files_not_reported() {
     assert_eq!(missing, ["`gone.yaml` does not exist"]);
     assert_eq!(only(&r).len(), 1);
 }
+
+/// Every YAML file of a folder tree that parses (the others are the
+/// caller's TREE003 problem, not the renderer's).
+fn parsable_tree(root: &Path) -> Repo {
+    let mut files = Vec::new();
+    walk_lenient(root, "", &mut files);
+    let files = files.into_iter().filter(|(_, t)| parse_yaml(t).is_ok()).collect();
+    Repo::new(Some(root.to_path_buf()), files)
+}
+
+fn walk_lenient(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Ok(kind) = e.file_type() else { continue };
+        let r = if rel.is_empty() {
+            name.clone()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if kind.is_dir() && !name.starts_with('.') {
+            walk_lenient(&e.path(), &r, out);
+        } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+            if let Ok(t) = std::fs::read_to_string(e.path()) {
+                out.push((r, t));
+            }
+        }
+    }
+}
+
+#[test]
+fn corpus_repositories_render_deterministically() {
+    let Some(corpus) = common::shared("corpus") else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return;
+    };
+    let mut dirs: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    let mut kustomizations = 0;
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        let repo = parsable_tree(dir);
+        let r = repo.render(&[]);
+        kustomizations += r.kustomizations.len();
+        // Every origin resolves to a real document of the input.
+        for (_, objs) in &r.leaves {
+            for o in objs {
+                let origin = o.origin(&[]);
+                assert!(origin.doc < repo.docs[origin.file].len(), "{}", dir.display());
+            }
+        }
+        assert_eq!(
+            repo.report(&r),
+            repo.report(&repo.render(&[])),
+            "{}",
+            dir.display()
+        );
+    }
+    assert!(kustomizations > 0, "the corpus has kustomizations");
+}
