@@ -264,6 +264,21 @@ fn a_base_without_probes_gets_them_from_each_overlay() {
 
     let dep = repo.file("base/deployment.yaml");
     assert!(r.consumed.contains(&(dep, 0)));
+    // Which files wrote each Deployment (for --changed-since).
+    let names =
+        |o: &RenderedObject| -> Vec<String> { o.sources().iter().map(|f| repo.paths[*f].clone()).collect() };
+    assert_eq!(
+        names(staging),
+        [
+            "base/deployment.yaml",
+            "overlays/staging/kustomization.yaml",
+            "overlays/staging/probes.yaml"
+        ]
+    );
+    assert_eq!(
+        names(prod),
+        ["base/deployment.yaml", "overlays/prod/kustomization.yaml"]
+    );
     assert!(r.patch_files.contains(&repo.file("overlays/staging/probes.yaml")));
     assert!(r.problems.is_empty(), "{:?}", r.problems);
 }
@@ -571,7 +586,7 @@ fn patch_can_delete_a_whole_object_and_bad_patches_are_reported() {
         ("s.yaml", "kind: Service\nmetadata: {name: web}\n"),
         (
             "kustomization.yaml",
-            "resources: [d.yaml, s.yaml]\npatchesStrategicMerge:\n  - |\n    kind: Service\n    metadata: {name: web}\n    $patch: delete\npatchesJson6902:\n  - target: {kind: Deployment, name: web}\n    patch: '[{op: remove, path: /spec/nope}]'\n  - patch: '[]'\n",
+            "resources: [d.yaml, s.yaml]\npatchesStrategicMerge:\n  - |\n    kind: Service\n    metadata: {name: web}\n    $patch: delete\npatchesJson6902:\n  - target: {kind: Deployment, name: web}\n    patch: '[{op: remove, path: /spec/nope}]'\n  - patch: '[]'\npatches:\n  - target: {kind: Deployment}\n",
         ),
     ]);
     let r = repo.render(&[]);
@@ -581,14 +596,15 @@ fn patch_can_delete_a_whole_object_and_bad_patches_are_reported() {
     assert_eq!(
         bad,
         [
+            (ProblemKind::BadPatch, p("patches.0")),
             (ProblemKind::BadPatch, p("patchesJson6902.0")),
             (ProblemKind::BadPatch, p("patchesJson6902.1"))
         ]
     );
     assert!(
-        r.problems[0].message.contains("Deployment web"),
+        r.problems[1].message.contains("Deployment web"),
         "{}",
-        r.problems[0].message
+        r.problems[1].message
     );
 }
 

@@ -44,7 +44,8 @@ fn tokens(p: &json_patch::jsonptr::Pointer) -> Vec<String> {
 /// `len_before` is the length of the parent array before the removal).
 fn take(root: &mut Node, path: &[Seg], len_before: usize) -> Node {
     let Some((last, parent)) = path.split_last() else {
-        return std::mem::take(root);
+        // The root stays (with its record); only a copy moves.
+        return root.clone();
     };
     let (pnode, prec) = root.descend(parent);
     match last {

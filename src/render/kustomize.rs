@@ -878,6 +878,12 @@ impl Ctx<'_, '_> {
         if let Some(s) = entry.get("patch").and_then(Value::as_str) {
             return self.inline_patch(k, &with(at, &[kseg("patch")]), s);
         }
+        self.problem(
+            k,
+            at.to_vec(),
+            ProblemKind::BadPatch,
+            "patch entry has neither a `path` nor a `patch` string".into(),
+        );
         Vec::new()
     }
 

@@ -57,6 +57,15 @@ impl RenderedObject {
         self.origins.resolve(path)
     }
 
+    /// Every input file that wrote some part of this object (its resource
+    /// file, patches, the kustomizations whose transformers or generators
+    /// touched it): a change to any of them changes the object.
+    pub fn sources(&self) -> BTreeSet<usize> {
+        let mut out = BTreeSet::new();
+        self.origins.files(&mut out);
+        out
+    }
+
     pub fn kind(&self) -> Option<&str> {
         self.value.get("kind").and_then(Value::as_str)
     }

@@ -87,6 +87,16 @@ impl Node {
         rec.origin
     }
 
+    /// Every file a record in this tree names.
+    pub fn files(&self, out: &mut std::collections::BTreeSet<usize>) {
+        if let Some(r) = &self.rec {
+            out.insert(r.origin.file);
+        }
+        for n in self.keys.values().chain(self.items.values()) {
+            n.files(out);
+        }
+    }
+
     /// The node at `path` (created when absent) and its effective record.
     pub fn descend(&mut self, path: &[Seg]) -> (&mut Node, Rec) {
         let mut rec = self.rec.clone().expect("the root of an origin tree has a record");
