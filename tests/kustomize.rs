@@ -755,8 +755,17 @@ fn plugin_configs_are_consumed_and_unread_files_not_reported() {
         "a Flux Kustomization object is not a kustomization file"
     );
     assert!(r.consumed.contains(&(repo.file("label-config.yaml"), 0)));
-    let missing: Vec<_> = r.problems.iter().map(|x| x.message.as_str()).collect();
-    assert_eq!(missing, ["`gone.yaml` does not exist"]);
+    let got: Vec<_> = r.problems.iter().map(|x| (x.kind, x.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (ProblemKind::Missing, "`gone.yaml` does not exist"),
+            (
+                ProblemKind::Unsupported,
+                "`transformers` is not applied; objects rendered from this kustomization may differ from kustomize's"
+            ),
+        ]
+    );
     assert_eq!(only(&r).len(), 1);
 }
 

@@ -609,6 +609,28 @@ impl Ctx<'_, '_> {
                 ));
             }
         }
+        for key in [
+            "helmCharts",
+            "helmChartInflationGenerator",
+            "generators",
+            "transformers",
+            "replacements",
+            "vars",
+        ] {
+            let present = match self.doc(k).get(key) {
+                Some(Value::Array(a)) => !a.is_empty(),
+                Some(Value::Null) | None => false,
+                Some(_) => true,
+            };
+            if present {
+                self.problem(
+                    k,
+                    vec![kseg(key)],
+                    ProblemKind::Unsupported,
+                    format!("`{key}` is not applied; objects rendered from this kustomization may differ from kustomize's"),
+                );
+            }
+        }
         for (at, r) in refs {
             if r.contains('\n') {
                 continue; // an inline plugin configuration

@@ -111,6 +111,10 @@ pub enum ProblemKind {
     Remote,
     /// A patch that does not parse, does not apply, or matches nothing.
     BadPatch,
+    /// A kustomization feature the renderer does not run (`helmCharts`,
+    /// plugin `generators`/`transformers`, `replacements`, `vars`): the
+    /// rendering may differ from kustomize's there (informational).
+    Unsupported,
 }
 
 /// A problem found while rendering, at a node of an input document.
