@@ -1,10 +1,10 @@
-//! Command-line interface: parse arguments, run the pipeline, map the result
-//! to an exit code. The pipeline itself lives in the library stages.
+//! Command-line interface: parse arguments, call the pipeline, write the
+//! reports, map the result to an exit code. It orders no stage itself.
 
 use crate::discover;
-use crate::evaluate::{self, RepoJob};
 use crate::filter;
 use crate::load::{self, Overrides, Settings};
+use crate::pipeline::{self, CheckRequest, IacScope, RunError};
 use crate::report::{Format, Report, Style};
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
@@ -176,27 +176,34 @@ pub fn run(cli: Cli) -> i32 {
                 exit::INTERNAL
             }
         },
-        Command::Completions { shell } => {
+        Command::Completions { shell } => emit(|out| {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "constable", &mut std::io::stdout());
-            exit::OK
-        }
-        Command::Man => {
+            clap_complete::generate(shell, &mut cmd, "constable", out);
+            Ok(())
+        }),
+        Command::Man => emit(|out| {
             let cmd = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
-                Ok(()) => exit::OK,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    exit::INTERNAL
-                }
-            }
-        }
-        Command::Schema => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&load::schema()).unwrap_or_default()
-            );
-            exit::OK
+            clap_mangen::Man::new(cmd).render(out)
+        }),
+        Command::Schema => emit(|out| {
+            serde_json::to_writer_pretty(&mut *out, &load::schema())?;
+            writeln!(out)
+        }),
+    }
+}
+
+/// Write a command's output to stdout. A closed pipe (`constable rules |
+/// head -1`) ends the command quietly, as in ripgrep; other write errors
+/// are reported.
+fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match f(&mut lock).and_then(|_| lock.flush()) {
+        Ok(()) => exit::OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(e) => {
+            eprintln!("error: cannot write to standard output: {e}");
+            exit::INPUT
         }
     }
 }
@@ -215,156 +222,102 @@ fn settings_here(config: &ConfigArgs) -> Result<Settings, i32> {
         config: config.config.clone(),
         ..Overrides::default()
     };
-    load::load(&root, &overrides).map_err(report_config_error)
+    pipeline::settings(&root, &overrides).map_err(report_config_error)
 }
 
 fn check(args: CheckArgs) -> i32 {
+    let machine = args.formats.iter().any(|f| f.is_machine());
+    let json = args
+        .formats
+        .iter()
+        .any(|f| matches!(f, Format::Json | Format::JsonLines));
     if args.outputs.len() > args.formats.len().max(1) {
-        eprintln!(
-            "error: {} --output given for {} --format",
-            args.outputs.len(),
-            args.formats.len().max(1)
+        return input_error(
+            json,
+            format!(
+                "{} --output given for {} --format",
+                args.outputs.len(),
+                args.formats.len().max(1)
+            ),
         );
-        return exit::INPUT;
     }
     // Standard input stands in for --stdin-filename.
-    let mut stdin_text = None;
+    let mut stdin = None;
     let mut paths: Vec<PathBuf> = args.paths.clone();
     if paths.iter().any(|p| p.as_os_str() == "-") {
         let Some(name) = &args.stdin_filename else {
-            eprintln!("error: `-` needs --stdin-filename PATH to say which file the text is");
-            return exit::INPUT;
+            return input_error(
+                json,
+                "`-` needs --stdin-filename PATH to say which file the text is".into(),
+            );
         };
         let mut text = String::new();
         if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-            eprintln!("error: cannot read standard input: {e}");
-            return exit::INPUT;
+            return input_error(json, format!("cannot read standard input: {e}"));
         }
         paths.retain(|p| p.as_os_str() != "-");
-        paths.push(name.clone());
-        stdin_text = Some((name.clone(), text));
+        stdin = Some((name.clone(), text));
     }
-    if paths.is_empty() {
-        paths.push(PathBuf::from("."));
-    }
-    if let Some(reference) = &args.changed_since {
-        let mut changed = Vec::new();
-        for p in &paths {
-            let dir = if p.is_file() {
-                p.parent().unwrap_or(p).to_path_buf()
-            } else {
-                p.clone()
-            };
-            let root = discover::find_root(&std::fs::canonicalize(&dir).unwrap_or(dir));
-            match discover::changed_since(&root, reference) {
-                Ok(list) => changed.extend(list.into_iter().filter(|c| {
-                    std::fs::canonicalize(p)
-                        .is_ok_and(|base| c.starts_with(&base) || base.is_file() && *c == base)
-                })),
-                Err(e) => {
-                    eprintln!("error: --changed-since {reference}: {e}");
-                    return exit::INPUT;
-                }
-            }
-        }
-        if changed.is_empty() {
-            if !args.quiet {
-                eprintln!("nothing changed since {reference}");
-            }
-            return exit::OK;
-        }
-        paths = changed;
-    }
-    let targets = match discover::targets(&paths) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::INPUT;
-        }
+    let iac = if args.no_iac {
+        IacScope::Off
+    } else if !args.iac_root.is_empty() {
+        IacScope::Roots(args.iac_root.clone())
+    } else if args.iac_only {
+        IacScope::Only
+    } else {
+        IacScope::FromPlans
     };
-    let overrides = Overrides {
-        config: args.config.config.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
-    let named_files: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| p.is_file() || stdin_text.is_some())
-        .cloned()
-        .collect();
-    let mut jobs = Vec::new();
-    let mut only: Vec<Option<Vec<String>>> = Vec::new();
-    for mut t in targets {
-        let settings = match load::load(&t.root, &overrides) {
-            Ok(s) => s,
-            Err(e) => return report_config_error(e),
-        };
-        // Excluded files: skipped when found, and when named if --force-exclude.
-        let named = |rel: &str| {
-            named_files
-                .iter()
-                .any(|n| std::fs::canonicalize(n).is_ok_and(|a| a == t.root.join(rel)))
-        };
-        t.plans
-            .retain(|p| !settings.excluded(&p.rel) || (named(&p.rel) && !args.force_exclude));
-        t.iac_files
-            .retain(|f| !settings.excluded(f) || !args.force_exclude);
-        if let Some(o) = &mut t.only {
-            o.retain(|f| t.iac_files.contains(f));
-        }
-        let iac = if args.no_iac {
-            evaluate::IacScope::Off
-        } else if !args.iac_root.is_empty() {
-            evaluate::IacScope::Roots(args.iac_root.clone())
-        } else if args.iac_only {
-            let configured = settings.iac_roots.clone();
-            evaluate::IacScope::Roots(if configured.is_empty() {
-                vec![".".to_string()]
-            } else {
-                configured
-            })
+    let request = CheckRequest {
+        paths: paths.clone(),
+        stdin,
+        overrides: Overrides {
+            config: args.config.config.clone(),
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
+        changed_since: args.changed_since.clone(),
+        force_exclude: args.force_exclude,
+        iac,
+        baseline: if args.write_baseline.is_some() {
+            None
         } else {
-            evaluate::IacScope::FromPlans
-        };
-        let stdin = stdin_text.as_ref().map(|(name, text)| {
-            let abs = std::fs::canonicalize(name).unwrap_or_else(|_| name.clone());
-            let rel = abs
-                .strip_prefix(&*t.root)
-                .unwrap_or(&abs)
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, text.clone())
-        });
-        only.push(t.only.clone());
-        jobs.push(RepoJob {
-            constitution: discover::constitution(&t.root),
-            root: t.root.to_path_buf(),
-            settings,
-            plans: if args.iac_only { Vec::new() } else { t.plans },
-            iac,
-            iac_files: t.iac_files,
-            stdin,
-        });
-    }
-    let machine = args.formats.iter().any(|f| f.is_machine());
-    let progress = Progress::start(!args.quiet && !machine, jobs.iter().map(|j| j.plans.len()).sum());
-    let mut outcome = evaluate::run(&jobs);
+            args.baseline.clone()
+        },
+    };
+    let progress = Progress::start(!args.quiet && !machine);
+    let result = pipeline::check(&request);
     progress.finish();
-    let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
-    filter::apply(&mut outcome, &settings);
-    // Named IaC files alone: the rest was read for context only.
-    let keep: Vec<bool> = (0..outcome.files.len())
-        .map(|i| match &only[outcome.repo_of[i]] {
-            Some(list) => list.iter().any(|p| **p == *outcome.files[i].path),
-            None => true,
-        })
-        .collect();
-    outcome.findings.retain(|f| keep[f.file]);
-    let checked = keep.iter().filter(|k| **k).count();
+    let run = match result {
+        Ok(run) => run,
+        Err(RunError::Config(e)) => {
+            if json {
+                print_json_errors(std::slice::from_ref(&e.message));
+            }
+            return report_config_error(e);
+        }
+        Err(RunError::Input(m)) => return input_error(json, m),
+    };
+    if run.nothing_changed {
+        if !args.quiet {
+            eprintln!(
+                "nothing changed since {}",
+                args.changed_since.as_deref().unwrap_or("")
+            );
+        }
+        return exit::OK;
+    }
+    let outcome = &run.outcome;
+    let checked = outcome.reported.iter().filter(|r| **r).count();
 
     if let Some(path) = &args.write_baseline {
         let b = filter::Baseline::of(&outcome.files, &outcome.findings);
-        let text = serde_json::to_string_pretty(&b).unwrap_or_default() + "\n";
+        let text = match serde_json::to_string_pretty(&b) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                eprintln!("internal error: cannot serialise the baseline: {e}");
+                return exit::INTERNAL;
+            }
+        };
         return match std::fs::write(path, text) {
             Ok(()) => {
                 eprintln!("wrote {} findings to {}", b.findings.len(), path.display());
@@ -376,35 +329,23 @@ fn check(args: CheckArgs) -> i32 {
             }
         };
     }
-    if let Some(path) = &args.baseline {
-        let baseline: filter::Baseline = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
-        {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: cannot read baseline {}: {e}", path.display());
-                return exit::INPUT;
-            }
-        };
-        let gone = baseline.apply(&outcome.files, &mut outcome.findings);
-        if !gone.is_empty() && !args.quiet {
-            eprintln!(
-                "{} baseline entries no longer occur (rewrite the baseline to drop them):",
-                gone.len()
-            );
-            for e in &gone {
-                eprintln!("  {} {} {}", e.path, e.code, e.message);
-            }
+    if !run.gone.is_empty() && !args.quiet {
+        eprintln!(
+            "{} baseline entries no longer occur (rewrite the baseline to drop them):",
+            run.gone.len()
+        );
+        for e in &run.gone {
+            eprintln!("  {} {} {}", e.path, e.code, e.message);
         }
     }
 
-    let rule_sets: Vec<&crate::rules::RuleSet> = jobs.iter().map(|j| &j.settings.rules).collect();
+    let rule_sets: Vec<&crate::rules::RuleSet> = run.settings.iter().map(|s| &s.rules).collect();
     let report = Report {
         files: &outcome.files,
         findings: &outcome.findings,
         rules: &rule_sets,
         repo_of: &outcome.repo_of,
+        reported: &outcome.reported,
         checked,
         notes: {
             let t = outcome.tree;
@@ -477,16 +418,18 @@ fn check(args: CheckArgs) -> i32 {
         let kind = if p.internal { "internal error" } else { "error" };
         eprintln!("{kind}: {}: {}", p.path, p.message);
     }
-    let plans: usize = jobs.iter().map(|j| j.plans.len()).sum();
-    if plans == 0
-        && !args.quiet
-        && !args.iac_only
-        && args.changed_since.is_none()
-        && jobs.iter().all(|j| j.iac_files.is_empty())
-    {
+    if run.plans == 0 && !args.quiet && !args.iac_only && args.changed_since.is_none() && run.named_iac == 0 {
+        let shown = if paths.is_empty() {
+            ".".to_string()
+        } else {
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         eprintln!(
-            "warning: no plans found under {} (looked for specs/*/plan.md, .specify/specs/*/plan.md, .specops/specs/*/plan.md)",
-            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            "warning: no plans found under {shown} (looked for specs/*/plan.md, .specify/specs/*/plan.md, .specops/specs/*/plan.md)"
         );
     }
     let counts = report.counts();
@@ -504,6 +447,26 @@ fn check(args: CheckArgs) -> i32 {
     } else {
         exit::OK
     }
+}
+
+/// A usage or input error: on stderr, and as a JSON document on stdout when
+/// a JSON format was asked for, so machine consumers always get JSON.
+fn input_error(json: bool, message: String) -> i32 {
+    if json {
+        print_json_errors(std::slice::from_ref(&message));
+    }
+    eprintln!("error: {message}");
+    exit::INPUT
+}
+
+/// `{"version": 1, "findings": [], "errors": [...]}` on stdout.
+fn print_json_errors(messages: &[String]) {
+    let doc = serde_json::json!({
+        "version": 1,
+        "findings": [],
+        "errors": messages.iter().map(|m| serde_json::json!({ "message": m })).collect::<Vec<_>>(),
+    });
+    let _ = writeln!(std::io::stdout(), "{doc:#}");
 }
 
 fn write_one(
@@ -534,21 +497,23 @@ fn explain(code: &str, config: &ConfigArgs) -> i32 {
         .iter()
         .find(|r| r.code.eq_ignore_ascii_case(code) || &*r.name == code)
     {
-        print!("{}", rule.doc_markdown());
-        return exit::OK;
+        return emit(|out| write!(out, "{}", rule.doc_markdown()));
     }
     if let Some(p) = settings.rules.principle(code) {
-        println!("# Principle `{}`: {}\n\nGate: {}\n", p.id, p.title, p.gate);
-        if let Some(d) = &p.doc {
-            println!(
-                "{}\n\n{}\n\n{}\n\n```text\n{}\n```",
-                d.what.trim(),
-                d.why.trim(),
-                d.fix.trim(),
-                d.example.trim()
-            );
-        }
-        return exit::OK;
+        return emit(|out| {
+            writeln!(out, "# Principle `{}`: {}\n\nGate: {}\n", p.id, p.title, p.gate)?;
+            if let Some(d) = &p.doc {
+                writeln!(
+                    out,
+                    "{}\n\n{}\n\n{}\n\n```text\n{}\n```",
+                    d.what.trim(),
+                    d.why.trim(),
+                    d.fix.trim(),
+                    d.example.trim()
+                )?;
+            }
+            Ok(())
+        });
     }
     let names: Vec<&str> = settings
         .all_rules
@@ -562,32 +527,64 @@ fn explain(code: &str, config: &ConfigArgs) -> i32 {
     exit::INPUT
 }
 
+/// Whether a rule runs in this repository, and if not, why.
+fn rule_status(
+    settings: &Settings,
+    principles: &[crate::parse::constitution::Principle],
+    r: &crate::rules::Rule,
+) -> Option<String> {
+    if let Some(why) = settings.off.get(&r.code) {
+        return Some(why.clone());
+    }
+    if !crate::evaluate::active(r, principles, &settings.explicit_select) {
+        let p = r.principle.as_deref().unwrap_or("");
+        return Some(format!("the constitution has no `{p}` principle"));
+    }
+    None
+}
+
 fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
     let settings = match settings_here(config) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let root = discover::find_root(&cwd);
+    let doc = match pipeline::constitution_doc(&root) {
+        Some(Ok((_, d))) => Some(d),
+        _ => None,
+    };
+    let path = discover::constitution(&root).map(|c| c.1);
+    let constitution = crate::evaluate::Constitution::new(doc, path, &settings.rules);
+    let status = |r: &crate::rules::Rule| rule_status(&settings, &constitution.principles, r);
     let enabled = |code: &str| settings.rules.rules.iter().any(|r| &*r.code == code);
-    match format {
+    emit(|out| match format {
         ListFormat::Text => {
             for r in &settings.all_rules {
-                println!(
-                    "{:<8} {:<36} {:<8} {:<16} {:<18}{}",
+                let runs = match status(r) {
+                    None => "runs".to_string(),
+                    Some(why) => format!("off: {why}"),
+                };
+                writeln!(
+                    out,
+                    "{:<8} {:<36} {:<8} {:<16} {:<26}{}",
                     r.code,
                     r.name,
                     r.severity,
                     r.principle.as_deref().unwrap_or("-"),
                     r.source,
-                    if enabled(&r.code) { "" } else { " (disabled)" }
-                );
+                    runs
+                )?;
             }
+            Ok(())
         }
-        ListFormat::Markdown => print!("{}", rules_markdown(&settings.all_rules)),
+        ListFormat::Markdown => write!(out, "{}", rules_markdown(&settings.all_rules)),
         ListFormat::Json => {
             let list: Vec<_> = settings
                 .all_rules
                 .iter()
                 .map(|r| {
+                    let why = status(r);
                     serde_json::json!({
                         "code": &*r.code,
                         "name": &*r.name,
@@ -596,13 +593,15 @@ fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
                         "kind": r.kind.name(),
                         "source": &*r.source,
                         "enabled": enabled(&r.code),
+                        "runs": why.is_none(),
+                        "why_not": why,
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).unwrap_or_default());
+            serde_json::to_writer_pretty(&mut *out, &list)?;
+            writeln!(out)
         }
-    }
-    exit::OK
+    })
 }
 
 fn init(path: &Path) -> i32 {
@@ -620,18 +619,18 @@ fn init(path: &Path) -> i32 {
         );
         return exit::INPUT;
     }
-    let settings = match load::load_from(&root, None, &Overrides::default()) {
+    let settings = match pipeline::settings_from(&root, None) {
         Ok(s) => s,
         Err(e) => return report_config_error(e),
     };
-    let constitution = discover::constitution(&root);
-    let text = match crate::init::render(constitution.as_ref(), &settings) {
-        Ok(t) => t,
+    let constitution = match pipeline::constitution_doc(&root).transpose() {
+        Ok(c) => c,
         Err(p) => {
             eprintln!("error: {}: {}", p.path, p.message);
             return exit::INPUT;
         }
     };
+    let text = crate::init::render(constitution.as_ref(), &settings);
     let target = root.join("constable.toml");
     match std::fs::write(&target, text) {
         Ok(()) => {
@@ -673,12 +672,12 @@ pub fn rules_markdown(rules: &[crate::rules::Rule]) -> String {
 struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
-    fn start(wanted: bool, plans: usize) -> Progress {
+    fn start(wanted: bool) -> Progress {
         if !wanted || !std::io::stderr().is_terminal() {
             return Progress(None);
         }
         let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::hidden());
-        bar.set_message(format!("checking {plans} plans and their infrastructure"));
+        bar.set_message("checking plans and their infrastructure");
         let shown = bar.clone();
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(500));

@@ -1,22 +1,20 @@
-//! Evaluate stage: read and parse each file once (the constitution once per
-//! repository, plans in parallel), run every enabled rule over the models,
-//! and contain failures to the file that caused them.
+//! Evaluate stage: run the enabled rules over parsed models and the disk
+//! facts collected before evaluation. Pure: no file I/O, no disk stats, no
+//! filtering and no output. Each function evaluates one kind of model and
+//! returns findings; a panic inside a check is contained to its file.
 
-use crate::checks::{self, ConstitutionContext, ConstitutionView, PlanContext};
-use crate::discover::PlanFile;
-use crate::finding::{Finding, Sink};
-use crate::load::Settings;
-use crate::parse::constitution::{cite, resolve, ConstitutionDoc, Principle};
+use crate::checks::{self, Check, ConstitutionContext, ConstitutionView, PlanContext, RepoContext, Sink};
+use crate::discover::DiskFacts;
+use crate::finding::{FileId, Finding};
+use crate::parse::constitution::{cite, resolve, Citation, ConstitutionDoc, Principle};
 use crate::parse::gates::GateModel;
-use crate::parse::iac::IacFile;
 use crate::parse::plan::Plan;
-use crate::repo::RepoFs;
-use crate::rules::{RuleKind, RuleSet};
+use crate::parse::suppress::Suppression;
+use crate::parse::tree::TreeEntry;
+use crate::rules::{Rule, RuleKind, RuleSet};
 use crate::source::SourceFile;
-use crate::suppress::Suppression;
 use rayon::prelude::*;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
 
 /// A file that could not be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,63 +25,30 @@ pub struct Problem {
     pub internal: bool,
 }
 
-/// Which IaC files to check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IacScope {
-    /// The roots the plans' structure trees point to, plus configured roots.
-    FromPlans,
-    /// Exactly these root-relative folders (`--iac-root`, `--iac-only`).
-    Roots(Vec<String>),
-    /// No IaC files.
-    Off,
+/// Structure-tree paths TREE001 did not check, for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TreeCounts {
+    /// Marked new, optional or to be created.
+    pub planned: usize,
+    /// Ignored by `.gitignore`.
+    pub gitignored: usize,
 }
 
-/// One repository to check.
-#[derive(Debug)]
-pub struct RepoJob {
-    pub root: PathBuf,
-    pub settings: Settings,
-    /// constitution.md, absolute, and relative to the root.
-    pub constitution: Option<(PathBuf, String)>,
-    pub plans: Vec<PlanFile>,
-    pub iac: IacScope,
-    /// IaC files named on the command line, checked even outside the roots.
-    pub iac_files: Vec<String>,
-    /// Plans (root-relative) whose text comes from standard input.
-    pub stdin: Option<(String, String)>,
-}
-
-/// What a run produced, before filtering.
+/// What a run produced. Files are indexed by the id they were given when
+/// they were discovered; a finding's `file` is that id.
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub files: Vec<SourceFile>,
     /// For each file, its inline suppressions.
     pub suppressions: Vec<Vec<Suppression>>,
-    /// For each file, the index of its repository job.
+    /// For each file, the index of its repository.
     pub repo_of: Vec<usize>,
+    /// For each file, whether it is reported on (read, and not read only as
+    /// context for files named on the command line).
+    pub reported: Vec<bool>,
     pub findings: Vec<Finding>,
     pub problems: Vec<Problem>,
-    /// Tree paths not checked (planned, gitignored), over all plans.
     pub tree: TreeCounts,
-}
-
-/// Read a file as UTF-8 text, naming the file and the place on failure.
-pub fn read_text(path: &Path, shown: &str) -> Result<String, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| Problem {
-        path: shown.to_string(),
-        message: format!("cannot read file: {e}"),
-        internal: false,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let good = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-        let line = good.matches('\n').count() + 1;
-        Problem {
-            path: shown.to_string(),
-            message: format!("file is not valid UTF-8 (first bad byte on line {line}, byte offset {at})"),
-            internal: false,
-        }
-    })
 }
 
 /// The parsed constitution of one repository, shared by its plans.
@@ -110,7 +75,7 @@ impl Constitution {
         }
     }
 
-    fn view(&self) -> ConstitutionView<'_> {
+    pub fn view(&self) -> ConstitutionView<'_> {
         ConstitutionView {
             doc: self.doc.as_ref(),
             path: self.path.as_deref(),
@@ -120,50 +85,9 @@ impl Constitution {
     }
 }
 
-/// Run the constitution checks over constitution.md.
-pub fn check_constitution(doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let cx = ConstitutionContext { doc };
-    for rule in &rules.rules {
-        if let (RuleKind::Builtin, Some(check)) = (&rule.kind, checks::constitution_check(&rule.code)) {
-            let mut sink = Sink {
-                file: 0,
-                rule,
-                out: &mut out,
-            };
-            check.check(&cx, &mut sink);
-        }
-    }
-    for f in &mut out {
-        f.span = doc.doc.file.clamp(f.span.clone());
-    }
-    out
-}
-
-/// What checking one plan produced: the file, its findings, and the IaC
-/// roots its structure trees point to.
-pub type PlanResult = (Checked, Vec<String>, TreeCounts);
-
-/// Structure-tree paths TREE001 did not check, for the summary line.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TreeCounts {
-    /// Marked new, optional or to be created.
-    pub planned: usize,
-    /// Ignored by `.gitignore`.
-    pub gitignored: usize,
-}
-
-/// One checked file: its text, findings and inline suppressions.
-#[derive(Debug)]
-pub struct Checked {
-    pub file: SourceFile,
-    pub findings: Vec<Finding>,
-    pub suppressions: Vec<Suppression>,
-}
-
 /// True when a rule runs for this repository: rules tied to a principle run
 /// only when the constitution has that principle, or when selected by name.
-pub fn active(rule: &crate::rules::Rule, principles: &[Principle], explicit: &[String]) -> bool {
+pub fn active(rule: &Rule, principles: &[Principle], explicit: &[String]) -> bool {
     match &rule.principle {
         None => true,
         Some(p) => {
@@ -175,256 +99,25 @@ pub fn active(rule: &crate::rules::Rule, principles: &[Principle], explicit: &[S
     }
 }
 
-/// Parse and check constitution.md: its findings and the parsed model.
-pub fn constitution_file(file: SourceFile, rules: &RuleSet) -> (Checked, ConstitutionDoc) {
-    let d = ConstitutionDoc::parse(Plan::parse(file.clone()));
-    let findings = check_constitution(&d, rules);
-    let suppressions = crate::suppress::markdown(&file, &d.doc.comments);
-    (
-        Checked {
-            file,
-            findings,
-            suppressions,
-        },
-        d,
-    )
+thread_local! {
+    /// Where the last panic on this thread happened, recorded by the hook.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Check one plan's text against a constitution.
-pub fn check_plan(
-    file: SourceFile,
-    rules: &RuleSet,
-    constitution: &Constitution,
-    fs: Option<&RepoFs>,
-    explicit: &[String],
-) -> PlanResult {
-    if std::env::var_os("CONSTABLE_TEST_PANIC").is_some_and(|v| file.path.ends_with(&*v.to_string_lossy())) {
-        panic!("panic requested by CONSTABLE_TEST_PANIC");
-    }
-    let plan = Plan::parse(file);
-    let gates = GateModel::read(&plan, &rules.status);
-    let headings = constitution.doc.as_ref().map_or(&[][..], |d| &d.headings[..]);
-    let citations: Vec<_> = gates
-        .entries
-        .iter()
-        .map(|e| cite(&e.label, &constitution.principles, headings))
-        .collect();
-    let view = constitution.view();
-    let repo_name = fs.map(RepoFs::name).unwrap_or_default();
-    let tree_entries = plan.tree_entries(&repo_name);
-    // Each tree path is looked up on disk once; TREE001, the IaC roots and
-    // the summary counts all read these.
-    let tree_existence: Vec<crate::repo::Existence> = match fs {
-        Some(fs) => tree_entries
-            .iter()
-            .map(|e| {
-                let probe = if e.is_dir {
-                    format!("{}/", e.path)
-                } else {
-                    e.path.clone()
-                };
-                fs.exists(&probe)
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let cx = PlanContext {
-        plan: &plan,
-        gates: &gates,
-        citations: &citations,
-        constitution: &view,
-        rules,
-        fs,
-        tree_entries: &tree_entries,
-        tree_existence: &tree_existence,
-    };
-    let mut out = Vec::new();
-    for rule in rules
-        .rules
-        .iter()
-        .filter(|r| !r.kind.is_iac() && active(r, &constitution.principles, explicit))
-    {
-        let mut sink = Sink {
-            file: 0,
-            rule,
-            out: &mut out,
-        };
-        match &rule.kind {
-            RuleKind::Builtin => {
-                if let Some(check) = checks::plan_check(&rule.code) {
-                    check.check(&cx, &mut sink);
-                }
-            }
-            _ => checks::declarative::evaluate(rule, &plan, &mut sink),
-        }
-    }
-    for f in &mut out {
-        f.span = plan.file.clamp(f.span.clone());
-    }
-    // IaC roots: the roots of the trees that exist on disk.
-    let present = |i: usize| tree_existence.get(i).copied();
-    let roots = tree_entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.top && !e.skip && !e.path.is_empty())
-        .filter(|(_, e)| e.is_dir || crate::parse::iac::is_iac_path(&e.path))
-        .filter(|(i, _)| present(*i) == Some(crate::repo::Existence::Exists))
-        .map(|(_, e)| e.path.clone())
-        .collect();
-    let mut counts = TreeCounts::default();
-    for (i, e) in tree_entries.iter().enumerate().filter(|(_, e)| !e.skip) {
-        if e.marked {
-            counts.planned += 1;
-        } else if present(i) == Some(crate::repo::Existence::Ignored) {
-            counts.gitignored += 1;
-        }
-    }
-    let suppressions = crate::suppress::markdown(&plan.file, &plan.comments);
-    (
-        Checked {
-            file: plan.file,
-            findings: out,
-            suppressions,
-        },
-        roots,
-        counts,
-    )
+/// Replace the default panic output (a backtrace note on stderr) with a
+/// record of where the panic happened, which `guarded` adds to the problem
+/// it reports: a crash is reported once, with the file being checked.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        LAST_PANIC.with(|l| *l.borrow_mut() = at);
+    }));
 }
 
-type FileResult = Result<Checked, Problem>;
-
-/// Roots that are not inside another root, sorted.
-fn outermost(mut roots: Vec<String>) -> Vec<String> {
-    roots.sort();
-    roots.dedup();
-    let all = roots.clone();
-    roots.retain(|r| {
-        !all.iter()
-            .any(|o| o != r && (o.is_empty() || o == "." || r.starts_with(&format!("{o}/"))))
-    });
-    roots
-}
-
-/// Check the IaC files under `roots`: parse each once, in parallel, then run
-/// every active IaC rule, in parallel. Returns per-file results in order.
-fn check_iac(job: &RepoJob, fs: &RepoFs, roots: &[String], principles: &[Principle]) -> Vec<FileResult> {
-    let mut roots = roots.to_vec();
-    // Scripts and CI workflows deploy too (GIT003), wherever the plans point.
-    if !roots.is_empty() {
-        for extra in [".github/workflows", "scripts"] {
-            if fs.exists(extra) == crate::repo::Existence::Exists {
-                roots.push(extra.to_string());
-            }
-        }
-    }
-    let roots = outermost(roots);
-    let plan_paths: Vec<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
-    let walked = fs.walk(&roots);
-    let paths: Vec<String> = walked
-        .files
-        .into_iter()
-        .filter(|p| crate::parse::iac::is_iac_path(p) && !plan_paths.contains(&p.as_str()))
-        .filter(|p| !job.settings.excluded(p) || job.iac_files.contains(p))
-        .collect();
-    let parsed: Vec<Result<IacFile, Problem>> = paths
-        .par_iter()
-        .map(|rel| {
-            let text = match &job.stdin {
-                Some((r, text)) if r == rel => text.clone(),
-                _ => read_text(&fs.abs(rel), rel)?,
-            };
-            guarded(rel, || IacFile::parse(rel, &text))
-        })
-        .collect();
-    let mut results: Vec<FileResult> = Vec::new();
-    let mut files = Vec::new();
-    let mut slots = Vec::new();
-    for p in parsed {
-        match p {
-            Ok(f) => {
-                slots.push(Some(files.len()));
-                files.push(f);
-            }
-            Err(e) => {
-                slots.push(None);
-                results.push(Err(e));
-            }
-        }
-    }
-    let rules = &job.settings.rules;
-    let explicit = &job.settings.explicit_select;
-    let cx = checks::iac::IacContext { files: &files, fs };
-    let active_rules: Vec<&crate::rules::Rule> = rules
-        .rules
-        .iter()
-        .filter(|r| active(r, principles, explicit))
-        .collect();
-    let found: Vec<Result<Vec<Finding>, Problem>> = active_rules
-        .par_iter()
-        .map(|rule| {
-            guarded(&format!("rule {}", rule.code), || {
-                let mut out = Vec::new();
-                let mut sink = Sink {
-                    file: 0,
-                    rule,
-                    out: &mut out,
-                };
-                if rule.kind.is_iac() {
-                    checks::iac::declarative::evaluate(rule, &cx, &mut sink);
-                } else if let (RuleKind::Builtin, Some(check)) =
-                    (&rule.kind, checks::iac::iac_check(&rule.code))
-                {
-                    check.check(&cx, &mut sink);
-                }
-                out
-            })
-        })
-        .collect();
-    let mut per_file: Vec<Vec<Finding>> = vec![Vec::new(); files.len()];
-    for r in found {
-        match r {
-            Ok(list) => {
-                for mut f in list {
-                    f.span = files[f.file].file.clamp(f.span.clone());
-                    per_file[f.file].push(f);
-                }
-            }
-            Err(p) => results.push(Err(p)),
-        }
-    }
-    for (f, findings) in files.into_iter().zip(per_file) {
-        results.push(Ok(Checked {
-            file: f.file,
-            findings,
-            suppressions: f.suppressions,
-        }));
-    }
-    // Symlinks leading out of the repository: reported, never followed.
-    if let Some(rule) = rules.get("TREE005") {
-        for link in walked.escapes {
-            let mut findings = Vec::new();
-            let mut sink = Sink {
-                file: 0,
-                rule,
-                out: &mut findings,
-            };
-            sink.report(
-                0..0,
-                format!(
-                    "`{link}` is a symlink that leads outside the repository; constable does not follow it"
-                ),
-            );
-            results.push(Ok(Checked {
-                file: SourceFile::new(link.as_str(), ""),
-                findings,
-                suppressions: Vec::new(),
-            }));
-        }
-    }
-    results
-}
-
-fn guarded<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Problem> {
+/// Run `f`, turning a panic into an internal problem that names `path`.
+pub fn guarded<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Problem> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| Problem {
         path: path.to_string(),
         message: format!(
@@ -435,195 +128,254 @@ fn guarded<T>(path: &str, f: impl FnOnce() -> T) -> Result<T, Problem> {
     })
 }
 
-/// Check every repository: its constitution once, its plans in parallel.
-/// Results come back in input order.
-pub fn run(jobs: &[RepoJob]) -> Outcome {
-    let mut outcome = Outcome::default();
-    for (ri, job) in jobs.iter().enumerate() {
-        let rules = &job.settings.rules;
-        let mut results: Vec<FileResult> = Vec::new();
-        let mut doc = None;
-        if let Some((abs, rel)) = &job.constitution {
-            match read_text(abs, rel).and_then(|text| {
-                guarded(rel, || {
-                    constitution_file(SourceFile::new(rel.as_str(), &text), rules)
-                })
-            }) {
-                Ok((checked, d)) => {
-                    results.push(Ok(checked));
-                    doc = Some(d);
-                }
-                Err(p) => results.push(Err(p)),
-            }
-        }
-        let constitution = Constitution::new(doc, job.constitution.as_ref().map(|c| c.1.clone()), rules);
-        let fs = RepoFs::new(&job.root);
-        let explicit = &job.settings.explicit_select;
-        let plans: Vec<Result<PlanResult, Problem>> = job
-            .plans
-            .par_iter()
-            .map(|pf| {
-                let text = match &job.stdin {
-                    Some((rel, text)) if *rel == pf.rel => text.clone(),
-                    _ => read_text(&pf.abs, &pf.rel)?,
-                };
-                let file = SourceFile::new(pf.rel.as_str(), &text);
-                guarded(&pf.rel, || {
-                    check_plan(file, rules, &constitution, Some(&fs), explicit)
-                })
-            })
-            .collect();
-        let mut roots: Vec<String> = job.settings.iac_roots.clone();
-        for p in plans {
-            match p {
-                Ok((checked, plan_roots, counts)) => {
-                    roots.extend(plan_roots);
-                    outcome.tree.planned += counts.planned;
-                    outcome.tree.gitignored += counts.gitignored;
-                    results.push(Ok(checked));
-                }
-                Err(e) => results.push(Err(e)),
-            }
-        }
-        let mut roots = match &job.iac {
-            IacScope::FromPlans => roots,
-            IacScope::Roots(r) => r.clone(),
-            IacScope::Off => Vec::new(),
-        };
-        if job.iac != IacScope::Off {
-            roots.extend(job.iac_files.iter().cloned());
-        }
-        if !roots.is_empty() {
-            results.extend(check_iac(job, &fs, &roots, &constitution.principles));
-        }
-        for r in results {
-            match r {
-                Ok(mut c) => {
-                    let id = outcome.files.len();
-                    for f in &mut c.findings {
-                        f.file = id;
-                    }
-                    outcome.files.push(c.file);
-                    outcome.suppressions.push(c.suppressions);
-                    outcome.repo_of.push(ri);
-                    outcome.findings.extend(c.findings);
-                }
-                Err(p) => outcome.problems.push(p),
-            }
-        }
-    }
-    outcome
-}
-
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
+    let what = p
+        .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
+        .unwrap_or_else(|| "panic".to_string());
+    match LAST_PANIC.with(|l| l.borrow_mut().take()) {
+        Some(at) => format!("{what} (at {at})"),
+        None => what,
+    }
 }
 
-/// Check one in-memory buffer as if it were the file at `abs` (editors and
-/// the language server): a plan, a constitution.md, or an IaC file. Rules
-/// that need other files (companion files, cross-document checks) are
-/// skipped for IaC buffers. Findings are suppressed and sorted.
-pub fn check_buffer(
-    abs: &Path,
-    text: &str,
-    settings: &Settings,
-) -> Result<(SourceFile, Vec<Finding>), String> {
-    let dir = abs.parent().ok_or("the file has no folder")?;
-    let real_dir = std::fs::canonicalize(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let root = crate::discover::find_root(&real_dir);
-    let name = abs.file_name().ok_or("no file name")?;
-    let real = real_dir.join(name);
-    let rel = real
-        .strip_prefix(&root)
-        .unwrap_or(&real)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
-    let rules = &settings.rules;
-    let fs = RepoFs::new(&root);
-    let doc = crate::discover::constitution(&root).and_then(|(a, r)| {
-        if r == rel {
-            return None;
+/// Run the constitution checks over constitution.md.
+pub fn constitution(file: FileId, doc: &ConstitutionDoc, rules: &RuleSet) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let cx = ConstitutionContext { doc };
+    for rule in &rules.rules {
+        if let Some(Check::Constitution(check)) = checks::builtin(rule) {
+            check.check(
+                &cx,
+                &mut Sink {
+                    file,
+                    rule,
+                    out: &mut out,
+                },
+            );
         }
-        let t = read_text(&a, &r).ok()?;
-        Some((
-            ConstitutionDoc::parse(Plan::parse(SourceFile::new(r.as_str(), &t))),
-            r,
-        ))
-    });
-    let (doc, cpath) = match doc {
-        Some((d, p)) => (Some(d), Some(p)),
-        None => (None, None),
-    };
-    let constitution = Constitution::new(doc, cpath, rules);
-    let explicit = &settings.explicit_select;
-    let checked = match crate::discover::classify_named(&real) {
-        crate::discover::Named::Iac => {
-            let f = IacFile::parse(&rel, text);
-            let files = [f];
-            let cx = checks::iac::IacContext {
-                files: &files,
-                fs: &fs,
-            };
-            let mut out = Vec::new();
-            for rule in rules
-                .rules
-                .iter()
-                .filter(|r| active(r, &constitution.principles, explicit))
-            {
+    }
+    clamp(&doc.doc.file, &mut out);
+    out
+}
+
+/// A plan with everything its checks read, except disk facts.
+pub struct PlanModel {
+    pub plan: Plan,
+    pub gates: GateModel,
+    /// For each gate entry, what its label cites.
+    pub citations: Vec<Citation>,
+    pub tree_entries: Vec<TreeEntry>,
+}
+
+impl PlanModel {
+    /// Read a parsed plan's gates and trees against the constitution.
+    pub fn new(plan: Plan, rules: &RuleSet, constitution: &Constitution, repo_name: &str) -> PlanModel {
+        let gates = GateModel::read(&plan, &rules.status);
+        let headings = constitution.doc.as_ref().map_or(&[][..], |d| &d.headings[..]);
+        let citations = gates
+            .entries
+            .iter()
+            .map(|e| cite(&e.label, &constitution.principles, headings))
+            .collect();
+        let tree_entries = plan.tree_entries(repo_name);
+        PlanModel {
+            plan,
+            gates,
+            citations,
+            tree_entries,
+        }
+    }
+
+    fn context<'a>(
+        &'a self,
+        rules: &'a RuleSet,
+        view: &'a ConstitutionView<'a>,
+        facts: &'a DiskFacts,
+    ) -> PlanContext<'a> {
+        PlanContext {
+            plan: &self.plan,
+            gates: &self.gates,
+            citations: &self.citations,
+            constitution: view,
+            rules,
+            tree_entries: &self.tree_entries,
+            facts,
+        }
+    }
+}
+
+/// The rules that run over plans in this repository.
+fn plan_rules<'r>(
+    rules: &'r RuleSet,
+    constitution: &'r Constitution,
+    explicit: &'r [String],
+) -> impl Iterator<Item = &'r Rule> + 'r {
+    rules
+        .rules
+        .iter()
+        .filter(move |r| !r.kind.is_iac() && active(r, &constitution.principles, explicit))
+}
+
+/// The repository paths the plan's checks will ask about.
+pub fn plan_paths(
+    model: &PlanModel,
+    rules: &RuleSet,
+    constitution: &Constitution,
+    explicit: &[String],
+    out: &mut Vec<String>,
+) {
+    let view = constitution.view();
+    let none = DiskFacts::default();
+    let cx = model.context(rules, &view, &none);
+    for rule in plan_rules(rules, constitution, explicit) {
+        if let Some(Check::Plan(check)) = checks::builtin(rule) {
+            check.paths(&cx, out);
+        }
+    }
+}
+
+/// Check one plan.
+pub fn plan(
+    file: FileId,
+    model: &PlanModel,
+    rules: &RuleSet,
+    constitution: &Constitution,
+    facts: &DiskFacts,
+    explicit: &[String],
+) -> Vec<Finding> {
+    let view = constitution.view();
+    let cx = model.context(rules, &view, facts);
+    let mut out = Vec::new();
+    for rule in plan_rules(rules, constitution, explicit) {
+        let mut sink = Sink {
+            file,
+            rule,
+            out: &mut out,
+        };
+        match (&rule.kind, checks::builtin(rule)) {
+            (_, Some(Check::Plan(check))) => check.check(&cx, &mut sink),
+            (RuleKind::Builtin(_), _) => {}
+            _ => checks::declarative::evaluate(rule, &model.plan, &mut sink),
+        }
+    }
+    clamp(&model.plan.file, &mut out);
+    out
+}
+
+/// The rules that run over IaC files in this repository.
+pub fn iac_rules<'r>(
+    rules: &'r RuleSet,
+    principles: &'r [Principle],
+    explicit: &'r [String],
+) -> Vec<&'r Rule> {
+    rules
+        .rules
+        .iter()
+        .filter(|r| active(r, principles, explicit))
+        .filter(|r| r.kind.is_iac() || matches!(checks::builtin(r), Some(Check::Iac(_))))
+        .collect()
+}
+
+/// The repository paths the IaC rules will ask about.
+pub fn iac_paths(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], out: &mut Vec<String>) {
+    for rule in rules {
+        match checks::builtin(rule) {
+            Some(Check::Iac(check)) => check.paths(cx, out),
+            _ => checks::iac::declarative::paths(rule, cx, out),
+        }
+    }
+}
+
+/// Run the IaC rules over a repository's IaC files, one rule per task, in
+/// parallel. `alone` skips rules that need other files (an editor buffer).
+/// Returns the findings and the rules that panicked.
+pub fn iac(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], alone: bool) -> (Vec<Finding>, Vec<Problem>) {
+    let results: Vec<Result<Vec<Finding>, Problem>> = rules
+        .par_iter()
+        .map(|rule| {
+            guarded(&format!("rule {}", rule.code), || {
+                let mut out = Vec::new();
                 let mut sink = Sink {
                     file: 0,
                     rule,
                     out: &mut out,
                 };
-                match &rule.kind {
-                    RuleKind::CompanionFile { .. } => {}
-                    k if k.is_iac() => checks::iac::declarative::evaluate(rule, &cx, &mut sink),
-                    RuleKind::Builtin => {
-                        if let Some(c) = checks::iac::iac_check(&rule.code).filter(|c| !c.cross_file()) {
-                            c.check(&cx, &mut sink);
+                match checks::builtin(rule) {
+                    Some(Check::Iac(check)) => {
+                        if !(alone && check.cross_file()) {
+                            check.check(cx, &mut sink);
                         }
                     }
-                    _ => {}
+                    _ => {
+                        if !(alone && matches!(rule.kind, RuleKind::CompanionFile { .. })) {
+                            checks::iac::declarative::evaluate(rule, cx, &mut sink);
+                        }
+                    }
                 }
-            }
-            let [f] = files;
-            for x in &mut out {
-                x.span = f.file.clamp(x.span.clone());
-            }
-            Checked {
-                findings: out,
-                suppressions: f.suppressions,
-                file: f.file,
-            }
+                out
+            })
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok(list) => findings.extend(list),
+            Err(p) => problems.push(p),
         }
-        crate::discover::Named::Rules if rel.ends_with("constitution.md") => {
-            constitution_file(SourceFile::new(rel.as_str(), text), rules).0
+    }
+    let index: std::collections::HashMap<FileId, usize> =
+        cx.ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    for f in &mut findings {
+        if let Some(i) = index.get(&f.file) {
+            f.span = cx.files[*i].file.clamp(f.span.clone());
         }
-        _ => {
-            check_plan(
-                SourceFile::new(rel.as_str(), text),
-                rules,
-                &constitution,
-                Some(&fs),
-                explicit,
-            )
-            .0
+    }
+    (findings, problems)
+}
+
+/// Run the repository-wide checks (TREE005).
+pub fn repo(cx: &RepoContext<'_>, rules: &RuleSet) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in &rules.rules {
+        if let Some(Check::Repo(check)) = checks::builtin(rule) {
+            check.check(
+                cx,
+                &mut Sink {
+                    file: 0,
+                    rule,
+                    out: &mut out,
+                },
+            );
         }
-    };
-    let mut outcome = Outcome {
-        files: vec![checked.file],
-        suppressions: vec![checked.suppressions],
-        repo_of: vec![0],
-        findings: checked.findings,
-        problems: Vec::new(),
-        tree: TreeCounts::default(),
-    };
-    crate::filter::apply(&mut outcome, &[settings]);
-    let file = outcome.files.pop().ok_or("no file")?;
-    Ok((file, outcome.findings))
+    }
+    out
+}
+
+/// Keep every span inside its file and on character boundaries.
+fn clamp(file: &SourceFile, findings: &mut [Finding]) {
+    for f in findings {
+        f.span = file.clamp(f.span.clone());
+    }
+}
+
+/// Parse and check constitution.md.
+pub fn constitution_doc(file: &SourceFile) -> ConstitutionDoc {
+    ConstitutionDoc::parse(Plan::parse(file.clone()))
+}
+
+/// Count the tree paths TREE001 does not check, for the summary line.
+pub fn tree_counts(model: &PlanModel, facts: &DiskFacts) -> TreeCounts {
+    let mut counts = TreeCounts::default();
+    for e in model.tree_entries.iter().filter(|e| !e.skip) {
+        let probe = checks::tree_probe(e);
+        if e.marked {
+            counts.planned += 1;
+        } else if facts.knows(&probe) && facts.exists(&probe) == crate::discover::Existence::Ignored {
+            counts.gitignored += 1;
+        }
+    }
+    counts
 }

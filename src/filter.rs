@@ -1,17 +1,19 @@
-//! Filter stage: inline suppressions (and the SUP findings about them),
-//! per-file ignores, the baseline, then a deterministic order.
+//! Filter stage: precedence between rules (`superseded_by`), inline
+//! suppressions (and the SUP findings about them), per-file ignores, the
+//! baseline, then a deterministic order. Decides what is shown; finds nothing.
 
+use crate::checks::{builtin, Check, Sink, SuppressionCheck};
 use crate::evaluate::Outcome;
-use crate::finding::{Finding, Sink};
+use crate::finding::Finding;
 use crate::load::Settings;
+use crate::rules::{Rule, Within};
 use crate::source::SourceFile;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
-/// The codes the filter stage reports itself.
-pub const SUPPRESSION_CODES: &[&str] = &["SUP001", "SUP002", "SUP003"];
-
-/// Apply suppressions and per-file ignores, then sort.
+/// Apply precedence, suppressions and per-file ignores, then sort.
 pub fn apply(outcome: &mut Outcome, settings: &[&Settings]) {
+    supersede(outcome, settings);
     suppress(outcome, settings);
     let files = &outcome.files;
     let repo_of = &outcome.repo_of;
@@ -23,6 +25,44 @@ pub fn apply(outcome: &mut Outcome, settings: &[&Settings]) {
         }
     });
     sort(&outcome.files, &mut outcome.findings);
+}
+
+/// Drop a finding when a rule that supersedes its rule reported in the same
+/// file (`within = "file"`) or on the same line (`within = "line"`).
+fn supersede(outcome: &mut Outcome, settings: &[&Settings]) {
+    let files = &outcome.files;
+    let line = |f: &Finding| files[f.file].line_col(f.span.start).0;
+    let in_file: HashSet<(usize, &str)> = outcome.findings.iter().map(|f| (f.file, &*f.code)).collect();
+    let on_line: HashSet<(usize, usize, &str)> = outcome
+        .findings
+        .iter()
+        .map(|f| (f.file, line(f), &*f.code))
+        .collect();
+    let keep: Vec<bool> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let s = settings[outcome.repo_of[f.file]];
+            let Some(rule) = s.rules.get(&f.code) else {
+                return true;
+            };
+            !rule.superseded_by.iter().any(|by| match by.within {
+                Within::File => in_file.contains(&(f.file, &*by.code)),
+                Within::Line => on_line.contains(&(f.file, line(f), &*by.code)),
+            })
+        })
+        .collect();
+    let mut it = keep.into_iter();
+    outcome.findings.retain(|_| it.next().unwrap_or(true));
+}
+
+/// The enabled rule that runs a suppression check, if any.
+fn suppression_rule(settings: &Settings, which: SuppressionCheck) -> Option<&Rule> {
+    settings
+        .rules
+        .rules
+        .iter()
+        .find(|r| matches!(builtin(r), Some(Check::Suppression(k)) if k == which))
 }
 
 fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
@@ -52,8 +92,8 @@ fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
                 .iter()
                 .filter(|c| !s.all_rules.iter().any(|r| r.code.eq_ignore_ascii_case(c)))
                 .collect();
-            let mut report = |code: &str, msg: String| {
-                if let Some(rule) = s.rules.get(code) {
+            let mut report = |which: SuppressionCheck, msg: String| {
+                if let Some(rule) = suppression_rule(s, which) {
                     let mut sink = Sink {
                         file: fi,
                         rule,
@@ -63,15 +103,21 @@ fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
                 }
             };
             if sup.codes.is_empty() {
-                report("SUP003", "suppression names no rule code".to_string());
+                report(
+                    SuppressionCheck::UnknownCode,
+                    "suppression names no rule code".to_string(),
+                );
                 continue;
             }
             for c in &unknown {
-                report("SUP003", format!("suppression names `{c}`, which is not a rule"));
+                report(
+                    SuppressionCheck::UnknownCode,
+                    format!("suppression names `{c}`, which is not a rule"),
+                );
             }
             if sup.reason.is_none() {
                 report(
-                    "SUP002",
+                    SuppressionCheck::NoReason,
                     format!(
                         "suppression of {} gives no reason (`-- why`)",
                         sup.codes.join(", ")
@@ -82,7 +128,7 @@ fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
             let running = sup.codes.iter().any(|c| s.rules.get(c).is_some());
             if !used[fi][si] && unknown.is_empty() && running {
                 report(
-                    "SUP001",
+                    SuppressionCheck::Unused,
                     format!("suppression of {} silences nothing", sup.codes.join(", ")),
                 );
             }

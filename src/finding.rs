@@ -1,5 +1,6 @@
 //! Findings: the values checks produce. A finding knows its file, byte span,
-//! code and severity; only the report stage turns it into text.
+//! code and severity; only the report stage turns it into text. Foundation
+//! code: it imports no stage.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -41,55 +42,20 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Index of a file in the run's file table, assigned once when the file is
+/// discovered and never rewritten.
+pub type FileId = usize;
+
 /// One rule violation at one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub code: Arc<str>,
     pub severity: Severity,
-    /// Index of the file in the run's file table.
-    pub file: usize,
+    /// The file, by the id it was given when it was discovered.
+    pub file: FileId,
     pub span: Range<usize>,
     pub message: String,
     /// Finding-specific help; the rule's help is used when absent.
     pub help: Option<String>,
     pub principle: Option<Arc<str>>,
-}
-
-/// Collects findings for one file; checks never print.
-pub struct Sink<'a> {
-    pub file: usize,
-    pub rule: &'a crate::rules::Rule,
-    pub out: &'a mut Vec<Finding>,
-}
-
-impl Sink<'_> {
-    /// Report in another file of the run's file table (repository-wide checks).
-    pub fn report_in(&mut self, file: usize, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
-        self.file = file;
-        self.report(span, message)
-    }
-
-    /// Report at `span` with the rule's severity and a message.
-    pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
-        let sev = self.rule.severity;
-        self.report_with(span, sev, message)
-    }
-
-    pub fn report_with(
-        &mut self,
-        span: Range<usize>,
-        severity: Severity,
-        message: impl Into<String>,
-    ) -> &mut Finding {
-        self.out.push(Finding {
-            code: self.rule.code.clone(),
-            severity,
-            file: self.file,
-            span,
-            message: message.into(),
-            help: None,
-            principle: self.rule.principle.clone(),
-        });
-        self.out.last_mut().expect("just pushed")
-    }
 }

@@ -1,20 +1,17 @@
 //! `constable init`: a starting constable.toml whose principles come from the
-//! repository's constitution.md. Renders text; the CLI writes it.
+//! repository's constitution.md (read and parsed by the pipeline). Renders
+//! text; the CLI writes it.
 
-use crate::evaluate::{read_text, Problem};
-use crate::load::Settings;
+use crate::load::{Settings, DEFAULT_EXTENDS};
 use crate::parse::constitution::{resolve, ConstitutionDoc, Origin};
-use crate::parse::plan::Plan;
-use crate::source::SourceFile;
 use std::fmt::Write;
-use std::path::PathBuf;
 
 fn toml_str(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-/// The text of a starting configuration.
-pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> Result<String, Problem> {
+/// The text of a starting configuration, for the constitution.md at `rel`.
+pub fn render(constitution: Option<&(String, ConstitutionDoc)>, settings: &Settings) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -24,7 +21,8 @@ pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> 
         out,
         "# Written by `constable init`. Rules: `constable rules`; docs: `constable explain CODE`.\n"
     );
-    let _ = writeln!(out, "extends = [\"builtin:spec-kit\", \"builtin:k3s-gitops\"]\n");
+    let packs: Vec<String> = DEFAULT_EXTENDS.iter().map(|p| format!("\"{p}\"")).collect();
+    let _ = writeln!(out, "extends = [{}]\n", packs.join(", "));
     let _ = writeln!(
         out,
         "# select = [\"TPL\", \"GATE\", \"CPX\"]   # codes, prefixes, names or principle ids"
@@ -35,7 +33,7 @@ pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> 
         out,
         "# [per-file-ignores]\n# \"specs/001-*/plan.md\" = [\"GATE003\"]\n"
     );
-    let Some((abs, rel)) = constitution else {
+    let Some((rel, doc)) = constitution else {
         let _ = writeln!(
             out,
             "# No constitution.md was found, so plans are gated against the built-in"
@@ -45,10 +43,8 @@ pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> 
             "# k3s-gitops principles. Add .specify/memory/constitution.md and re-run"
         );
         let _ = writeln!(out, "# `constable init` to derive principles from it.");
-        return Ok(out);
+        return out;
     };
-    let text = read_text(abs, rel)?;
-    let doc = ConstitutionDoc::parse(Plan::parse(SourceFile::new(rel.as_str(), &text)));
     if doc.is_unfilled() {
         let _ = writeln!(
             out,
@@ -58,9 +54,9 @@ pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> 
             out,
             "# Fill it in and re-run `constable init` to derive principles from it."
         );
-        return Ok(out);
+        return out;
     }
-    let principles = resolve(Some(&doc), &settings.rules.constitution);
+    let principles = resolve(Some(doc), &settings.rules.constitution);
     let title = doc
         .doc
         .sections
@@ -102,5 +98,5 @@ pub fn render(constitution: Option<&(PathBuf, String)>, settings: &Settings) -> 
         let _ = writeln!(out, "# evidence = ['regex a passing gate must match']");
         let _ = writeln!(out, "severity = \"error\"");
     }
-    Ok(out)
+    out
 }

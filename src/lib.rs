@@ -1,8 +1,11 @@
 //! constable: gate spec-driven infrastructure plans against a constitution.
 //!
-//! A one-way pipeline, one module per stage:
+//! A one-way pipeline, one module per stage, sequenced by `pipeline` only:
 //! `discover` -> `load` -> `parse` -> `evaluate` (with `checks`) -> `filter` -> `report`.
+//! `source`, `finding`, `rules` and `text` are foundation types every stage
+//! may use; `cli`, `lsp` and `init` are front ends that call the pipeline.
 
+pub mod artifacts;
 pub mod checks;
 pub mod cli;
 pub mod discover;
@@ -13,9 +16,9 @@ pub mod init;
 pub mod load;
 pub mod lsp;
 pub mod parse;
+pub mod pipeline;
 pub mod render;
-pub mod repo;
 pub mod report;
 pub mod rules;
 pub mod source;
-pub mod suppress;
+pub mod text;

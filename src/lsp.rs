@@ -3,9 +3,9 @@
 //! on open, change and save, in the position encoding the client negotiates
 //! (UTF-16 unless the client offers UTF-8).
 
-use crate::evaluate::check_buffer;
 use crate::finding::{Finding, Severity};
 use crate::load::{self, Overrides, Settings};
+use crate::pipeline;
 use crate::source::SourceFile;
 use lsp_server::{Connection, Message, Notification, Response};
 use lsp_types::notification::{
@@ -101,7 +101,7 @@ fn settings_for(path: &Path) -> Result<Settings, Box<load::error::ConfigError>> 
     let dir = path.parent().unwrap_or(path);
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let root = crate::discover::find_root(&dir);
-    load::load(&root, &Overrides::default())
+    pipeline::settings(&root, &Overrides::default())
 }
 
 /// Diagnostics for one open document.
@@ -146,13 +146,37 @@ fn diagnose(path: &Path, text: &str, enc: Encoding) -> Vec<Diagnostic> {
     if is_toml {
         return Vec::new();
     }
-    match check_buffer(path, text, &settings) {
+    match pipeline::check_buffer(path, text, &settings) {
         Ok((file, findings)) => findings
             .iter()
             .map(|f| diagnostic(&file, f, &settings, enc))
             .collect(),
-        Err(_) => Vec::new(),
+        Err(p) => vec![failure(&p.message)],
     }
+}
+
+/// A diagnostic that says constable could not check the file, so that a
+/// failure never looks like "no problems".
+fn failure(message: &str) -> Diagnostic {
+    Diagnostic {
+        range: Range::default(),
+        severity: Some(DiagnosticSeverity::ERROR),
+        source: Some("constable".to_string()),
+        message: format!("constable could not check this file: {message}"),
+        ..Diagnostic::default()
+    }
+}
+
+/// Tell the user, not only the log, that something went wrong.
+fn show_error(conn: &Connection, message: &str) {
+    let params = lsp_types::ShowMessageParams {
+        typ: lsp_types::MessageType::ERROR,
+        message: format!("constable: {message}"),
+    };
+    let _ = conn.sender.send(Message::Notification(Notification::new(
+        lsp_types::notification::ShowMessage::METHOD.to_string(),
+        params,
+    )));
 }
 
 fn publish(conn: &Connection, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
@@ -254,7 +278,23 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 let (Some(text), Some(path)) = (docs.get(&key), uri_to_path(&uri)) else {
                     continue;
                 };
-                let diagnostics = std::panic::catch_unwind(|| diagnose(&path, text, enc)).unwrap_or_default();
+                let diagnostics = match crate::evaluate::guarded(&path.display().to_string(), || {
+                    diagnose(&path, text, enc)
+                }) {
+                    Ok(d) => {
+                        if let Some(f) = d
+                            .iter()
+                            .find(|d| d.message.starts_with("constable could not check"))
+                        {
+                            show_error(&conn, &f.message);
+                        }
+                        d
+                    }
+                    Err(p) => {
+                        show_error(&conn, &p.message);
+                        vec![failure(&p.message)]
+                    }
+                };
                 publish(&conn, uri, diagnostics, version);
             }
         }

@@ -5,8 +5,9 @@ use constable::cli::{self, exit, Cli};
 use std::panic;
 
 fn main() {
-    // Panics are reported by the pipeline with the file being checked.
-    panic::set_hook(Box::new(|_| {}));
+    // Panics are reported by the pipeline with the file being checked and
+    // where the panic happened.
+    constable::evaluate::install_panic_hook();
     cli::install_error_renderer();
     let cli = Cli::parse();
     let code = panic::catch_unwind(|| cli::run(cli)).unwrap_or_else(|p| {
@@ -15,7 +16,7 @@ fn main() {
             .map(|s| s.to_string())
             .or_else(|| p.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("internal error: constable crashed: {msg}");
+        eprintln!("internal error: constable crashed: {msg} (please report this)");
         exit::INTERNAL
     });
     std::process::exit(code);

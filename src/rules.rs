@@ -20,6 +20,73 @@ pub struct RuleDoc {
     pub example: String,
 }
 
+/// What a document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocClass {
+    Kubernetes,
+    ArgoCd,
+    Kustomization,
+    HelmChart,
+    HelmValues,
+    AnsiblePlaybook,
+    AnsibleTasks,
+    AnsibleHandlers,
+    AnsibleVars,
+    Terraform,
+    CiWorkflow,
+    Script,
+    Yaml,
+}
+
+impl DocClass {
+    pub const ALL: &'static [DocClass] = &[
+        DocClass::Kubernetes,
+        DocClass::ArgoCd,
+        DocClass::Kustomization,
+        DocClass::HelmChart,
+        DocClass::HelmValues,
+        DocClass::AnsiblePlaybook,
+        DocClass::AnsibleTasks,
+        DocClass::AnsibleHandlers,
+        DocClass::AnsibleVars,
+        DocClass::Terraform,
+        DocClass::CiWorkflow,
+        DocClass::Script,
+        DocClass::Yaml,
+    ];
+
+    /// The name rule files use in `select.class`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DocClass::Kubernetes => "kubernetes",
+            DocClass::ArgoCd => "argocd",
+            DocClass::Kustomization => "kustomization",
+            DocClass::HelmChart => "helm-chart",
+            DocClass::HelmValues => "helm-values",
+            DocClass::AnsiblePlaybook => "ansible-playbook",
+            DocClass::AnsibleTasks => "ansible-tasks",
+            DocClass::AnsibleHandlers => "ansible-handlers",
+            DocClass::AnsibleVars => "ansible-vars",
+            DocClass::Terraform => "terraform",
+            DocClass::CiWorkflow => "ci-workflow",
+            DocClass::Script => "script",
+            DocClass::Yaml => "yaml",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocClass> {
+        DocClass::ALL.iter().copied().find(|c| c.name() == s)
+    }
+
+    /// Kubernetes-shaped (has `apiVersion` and `kind`).
+    pub fn is_object(self) -> bool {
+        matches!(
+            self,
+            DocClass::Kubernetes | DocClass::ArgoCd | DocClass::Kustomization
+        )
+    }
+}
+
 /// A compiled pattern of a `forbid` or `require` rule.
 #[derive(Debug, Clone)]
 pub struct Pattern {
@@ -69,7 +136,7 @@ fn match_from(segs: &[Segment], titles: &[&str]) -> bool {
 /// A glob matches the normalised title, or the title without a trailing
 /// parenthesised note ("Constitution Check (Post-Design)").
 fn title_glob_matches(re: &Regex, title: &str) -> bool {
-    let t = crate::parse::plan::normalise_title(title);
+    let t = crate::text::normalise_title(title);
     if re.is_match(&t) {
         return true;
     }
@@ -94,7 +161,7 @@ pub struct Scope {
 #[derive(Debug, Clone, Default)]
 pub struct Select {
     /// Document classes (`kubernetes`, `argocd`, `terraform`, ...); empty: any.
-    pub classes: Vec<crate::parse::iac::DocClass>,
+    pub classes: Vec<DocClass>,
     /// `kind`s; empty: any.
     pub kinds: Vec<String>,
     /// `apiVersion` prefixes; empty: any.
@@ -103,28 +170,6 @@ pub struct Select {
     pub paths: Option<globset::GlobSet>,
     /// Skip documents where this JSONPath matches (`$.sops`).
     pub unless: Option<serde_json_path::JsonPath>,
-}
-
-impl Select {
-    /// True when the document at `path` is selected.
-    pub fn selects(&self, path: &str, doc: &crate::parse::iac::IacDoc) -> bool {
-        (self.classes.is_empty() || self.classes.contains(&doc.class))
-            && (self.kinds.is_empty()
-                || doc
-                    .kind
-                    .as_deref()
-                    .is_some_and(|k| self.kinds.iter().any(|x| x == k)))
-            && (self.api_versions.is_empty()
-                || doc
-                    .api_version
-                    .as_deref()
-                    .is_some_and(|a| self.api_versions.iter().any(|x| a.starts_with(x.as_str()))))
-            && self.paths.as_ref().is_none_or(|g| g.is_match(path))
-            && self
-                .unless
-                .as_ref()
-                .is_none_or(|u| u.query(&doc.located.value).is_empty())
-    }
 }
 
 /// A JSONPath query over selected documents.
@@ -137,42 +182,47 @@ pub struct Query {
     pub message: Option<String>,
 }
 
-/// How a rule is evaluated.
+/// Index of a procedural check in the registry (`checks::REGISTRY`),
+/// resolved from the rule's code when the rule is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CheckId(pub u16);
+
+/// How a rule is evaluated: one variant per `kind` of the rule files.
 #[derive(Debug, Clone)]
 pub enum RuleKind {
-    /// A procedural check in `src/checks/`, registered under the rule's code.
-    Builtin,
-    /// Report every match of any pattern inside the scope.
+    /// `builtin`: a procedural check in `src/checks/`, resolved at load.
+    Builtin(CheckId),
+    /// `forbid`: report every match of any pattern inside a Markdown scope.
     Forbid { patterns: Vec<Pattern>, scope: Scope },
-    /// Report once when no pattern matches anywhere inside the scope.
+    /// `require`: report once when no pattern matches inside the scope.
     Require { patterns: Vec<Pattern>, scope: Scope },
-    /// Each group names one section by its alternative titles.
+    /// `require-section`: each group names one section by its alternative titles.
     RequireSection { sections: Vec<Vec<String>> },
-    /// Tables under the heading must have exactly these columns.
+    /// `table-columns`: tables under the heading must have exactly these columns.
     TableColumns {
         heading: SectionGlob,
         columns: Vec<String>,
     },
-    /// IaC: report every node a query matches in a selected document.
-    DocForbid { queries: Vec<Query> },
-    /// IaC: report a selected document where no query matches (at `at`, or the document).
-    DocRequire {
+    /// `query-forbid`: report every node a JSONPath query matches in a selected IaC document.
+    QueryForbid { queries: Vec<Query> },
+    /// `query-require`: report a selected IaC document where no query matches (at `at`, or the document).
+    QueryRequire {
         queries: Vec<Query>,
         at: Option<serde_json_path::JsonPath>,
     },
-    /// IaC: report lines of selected files (scripts, workflows) matching a pattern.
-    TextForbid {
+    /// `line-forbid`: report lines of selected files (scripts, workflows) matching a pattern.
+    LineForbid {
         select: Select,
         patterns: Vec<Pattern>,
         except: Option<Regex>,
     },
-    /// IaC: the string values a query matches name repository paths that must exist.
+    /// `path-exists`: the string values a query matches name repository paths that must exist.
     PathExists {
         queries: Vec<Query>,
         /// Sibling key naming the repository the path belongs to (`repoURL`).
         repo_key: Option<String>,
     },
-    /// For each folder matching `glob`, the file `companion` (with `{name}`) must exist.
+    /// `companion-file`: for each folder matching `glob`, the file `companion` (with `{name}`) must exist.
     CompanionFile {
         glob: globset::GlobMatcher,
         companion: String,
@@ -180,32 +230,51 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    /// The `kind` as rule files spell it.
     pub fn name(&self) -> &'static str {
         match self {
-            RuleKind::Builtin => "builtin",
+            RuleKind::Builtin(_) => "builtin",
             RuleKind::Forbid { .. } => "forbid",
             RuleKind::Require { .. } => "require",
             RuleKind::RequireSection { .. } => "require-section",
             RuleKind::TableColumns { .. } => "table-columns",
-            RuleKind::DocForbid { .. } => "forbid",
-            RuleKind::DocRequire { .. } => "require",
-            RuleKind::TextForbid { .. } => "forbid",
+            RuleKind::QueryForbid { .. } => "query-forbid",
+            RuleKind::QueryRequire { .. } => "query-require",
+            RuleKind::LineForbid { .. } => "line-forbid",
             RuleKind::PathExists { .. } => "path-exists",
             RuleKind::CompanionFile { .. } => "companion-file",
         }
     }
 
-    /// True for kinds that look at IaC files rather than plans.
+    /// True for declarative kinds that look at IaC files rather than Markdown.
     pub fn is_iac(&self) -> bool {
         matches!(
             self,
-            RuleKind::DocForbid { .. }
-                | RuleKind::DocRequire { .. }
-                | RuleKind::TextForbid { .. }
+            RuleKind::QueryForbid { .. }
+                | RuleKind::QueryRequire { .. }
+                | RuleKind::LineForbid { .. }
                 | RuleKind::PathExists { .. }
                 | RuleKind::CompanionFile { .. }
         )
     }
+}
+
+/// How far a superseding finding reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Within {
+    /// A finding of the other rule on the same line.
+    Line,
+    /// A finding of the other rule anywhere in the same file.
+    File,
+}
+
+/// "When rule `code` reports in the same place, this rule's finding is the
+/// same defect and is dropped" (applied by the filter stage).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Supersession {
+    pub code: Arc<str>,
+    pub within: Within,
 }
 
 #[derive(Debug, Clone)]
@@ -220,6 +289,8 @@ pub struct Rule {
     pub kind: RuleKind,
     /// The pack the rule came from (`builtin:spec-kit`, `./team.toml`).
     pub source: Arc<str>,
+    /// Rules whose findings make this rule's findings redundant.
+    pub superseded_by: Vec<Supersession>,
 }
 
 impl Rule {
@@ -231,8 +302,24 @@ impl Rule {
             .as_ref()
             .map(|p| format!(" · principle `{p}`"))
             .unwrap_or_default();
+        let superseded = if self.superseded_by.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = self
+                .superseded_by
+                .iter()
+                .map(|s| match s.within {
+                    Within::Line => format!("`{}` on the same line", s.code),
+                    Within::File => format!("`{}` anywhere in the same file", s.code),
+                })
+                .collect();
+            format!(
+                "Superseded: a finding is dropped when {} reports the same defect.\n\n",
+                list.join(" or ")
+            )
+        };
         format!(
-            "# {code} `{name}`\n\nSeverity: {sev}{principle} · kind `{kind}` · from `{source}`\n\n\
+            "# {code} `{name}`\n\nSeverity: {sev}{principle} · kind `{kind}` · from `{source}`\n\n{superseded}\
              ## What it finds\n\n{what}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n\
              ## Example\n\n```text\n{example}\n```\n",
             code = self.code,
@@ -246,7 +333,21 @@ impl Rule {
             example = d.example.trim_matches('\n'),
         )
     }
+
+    /// The message with its placeholders (`{match}`, `{folder}`) neutralised,
+    /// for places that describe the rule rather than one finding (SARIF).
+    pub fn summary(&self) -> String {
+        let mut s = self.message.clone();
+        for p in MESSAGE_PLACEHOLDERS {
+            s = s.replace(&format!("`{p}`"), "…").replace(p, "…");
+        }
+        s
+    }
 }
+
+/// Every placeholder a rule message may hold; which kinds fill which is
+/// checked when rules are loaded.
+pub const MESSAGE_PLACEHOLDERS: &[&str] = &["{match}", "{folder}"];
 
 /// A principle defined in TOML.
 #[derive(Debug, Clone)]

@@ -2,6 +2,8 @@
 //! the language server), pull requests (--changed-since) and suppressions.
 
 mod common;
+#[path = "common/wheel.rs"]
+mod wheel_build;
 use common::*;
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -142,21 +144,24 @@ fn pre_commit_refuses_a_bad_plan_and_accepts_a_clean_one() {
     if missing_tool(have("pre-commit"), "pre-commit") {
         return;
     }
+    // The hook is the pre-commit mirror's `language: python` hook, installed
+    // by pip from the locally built wheel: no index, nothing compiled.
+    let Some(house) = wheel_build::wheelhouse() else {
+        return;
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let mirror = temp_dir("precommit-mirror");
+    copy_tree(&root().join("pre-commit-mirror"), &mirror);
+    git(&mirror, &["init", "-q", "-b", "main"]);
+    git(&mirror, &["add", "-A"]);
+    git(&mirror, &["commit", "-q", "-m", "mirror"]);
+    git(&mirror, &["tag", &format!("v{version}")]);
+
     let dir = temp_dir("precommit");
     copy_tree(&fixture("k3s-clean"), &dir);
-    let bin = env!("CARGO_BIN_EXE_constable");
-    // The hook definition is the repository's own, with the built binary.
-    let hooks: String = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
-    let files = hooks
-        .lines()
-        .find(|l| l.trim_start().starts_with("files:"))
-        .unwrap()
-        .trim()
-        .trim_start_matches("files:")
-        .trim()
-        .to_string();
     let config = format!(
-        "repos:\n  - repo: local\n    hooks:\n      - id: constable\n        name: constable\n        entry: {bin} check --format concise --force-exclude\n        language: system\n        files: '{files}'\n        pass_filenames: true\n"
+        "repos:\n  - repo: {}\n    rev: v{version}\n    hooks:\n      - id: constable\n",
+        mirror.display()
     );
     std::fs::write(dir.join(".pre-commit-config.yaml"), config).unwrap();
     git(&dir, &["init", "-q", "-b", "main"]);
@@ -168,6 +173,9 @@ fn pre_commit_refuses_a_bad_plan_and_accepts_a_clean_one() {
             .args(["commit", "-q", "-m", msg])
             .current_dir(&dir)
             .env("PRE_COMMIT_HOME", &env_home)
+            .env("PIP_FIND_LINKS", &house.dir)
+            .env("PIP_NO_INDEX", "1")
+            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
             .env("GIT_AUTHOR_NAME", "t")
             .env("GIT_AUTHOR_EMAIL", "t@example.com")
             .env("GIT_COMMITTER_NAME", "t")
@@ -192,6 +200,31 @@ fn pre_commit_refuses_a_bad_plan_and_accepts_a_clean_one() {
         "clean commit refused: {}{}",
         String::from_utf8_lossy(&ok.stdout),
         String::from_utf8_lossy(&ok.stderr)
+    );
+    let ok_out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&ok.stdout),
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(
+        ok_out
+            .lines()
+            .any(|l| l.starts_with("constable") && l.ends_with("Passed")),
+        "the hook ran and passed: {ok_out}"
+    );
+    // pre-commit's environment holds the wheel's constable.
+    let installed = std::fs::read_dir(&env_home)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .flat_map(|repo| std::fs::read_dir(repo.path()).into_iter().flatten())
+        .filter_map(|e| e.ok())
+        .map(|env| env.path().join("bin").join("constable"))
+        .find(|exe| exe.is_file())
+        .expect("constable installed in a pre-commit python environment");
+    let v = Command::new(&installed).arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&v.stdout).trim(),
+        format!("constable {version}")
     );
     // A plan with leftovers: refused, with the findings shown.
     let bad_plan = dir.join("specs/013-media-ingress");

@@ -2,17 +2,13 @@
 //! Complexity Tracking row that names it and fills both justification cells.
 
 use super::{is_blank, PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::constitution::{mentions, normalise_name, Citation};
 use crate::parse::gates::GateStatus;
 
 pub struct UnjustifiedViolation;
 
 impl PlanCheck for UnjustifiedViolation {
-    fn code(&self) -> &'static str {
-        "CPX001"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
             if e.status != GateStatus::Fail {

@@ -2,22 +2,14 @@
 //! or placeholder cell.
 
 use super::{is_blank, PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 
 pub struct IncompleteJustification;
 
 impl PlanCheck for IncompleteJustification {
-    fn code(&self) -> &'static str {
-        "CPX002"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         for t in cx.gates.complexity.iter().filter(|t| t.is_template_shaped()) {
-            for r in t
-                .rows
-                .iter()
-                .filter(|r| !r.example && !super::cpx003_stale_justification::says_none(r))
-            {
+            for r in t.rows.iter().filter(|r| !r.example && !r.says_none()) {
                 for (i, (_, span)) in r.cells.iter().enumerate() {
                     if is_blank(cx.plan, span) {
                         let col = t.header.get(i).map_or("a cell".to_string(), |h| format!("`{h}`"));

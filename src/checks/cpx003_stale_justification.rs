@@ -2,32 +2,13 @@
 //! gate that fails.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::constitution::{mentions, normalise_name, Citation};
-use crate::parse::gates::{ComplexityRow, GateStatus};
+use crate::parse::gates::GateStatus;
 
 pub struct StaleJustification;
 
-/// Rows that say there is nothing to justify.
-pub fn says_none(r: &ComplexityRow) -> bool {
-    let first = r
-        .cells
-        .first()
-        .map(|(t, _)| normalise_name(t))
-        .unwrap_or_default();
-    first.is_empty()
-        || ["none", "n a", "no violations", "not applicable", "no violation"]
-            .iter()
-            .any(|w| first == *w)
-        || first.starts_with("none ")
-        || first.starts_with("no violation")
-}
-
 impl PlanCheck for StaleJustification {
-    fn code(&self) -> &'static str {
-        "CPX003"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let failing: Vec<_> = cx
             .gates
@@ -37,7 +18,7 @@ impl PlanCheck for StaleJustification {
             .filter(|(e, _)| e.status == GateStatus::Fail)
             .collect();
         for t in cx.gates.complexity.iter().filter(|t| t.is_template_shaped()) {
-            for r in t.rows.iter().filter(|r| !r.example && !says_none(r)) {
+            for r in t.rows.iter().filter(|r| !r.example && !r.says_none()) {
                 let Some((first, span)) = r.cells.first() else {
                     continue;
                 };

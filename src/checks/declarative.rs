@@ -2,7 +2,7 @@
 //! `require-section` and `table-columns`. A rule of one of these kinds is
 //! data in `rules/*.toml`; this file is the only code behind it.
 
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::plan::{title_matches, Plan};
 use crate::rules::{Pattern, Rule, RuleKind, Scope, SectionGlob};
 use std::ops::Range;
@@ -10,10 +10,10 @@ use std::ops::Range;
 /// Evaluate one declarative rule over a plan.
 pub fn evaluate(rule: &Rule, plan: &Plan, sink: &mut Sink<'_>) {
     match &rule.kind {
-        RuleKind::Builtin
-        | RuleKind::DocForbid { .. }
-        | RuleKind::DocRequire { .. }
-        | RuleKind::TextForbid { .. }
+        RuleKind::Builtin(_)
+        | RuleKind::QueryForbid { .. }
+        | RuleKind::QueryRequire { .. }
+        | RuleKind::LineForbid { .. }
         | RuleKind::PathExists { .. }
         | RuleKind::CompanionFile { .. } => {}
         RuleKind::Forbid { patterns, scope } => forbid(rule, plan, patterns, scope, sink),

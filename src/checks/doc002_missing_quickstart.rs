@@ -2,18 +2,32 @@
 //! quickstart.md, and the feature folder has none.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
-use crate::repo::Existence;
+use crate::checks::Sink;
+use crate::discover::Existence;
 
 pub struct MissingQuickstart;
 
 impl PlanCheck for MissingQuickstart {
-    fn code(&self) -> &'static str {
-        "DOC002"
+    fn paths(&self, cx: &PlanContext<'_>, out: &mut Vec<String>) {
+        out.extend(listed(cx).into_iter().map(|(_, wanted)| wanted));
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let Some(fs) = cx.fs else { return };
+        for (span, wanted) in listed(cx) {
+            if cx.facts.exists(&wanted) == Existence::Missing {
+                sink.report(
+                    span,
+                    format!("documentation tree lists quickstart.md, but `{wanted}` does not exist"),
+                );
+            }
+        }
+    }
+}
+
+/// Each `quickstart.md` a documentation tree lists, with the path it names.
+fn listed(cx: &PlanContext<'_>) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    {
         let plan = cx.plan;
         let text = plan.text();
         let feature = plan.file.path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -30,13 +44,9 @@ impl PlanCheck for MissingQuickstart {
                 } else {
                     format!("{feature}/quickstart.md")
                 };
-                if fs.exists(&wanted) == Existence::Missing {
-                    sink.report(
-                        l.path.clone(),
-                        format!("documentation tree lists quickstart.md, but `{wanted}` does not exist"),
-                    );
-                }
+                out.push((l.path.clone(), wanted));
             }
         }
     }
+    out
 }

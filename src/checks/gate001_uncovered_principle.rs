@@ -2,27 +2,20 @@
 //! plan's Constitution Check never addresses.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::constitution::Citation;
 
 pub struct UncoveredPrinciple;
 
 impl PlanCheck for UncoveredPrinciple {
-    fn code(&self) -> &'static str {
-        "GATE001"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        // Without a Constitution Check, TPL006 says so; an unfilled
-        // constitution has no principles to cover (GATE006).
+        // Without a Constitution Check there is nothing to read (a missing
+        // section is TPL006's finding); an unfilled constitution.md states
+        // no principles to cover.
         let Some(section) = cx.gates.first_section(cx.plan) else {
             return;
         };
-        if cx.constitution.doc.is_some_and(|d| d.is_unfilled()) {
-            return;
-        }
-        // An empty Constitution Check is GATE008's finding, once.
-        if cx.gates.entries.is_empty() {
+        if cx.constitution.unfilled() {
             return;
         }
         for (i, p) in cx.constitution.principles.iter().enumerate() {

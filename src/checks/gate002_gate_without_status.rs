@@ -2,17 +2,13 @@
 //! such as the template's own instruction left in place.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::constitution::Citation;
 use crate::parse::gates::GateStatus;
 
 pub struct GateWithoutStatus;
 
 impl PlanCheck for GateWithoutStatus {
-    fn code(&self) -> &'static str {
-        "GATE002"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
             if e.status != GateStatus::Missing {

@@ -2,23 +2,15 @@
 //! its principle's evidence patterns.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::constitution::Citation;
 use crate::parse::gates::GateStatus;
 
 pub struct GateWithoutEvidence;
 
 impl PlanCheck for GateWithoutEvidence {
-    fn code(&self) -> &'static str {
-        "GATE003"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let text = cx.plan.text();
-        // Against an unfilled constitution every gate is GATE006's.
-        if cx.constitution.doc.is_some_and(|d| d.is_unfilled()) {
-            return;
-        }
         for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
             let Citation::Principle(i) = c else { continue };
             let p = &cx.constitution.principles[*i];

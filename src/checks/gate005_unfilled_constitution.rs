@@ -2,7 +2,7 @@
 //! tokens, or its version line is malformed or inconsistent.
 
 use super::{ConstitutionCheck, ConstitutionContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -13,10 +13,6 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[[A-Z0-9_]+\]$").expect("valid regex"));
 
 impl ConstitutionCheck for UnfilledConstitution {
-    fn code(&self) -> &'static str {
-        "GATE005"
-    }
-
     fn check(&self, cx: &ConstitutionContext<'_>, sink: &mut Sink<'_>) {
         let d = cx.doc;
         let text = d.doc.text();

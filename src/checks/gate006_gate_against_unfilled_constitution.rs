@@ -2,19 +2,15 @@
 //! constitution that is still the unfilled template.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::gates::GateStatus;
 use crate::rules::Verdict;
 
 pub struct GateAgainstUnfilledConstitution;
 
 impl PlanCheck for GateAgainstUnfilledConstitution {
-    fn code(&self) -> &'static str {
-        "GATE006"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        if !cx.constitution.doc.is_some_and(|d| d.is_unfilled()) {
+        if !cx.constitution.unfilled() {
             return;
         }
         let claim = cx

@@ -2,7 +2,7 @@
 //! constitution version other than the current one.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -12,10 +12,6 @@ static CITED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\bconstitution\s+v(\d+\.\d+(?:\.\d+)?)\b").expect("valid regex"));
 
 impl PlanCheck for StaleConstitutionVersion {
-    fn code(&self) -> &'static str {
-        "GATE007"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let Some((current, _)) = cx.constitution.doc.and_then(|d| d.version.as_ref()) else {
             return;

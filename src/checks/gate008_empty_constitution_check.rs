@@ -2,15 +2,11 @@
 //! template's placeholder, or nothing.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 
 pub struct EmptyConstitutionCheck;
 
 impl PlanCheck for EmptyConstitutionCheck {
-    fn code(&self) -> &'static str {
-        "GATE008"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         let Some(section) = cx.gates.first_section(plan) else {

@@ -1,12 +1,16 @@
-//! Procedural checks, one file each, registered by code, plus the evaluator
-//! of declarative rule kinds. A check reads parsed models and pushes findings
-//! into a sink; it never prints and never reads files.
+//! Procedural checks, one file each, and the one registry that maps every
+//! procedural rule code to its check; plus the evaluators of the declarative
+//! rule kinds. A check reads parsed models and the disk facts collected
+//! before evaluation, and pushes findings into a sink; it never prints,
+//! never reads files and never stats the disk.
 
-use crate::finding::Sink;
+use crate::discover::DiskFacts;
+use crate::finding::{FileId, Finding, Severity};
 use crate::parse::constitution::{Citation, ConstitutionDoc, Principle};
 use crate::parse::gates::GateModel;
 use crate::parse::plan::Plan;
-use crate::rules::RuleSet;
+use crate::rules::{CheckId, Rule, RuleSet};
+use std::ops::Range;
 
 mod cpx001_unjustified_violation;
 mod cpx002_incomplete_justification;
@@ -29,6 +33,77 @@ mod tpl005_template_example_row;
 mod tpl007_unfilled_structure_decision;
 mod tree001_missing_path;
 mod tree002_decision_names_unknown_path;
+mod tree005_path_outside_root;
+
+pub use tree001_missing_path::probe as tree_probe;
+
+/// Collects one rule's findings; checks never print.
+pub struct Sink<'a> {
+    /// The file being checked.
+    pub file: FileId,
+    pub rule: &'a Rule,
+    pub out: &'a mut Vec<Finding>,
+}
+
+impl Sink<'_> {
+    /// Report at `span` in the file being checked, with the rule's severity.
+    pub fn report(&mut self, span: Range<usize>, message: impl Into<String>) -> &mut Finding {
+        let sev = self.rule.severity;
+        self.push(self.file, span, sev, message.into())
+    }
+
+    /// Report with another severity (a pattern's or a principle's own).
+    pub fn report_with(
+        &mut self,
+        span: Range<usize>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(self.file, span, severity, message.into())
+    }
+
+    /// Report in another file of the run (repository-wide checks); the sink
+    /// keeps pointing at its own file.
+    pub fn report_in(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let sev = self.rule.severity;
+        self.push(file, span, sev, message.into())
+    }
+
+    /// Report in another file with another severity.
+    pub fn report_in_with(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        self.push(file, span, severity, message.into())
+    }
+
+    fn push(
+        &mut self,
+        file: FileId,
+        span: Range<usize>,
+        severity: Severity,
+        message: String,
+    ) -> &mut Finding {
+        self.out.push(Finding {
+            code: self.rule.code.clone(),
+            severity,
+            file,
+            span,
+            message,
+            help: None,
+            principle: self.rule.principle.clone(),
+        });
+        self.out.last_mut().expect("just pushed")
+    }
+}
 
 /// The repository's constitution as plan checks see it.
 pub struct ConstitutionView<'a> {
@@ -41,6 +116,14 @@ pub struct ConstitutionView<'a> {
     pub label: &'a str,
 }
 
+impl ConstitutionView<'_> {
+    /// True when constitution.md is still the unfilled template: it states
+    /// no principles a plan could cover.
+    pub fn unfilled(&self) -> bool {
+        self.doc.is_some_and(|d| d.is_unfilled())
+    }
+}
+
 /// What a plan check sees.
 pub struct PlanContext<'a> {
     pub plan: &'a Plan,
@@ -49,12 +132,10 @@ pub struct PlanContext<'a> {
     pub citations: &'a [Citation],
     pub constitution: &'a ConstitutionView<'a>,
     pub rules: &'a RuleSet,
-    /// The repository on disk (None when checking text from an editor).
-    pub fs: Option<&'a crate::repo::RepoFs>,
     /// Paths the plan's structure trees promise (documentation trees excluded).
     pub tree_entries: &'a [crate::parse::tree::TreeEntry],
-    /// For each tree entry, what the disk says (empty without a repository).
-    pub tree_existence: &'a [crate::repo::Existence],
+    /// The disk facts collected for this run (empty while `paths` is asked).
+    pub facts: &'a DiskFacts,
 }
 
 /// What a constitution check sees.
@@ -62,57 +143,183 @@ pub struct ConstitutionContext<'a> {
     pub doc: &'a ConstitutionDoc,
 }
 
+/// What a repository-wide check sees.
+pub struct RepoContext<'a> {
+    /// Symlinks under the IaC roots that lead outside the root, each with
+    /// the file id it was given when the walk found it.
+    pub escapes: &'a [(FileId, String)],
+}
+
 pub trait PlanCheck: Sync {
-    fn code(&self) -> &'static str;
+    /// Repository paths (relative, `dir/` for folders) the check will ask
+    /// the disk facts about; collected before any check runs.
+    fn paths(&self, _cx: &PlanContext<'_>, _out: &mut Vec<String>) {}
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>);
 }
 
 pub trait ConstitutionCheck: Sync {
-    fn code(&self) -> &'static str;
     fn check(&self, cx: &ConstitutionContext<'_>, sink: &mut Sink<'_>);
 }
 
-/// Every procedural plan check, by code.
-pub static PLAN_CHECKS: &[&dyn PlanCheck] = &[
-    &tpl001_needs_clarification::NeedsClarification,
-    &tpl002_template_placeholder::TemplatePlaceholder,
-    &tpl003_option_label::OptionLabel,
-    &tpl005_template_example_row::TemplateExampleRow,
-    &tpl007_unfilled_structure_decision::UnfilledStructureDecision,
-    &gate001_uncovered_principle::UncoveredPrinciple,
-    &gate002_gate_without_status::GateWithoutStatus,
-    &gate003_gate_without_evidence::GateWithoutEvidence,
-    &gate004_unknown_principle::UnknownPrinciple,
-    &gate006_gate_against_unfilled_constitution::GateAgainstUnfilledConstitution,
-    &gate007_stale_constitution_version::StaleConstitutionVersion,
-    &gate008_empty_constitution_check::EmptyConstitutionCheck,
-    &cpx001_unjustified_violation::UnjustifiedViolation,
-    &cpx002_incomplete_justification::IncompleteJustification,
-    &cpx003_stale_justification::StaleJustification,
-    &tree001_missing_path::MissingPath,
-    &tree002_decision_names_unknown_path::DecisionNamesUnknownPath,
-    &doc002_missing_quickstart::MissingQuickstart,
+pub trait RepoCheck: Sync {
+    fn check(&self, cx: &RepoContext<'_>, sink: &mut Sink<'_>);
+}
+
+/// The checks the filter stage runs over inline suppressions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionCheck {
+    /// SUP001: a suppression that silenced nothing.
+    Unused,
+    /// SUP002: a suppression without ` -- reason`.
+    NoReason,
+    /// SUP003: a suppression naming no rule, or an unknown one.
+    UnknownCode,
+}
+
+/// A procedural check, by what it reads.
+#[derive(Clone, Copy)]
+pub enum Check {
+    Plan(&'static dyn PlanCheck),
+    Constitution(&'static dyn ConstitutionCheck),
+    Iac(&'static dyn iac::IacCheck),
+    Repo(&'static dyn RepoCheck),
+    Suppression(SuppressionCheck),
+}
+
+/// The one registry: every procedural rule code and its check. A rule
+/// file's `kind = "builtin"` rule is resolved against this table when it is
+/// loaded (an unknown code is a load error), so evaluation never compares
+/// code strings. Adding a procedural rule: its file, plus one line here.
+pub static REGISTRY: &[(&str, Check)] = &[
+    (
+        "CPX001",
+        Check::Plan(&cpx001_unjustified_violation::UnjustifiedViolation),
+    ),
+    (
+        "CPX002",
+        Check::Plan(&cpx002_incomplete_justification::IncompleteJustification),
+    ),
+    (
+        "CPX003",
+        Check::Plan(&cpx003_stale_justification::StaleJustification),
+    ),
+    (
+        "DOC002",
+        Check::Plan(&doc002_missing_quickstart::MissingQuickstart),
+    ),
+    (
+        "GATE001",
+        Check::Plan(&gate001_uncovered_principle::UncoveredPrinciple),
+    ),
+    (
+        "GATE002",
+        Check::Plan(&gate002_gate_without_status::GateWithoutStatus),
+    ),
+    (
+        "GATE003",
+        Check::Plan(&gate003_gate_without_evidence::GateWithoutEvidence),
+    ),
+    (
+        "GATE004",
+        Check::Plan(&gate004_unknown_principle::UnknownPrinciple),
+    ),
+    (
+        "GATE005",
+        Check::Constitution(&gate005_unfilled_constitution::UnfilledConstitution),
+    ),
+    (
+        "GATE006",
+        Check::Plan(&gate006_gate_against_unfilled_constitution::GateAgainstUnfilledConstitution),
+    ),
+    (
+        "GATE007",
+        Check::Plan(&gate007_stale_constitution_version::StaleConstitutionVersion),
+    ),
+    (
+        "GATE008",
+        Check::Plan(&gate008_empty_constitution_check::EmptyConstitutionCheck),
+    ),
+    (
+        "IDM001",
+        Check::Iac(&iac::idm001_unguarded_command::UnguardedCommand),
+    ),
+    ("IDM003", Check::Iac(&iac::idm003_package_latest::PackageLatest)),
+    (
+        "OBS003",
+        Check::Iac(&iac::obs003_namespace_without_quota::NamespaceWithoutQuota),
+    ),
+    (
+        "OBS004",
+        Check::Iac(&iac::obs004_namespace_without_default_deny::NamespaceWithoutDefaultDeny),
+    ),
+    (
+        "PRV005",
+        Check::Iac(&iac::prv005_pod_may_run_as_root::PodMayRunAsRoot),
+    ),
+    ("PRV006", Check::Iac(&iac::prv006_open_admin_port::OpenAdminPort)),
+    (
+        "PRV007",
+        Check::Iac(&iac::prv007_wildcard_iam_action::WildcardIamAction),
+    ),
+    (
+        "PRV008",
+        Check::Iac(&iac::prv008_terraform_state_backend::TerraformStateBackend),
+    ),
+    ("SUP001", Check::Suppression(SuppressionCheck::Unused)),
+    ("SUP002", Check::Suppression(SuppressionCheck::NoReason)),
+    ("SUP003", Check::Suppression(SuppressionCheck::UnknownCode)),
+    (
+        "TPL001",
+        Check::Plan(&tpl001_needs_clarification::NeedsClarification),
+    ),
+    (
+        "TPL002",
+        Check::Plan(&tpl002_template_placeholder::TemplatePlaceholder),
+    ),
+    ("TPL003", Check::Plan(&tpl003_option_label::OptionLabel)),
+    (
+        "TPL005",
+        Check::Plan(&tpl005_template_example_row::TemplateExampleRow),
+    ),
+    (
+        "TPL007",
+        Check::Plan(&tpl007_unfilled_structure_decision::UnfilledStructureDecision),
+    ),
+    ("TREE001", Check::Plan(&tree001_missing_path::MissingPath)),
+    (
+        "TREE002",
+        Check::Plan(&tree002_decision_names_unknown_path::DecisionNamesUnknownPath),
+    ),
+    (
+        "TREE003",
+        Check::Iac(&iac::tree003_unparseable_file::UnparseableFile),
+    ),
+    (
+        "TREE004",
+        Check::Iac(&iac::tree004_skipped_template::SkippedTemplate),
+    ),
+    (
+        "TREE005",
+        Check::Repo(&tree005_path_outside_root::PathOutsideRoot),
+    ),
 ];
 
-/// Every procedural constitution check, by code.
-pub static CONSTITUTION_CHECKS: &[&dyn ConstitutionCheck] =
-    &[&gate005_unfilled_constitution::UnfilledConstitution];
-
-pub fn plan_check(code: &str) -> Option<&'static dyn PlanCheck> {
-    PLAN_CHECKS.iter().copied().find(|c| c.code() == code)
+/// Every registered code, in registry order (the index is the `CheckId`).
+pub fn registered_codes() -> Vec<&'static str> {
+    REGISTRY.iter().map(|(c, _)| *c).collect()
 }
 
-pub fn constitution_check(code: &str) -> Option<&'static dyn ConstitutionCheck> {
-    CONSTITUTION_CHECKS.iter().copied().find(|c| c.code() == code)
+/// The check a `builtin` rule was resolved to.
+pub fn check_of(id: CheckId) -> Check {
+    REGISTRY[id.0 as usize].1
 }
 
-/// True when some procedural check is registered under `code`.
-pub fn is_registered(code: &str) -> bool {
-    plan_check(code).is_some()
-        || constitution_check(code).is_some()
-        || iac::iac_check(code).is_some()
-        || crate::filter::SUPPRESSION_CODES.contains(&code)
-        || code == "TREE005"
+/// The check behind a rule, if it is a `builtin` rule.
+pub fn builtin(rule: &Rule) -> Option<Check> {
+    match rule.kind {
+        crate::rules::RuleKind::Builtin(id) => Some(check_of(id)),
+        _ => None,
+    }
 }
 
 /// Plain text of a cell or value: a template slot or nothing counts as empty.
@@ -129,33 +336,26 @@ pub fn is_blank(plan: &Plan, span: &std::ops::Range<usize>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::RuleKind;
-
     #[test]
     fn every_builtin_rule_has_a_check_and_every_check_a_rule() {
-        let settings = crate::load::builtin_settings().expect("built-in packs load");
+        let settings =
+            crate::load::builtin_settings(&super::registered_codes()).expect("built-in packs load");
         let builtin: Vec<&str> = settings
             .all_rules
             .iter()
-            .filter(|r| matches!(r.kind, RuleKind::Builtin))
+            .filter(|r| super::builtin(r).is_some())
             .map(|r| &*r.code)
             .collect();
-        for code in &builtin {
+        for (code, _) in super::REGISTRY {
             assert!(
-                super::is_registered(code),
-                "{code} is `builtin` but no check is registered"
-            );
-        }
-        let registered = super::PLAN_CHECKS
-            .iter()
-            .map(|c| c.code())
-            .chain(super::CONSTITUTION_CHECKS.iter().map(|c| c.code()))
-            .chain(super::iac::IAC_CHECKS.iter().map(|c| c.code()));
-        for code in registered {
-            assert!(
-                builtin.contains(&code),
+                builtin.contains(code),
                 "check {code} has no `builtin` rule in rules/"
             );
         }
+        let mut codes = super::registered_codes();
+        let n = codes.len();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "a code is registered twice");
     }
 }

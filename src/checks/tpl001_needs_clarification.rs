@@ -2,7 +2,7 @@
 //! stands as a value or an open question, not prose about markers.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::placeholder::SlotKind;
 use crate::parse::plan::Plan;
 use regex::Regex;
@@ -19,10 +19,6 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl PlanCheck for NeedsClarification {
-    fn code(&self) -> &'static str {
-        "TPL001"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         for slot in plan.slots.iter().filter(|s| s.kind == SlotKind::Clarification) {

@@ -2,17 +2,13 @@
 //! Slots owned by TPL001, TPL003, TPL005 and TPL007 are left to them.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::placeholder::SlotKind;
 use crate::parse::plan::SlotContext;
 
 pub struct TemplatePlaceholder;
 
 impl PlanCheck for TemplatePlaceholder {
-    fn code(&self) -> &'static str {
-        "TPL002"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         let rows: Vec<_> = plan.example_rows().map(|r| r.span.clone()).collect();

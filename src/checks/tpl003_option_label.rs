@@ -2,7 +2,7 @@
 //! structure trees and in headings of the structure section.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::placeholder::SlotKind;
 use regex::Regex;
 use std::ops::Range;
@@ -22,10 +22,6 @@ const STRUCTURE: &[&str] = &[
 ];
 
 impl PlanCheck for OptionLabel {
-    fn code(&self) -> &'static str {
-        "TPL003"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         let text = plan.text();

@@ -2,15 +2,11 @@
 //! examples, reported once per row.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 
 pub struct TemplateExampleRow;
 
 impl PlanCheck for TemplateExampleRow {
-    fn code(&self) -> &'static str {
-        "TPL005"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         for row in cx.plan.example_rows() {
             let first = &row.cells[0].text;

@@ -2,15 +2,11 @@
 //! `**Structure Decision**`, or one that is still template text.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 
 pub struct UnfilledStructureDecision;
 
 impl PlanCheck for UnfilledStructureDecision {
-    fn code(&self) -> &'static str {
-        "TPL007"
-    }
-
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let plan = cx.plan;
         // Trees other than the feature's own documentation tree.

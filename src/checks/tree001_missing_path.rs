@@ -3,65 +3,62 @@
 //! but not reported.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
-use crate::repo::Existence;
+use crate::checks::Sink;
+use crate::discover::Existence;
+use crate::parse::tree::TreeEntry;
 
 pub struct MissingPath;
 
+/// How a tree entry is asked about on disk: folders with a trailing `/`.
+pub fn probe(e: &TreeEntry) -> String {
+    if e.is_dir {
+        format!("{}/", e.path)
+    } else {
+        e.path.clone()
+    }
+}
+
 impl PlanCheck for MissingPath {
-    fn code(&self) -> &'static str {
-        "TREE001"
+    fn paths(&self, cx: &PlanContext<'_>, out: &mut Vec<String>) {
+        out.extend(cx.tree_entries.iter().filter(|e| !e.skip).map(probe));
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        if cx.tree_existence.len() != cx.tree_entries.len() {
-            return;
-        }
-        // A missing folder is reported once, not once per entry under it.
-        let mut missing: Vec<(&str, usize)> = Vec::new();
-        let mut reported: Vec<usize> = Vec::new();
-        for (e, existence) in cx
-            .tree_entries
-            .iter()
-            .zip(cx.tree_existence)
-            .filter(|(e, _)| !e.skip && !e.marked)
-        {
+        // A missing folder is reported once, not once per entry under it:
+        // first decide what to report, then report it, complete.
+        let mut missing: Vec<(&TreeEntry, usize)> = Vec::new();
+        let mut outside: Vec<&TreeEntry> = Vec::new();
+        for e in cx.tree_entries.iter().filter(|e| !e.skip && !e.marked) {
             if let Some(m) = missing
                 .iter_mut()
-                .find(|(dir, _)| e.path.starts_with(&format!("{dir}/")))
+                .find(|(dir, _)| e.path.starts_with(&format!("{}/", dir.path)))
             {
                 m.1 += 1;
                 continue;
             }
-            if missing.iter().any(|(p, _)| *p == e.path) {
+            if missing.iter().any(|(p, _)| p.path == e.path) {
                 continue;
             }
-            match existence {
+            match cx.facts.exists(&probe(e)) {
                 Existence::Exists | Existence::Ignored => {}
-                Existence::Missing => {
-                    let what = if e.is_dir { "folder" } else { "file" };
-                    missing.push((&e.path, 0));
-                    reported.push(sink.out.len());
-                    sink.report(
-                        e.span.clone(),
-                        format!("structure tree lists {what} `{}`, which does not exist", e.path),
-                    );
-                }
-                Existence::Outside => {
-                    sink.report(
-                        e.span.clone(),
-                        format!("structure tree path `{}` points outside the repository", e.path),
-                    );
-                }
+                Existence::Missing => missing.push((e, 0)),
+                Existence::Outside => outside.push(e),
             }
         }
-        for ((_, under), at) in missing.iter().zip(reported) {
-            if *under > 0 {
-                let s = if *under == 1 { "y" } else { "ies" };
-                sink.out[at]
-                    .message
-                    .push_str(&format!(" ({under} entr{s} under it not reported)"));
+        for (e, under) in missing {
+            let what = if e.is_dir { "folder" } else { "file" };
+            let mut msg = format!("structure tree lists {what} `{}`, which does not exist", e.path);
+            if under > 0 {
+                let s = if under == 1 { "y" } else { "ies" };
+                msg.push_str(&format!(" ({under} entr{s} under it not reported)"));
             }
+            sink.report(e.span.clone(), msg);
+        }
+        for e in outside {
+            sink.report(
+                e.span.clone(),
+                format!("structure tree path `{}` points outside the repository", e.path),
+            );
         }
     }
 }

@@ -2,8 +2,8 @@
 //! that is in neither the structure tree nor the repository.
 
 use super::{PlanCheck, PlanContext};
-use crate::finding::Sink;
-use crate::repo::Existence;
+use crate::checks::Sink;
+use crate::discover::Existence;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -17,15 +17,37 @@ static FOLDER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 impl PlanCheck for DecisionNamesUnknownPath {
-    fn code(&self) -> &'static str {
-        "TREE002"
+    fn paths(&self, cx: &PlanContext<'_>, out: &mut Vec<String>) {
+        out.extend(named(cx).into_iter().map(|(_, folder, _)| folder));
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let Some(fs) = cx.fs else { return };
+        for (span, folder, written) in named(cx) {
+            let in_tree = cx.tree_entries.iter().any(|e| {
+                e.path == folder
+                    || e.path.starts_with(&format!("{folder}/"))
+                    || e.path.ends_with(&format!("/{folder}"))
+            });
+            if in_tree || matches!(cx.facts.exists(&folder), Existence::Exists | Existence::Ignored) {
+                continue;
+            }
+            sink.report(
+                span,
+                format!(
+                    "Structure Decision names `{written}`, which is in neither the tree nor the repository"
+                ),
+            );
+        }
+    }
+}
+
+/// The folders the Structure Decision names: (span, folder, as written).
+fn named(cx: &PlanContext<'_>) -> Vec<(std::ops::Range<usize>, String, String)> {
+    let mut out = Vec::new();
+    {
         let plan = cx.plan;
         let Some(decision) = plan.structure_decision() else {
-            return;
+            return out;
         };
         let body = plan.field_body(decision);
         let text = plan.text();
@@ -37,22 +59,9 @@ impl PlanCheck for DecisionNamesUnknownPath {
             if !m.as_str().ends_with('/') && last.contains('.') {
                 continue;
             }
-            let in_tree = cx.tree_entries.iter().any(|e| {
-                e.path == folder
-                    || e.path.starts_with(&format!("{folder}/"))
-                    || e.path.ends_with(&format!("/{folder}"))
-            });
-            if in_tree || matches!(fs.exists(folder), Existence::Exists | Existence::Ignored) {
-                continue;
-            }
             let span = body.start + m.start()..body.start + m.end();
-            sink.report(
-                span,
-                format!(
-                    "Structure Decision names `{}`, which is in neither the tree nor the repository",
-                    m.as_str()
-                ),
-            );
+            out.push((span, folder.to_string(), m.as_str().to_string()));
         }
     }
+    out
 }

@@ -2,7 +2,7 @@
 //! per-file ignores. Parsing only; `load::load` applies it.
 
 use super::error::{FileText, LoadResult};
-use super::pack::{ConstitutionMeta, GateWords, RawPrinciple, RawRule, RuleFile};
+use super::pack::{ConstitutionMeta, GateWords, RawPrinciple, RuleFile, RuleSchema};
 use crate::finding::Severity;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -15,7 +15,8 @@ use toml::Spanned;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Rule packs: `builtin:NAME` or a path relative to this file.
-    /// Default: `["builtin:spec-kit", "builtin:k3s-gitops"]`.
+    /// Default: every built-in pack (`constable rules` lists them; the
+    /// README's Configuration section names them).
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub extends: Option<Vec<Spanned<String>>>,
@@ -53,7 +54,8 @@ pub struct Config {
     pub principle: Vec<RawPrinciple>,
     /// Rules defined here, as in a rule file.
     #[serde(default)]
-    pub rule: Vec<RawRule>,
+    #[schemars(with = "Vec<RuleSchema>")]
+    pub rule: Vec<serde::de::IgnoredAny>,
 }
 
 impl Config {
@@ -64,7 +66,7 @@ impl Config {
             constitution: self.constitution.take(),
             gate: None,
             principle: std::mem::take(&mut self.principle),
-            rule: std::mem::take(&mut self.rule),
+            rule: Vec::new(),
         }
     }
 }
@@ -75,8 +77,15 @@ pub struct IacConfig {
     /// Extra IaC roots, relative to the repository root.
     #[serde(default)]
     pub roots: Vec<String>,
+    /// Folders of scripts and CI workflows, read whenever any IaC root is
+    /// (imperative deploys hide there). Default: `[".github/workflows", "scripts"]`.
+    #[serde(default)]
+    pub scripts: Option<Vec<String>>,
 }
 
-pub fn parse_config(file: FileText<'_>) -> LoadResult<Config> {
-    toml::from_str(file.text).map_err(|e| file.toml_error(&e))
+/// The configuration, and its `[[rule]]` entries set aside for the pack loader.
+pub fn parse_config(file: FileText<'_>) -> LoadResult<(Config, Vec<toml::Spanned<toml::de::DeValue<'_>>>)> {
+    let parsed = super::pack::split_rules(file)?;
+    let config: Config = super::pack::from_table(file, parsed.rest)?;
+    Ok((config, parsed.rules))
 }

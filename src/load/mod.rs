@@ -1,5 +1,6 @@
 //! Load stage: configuration and rule packs (shipped and the team's own) into
-//! the settings one repository is checked with. Reads only TOML files inside
+//! the settings one repository is checked with; `builtin` rules are resolved
+//! against the registered check codes here. Reads only TOML files inside
 //! the repository root; evaluates nothing.
 
 pub mod config;
@@ -28,7 +29,8 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
 ];
 
 /// Packs used when the configuration names none: the plan rules, the
-/// default constitution, and one IaC pack per principle.
+/// default constitution, and one IaC pack per principle. `constable init`
+/// writes this same list.
 pub const DEFAULT_EXTENDS: &[&str] = &[
     "builtin:spec-kit",
     "builtin:k3s-gitops",
@@ -38,6 +40,9 @@ pub const DEFAULT_EXTENDS: &[&str] = &[
     "builtin:observability",
     "builtin:runbooks",
 ];
+
+/// Script and workflow folders read whenever any IaC root is (`[iac] scripts`).
+pub const DEFAULT_SCRIPT_ROOTS: &[&str] = &[".github/workflows", "scripts"];
 
 /// Names of configuration files, in the order they are looked for.
 pub const CONFIG_NAMES: &[&str] = &["constable.toml", ".constable.toml"];
@@ -62,11 +67,15 @@ pub struct Settings {
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub config_path: Option<PathBuf>,
     pub iac_roots: Vec<String>,
+    /// Script and workflow folders (`[iac] scripts`).
+    pub script_roots: Vec<String>,
     /// Selectors named in `select` (configuration or command line): they
     /// enable rules whose principle the constitution lacks.
     pub explicit_select: Vec<String>,
     /// `exclude` globs.
     pub exclude: Option<globset::GlobSet>,
+    /// Rules turned off by `select` or `ignore`, with the reason.
+    pub off: std::collections::BTreeMap<std::sync::Arc<str>, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -98,29 +107,35 @@ pub fn config_path(root: &Path, overrides: &Overrides) -> Option<PathBuf> {
     CONFIG_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file())
 }
 
-/// Load settings for the repository at `root`.
-pub fn load(root: &Path, overrides: &Overrides) -> LoadResult<Settings> {
-    load_from(root, config_path(root, overrides), overrides)
+/// Load settings for the repository at `root`. `registered` lists the codes
+/// of the procedural checks (`checks::registered_codes()`): a `builtin` rule
+/// resolves to its index there.
+pub fn load(root: &Path, overrides: &Overrides, registered: &[&str]) -> LoadResult<Settings> {
+    load_from(root, config_path(root, overrides), overrides, registered)
 }
 
 /// Load settings with an explicit configuration file (or none).
-pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> LoadResult<Settings> {
-    let (mut config, config_text, config_name) = match &path {
+pub fn load_from(
+    root: &Path,
+    path: Option<PathBuf>,
+    overrides: &Overrides,
+    registered: &[&str],
+) -> LoadResult<Settings> {
+    let (config_text, config_name) = match &path {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .map_err(|e| plain(format!("{}: cannot read configuration: {e}", p.display())))?;
-            let name = shown(root, p);
-            let cfg = config::parse_config(FileText {
-                name: &name,
-                text: &text,
-            })?;
-            (cfg, text, name)
+            (text, shown(root, p))
         }
-        None => (Config::default(), String::new(), String::new()),
+        None => (String::new(), String::new()),
     };
     let cfile = FileText {
         name: &config_name,
         text: &config_text,
+    };
+    let (mut config, config_rules) = match &path {
+        Some(_) => config::parse_config(cfile)?,
+        None => (Config::default(), Vec::new()),
     };
     let base = path
         .as_ref()
@@ -140,26 +155,27 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
     let mut vocabulary = GateVocabulary::default();
     let mut seen_codes: Vec<(String, String)> = Vec::new();
     let own = config.take_rules();
-    let mut packs: Vec<(String, String, Option<pack::RuleFile>)> = Vec::new();
+    let mut packs: Vec<(String, String)> = Vec::new();
     for (name, span) in &extends {
         let (source, text) = read_pack(root, &base, name).map_err(|msg| match span {
             Some(s) => cfile.error(s.clone(), msg, "this pack"),
             None => plain(msg),
         })?;
-        packs.push((source, text, None));
+        packs.push((source, text));
+    }
+    let mut compiled = Vec::new();
+    for (source, text) in &packs {
+        let file = FileText { name: source, text };
+        compiled.push((file, pack::parse_pack(file, source, registered)?));
     }
     if path.is_some() {
-        packs.push((config_name.clone(), config_text.clone(), Some(own)));
+        compiled.push((
+            cfile,
+            pack::compile_pack(cfile, own, config_rules, &config_name, registered)?,
+        ));
     }
-    for (source, text, parsed) in packs {
-        let file = FileText {
-            name: &source,
-            text: &text,
-        };
-        let pack = match parsed {
-            Some(raw) => pack::compile_pack(file, raw, &source)?,
-            None => pack::parse_pack(file, &source)?,
-        };
+    for (file, pack) in compiled {
+        let source = file.name.to_string();
         for (rule, span) in pack.rules {
             if let Some((_, first)) = seen_codes.iter().find(|(c, _)| **c == *rule.code) {
                 let mut e = file.error(
@@ -197,6 +213,17 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
     }
     if let Some(g) = &config.gate {
         g.apply(&mut vocabulary);
+    }
+    // A superseding rule must exist.
+    for r in &rules {
+        for s in &r.superseded_by {
+            if !rules.iter().any(|x| x.code == s.code) {
+                return Err(plain(format!(
+                    "{}: rule {} is superseded by `{}`, which no loaded pack defines",
+                    r.source, r.code, s.code
+                )));
+            }
+        }
     }
     // A rule's principle must exist.
     for r in &rules {
@@ -276,6 +303,17 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         });
     }
 
+    let mut off = std::collections::BTreeMap::new();
+    for r in &all_rules {
+        if select
+            .as_ref()
+            .is_some_and(|s| !s.iter().any(|x| selector_matches(x, r)))
+        {
+            off.insert(r.code.clone(), "not selected by `select`".to_string());
+        } else if let Some(x) = ignore.iter().find(|x| selector_matches(x, r)) {
+            off.insert(r.code.clone(), format!("ignored by `{x}`"));
+        }
+    }
     let enabled: Vec<Rule> = all_rules
         .iter()
         .filter(|r| {
@@ -308,6 +346,7 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         Some(b.build().map_err(|e| plain(format!("{config_name}: {e}")))?)
     };
     Ok(Settings {
+        off,
         exclude,
         explicit_select,
         rules: RuleSet {
@@ -319,7 +358,11 @@ pub fn load_from(root: &Path, path: Option<PathBuf>, overrides: &Overrides) -> L
         all_rules,
         per_file_ignores,
         config_path: path,
-        iac_roots: config.iac.map(|i| i.roots).unwrap_or_default(),
+        iac_roots: config.iac.as_ref().map(|i| i.roots.clone()).unwrap_or_default(),
+        script_roots: config
+            .iac
+            .and_then(|i| i.scripts)
+            .unwrap_or_else(|| DEFAULT_SCRIPT_ROOTS.iter().map(|s| s.to_string()).collect()),
     })
 }
 
@@ -375,8 +418,8 @@ fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, String), S
 }
 
 /// The built-in rules alone, as `constable rules` shows them without a repository.
-pub fn builtin_settings() -> LoadResult<Settings> {
-    load_from(Path::new("."), None, &Overrides::default())
+pub fn builtin_settings(registered: &[&str]) -> LoadResult<Settings> {
+    load_from(Path::new("."), None, &Overrides::default(), registered)
 }
 
 /// The JSON Schema of rule files and of `constable.toml`.

@@ -1,18 +1,24 @@
 //! Rule files: `[constitution]`, `[[principle]]` and `[[rule]]` tables turned
-//! into compiled rules and principles, with positioned errors.
+//! into compiled rules and principles, with positioned errors. A rule's
+//! `kind` selects one parameter table, and keys that kind does not take are
+//! refused.
 
-use super::error::{FileText, LoadResult};
+use super::error::{closest, FileText, LoadResult};
 use crate::finding::Severity;
 use crate::rules::{
-    GateVocabulary, Pattern, PrincipleDef, Rule, RuleDoc, RuleKind, Scope, SectionGlob, Segment,
+    CheckId, DocClass, GateVocabulary, Pattern, PrincipleDef, Query, Rule, RuleDoc, RuleKind, Scope,
+    SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
 };
 use regex::Regex;
 use schemars::JsonSchema;
 use serde::Deserialize;
+use std::ops::Range;
 use std::sync::Arc;
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 /// A rule file (`rules/*.toml`, or a team's own file named in `extends`).
+/// This type is the schema; the loader reads `[[rule]]` entries kind by kind.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
@@ -28,7 +34,8 @@ pub struct RuleFile {
     #[serde(default)]
     pub principle: Vec<RawPrinciple>,
     #[serde(default)]
-    pub rule: Vec<RawRule>,
+    #[schemars(with = "Vec<RuleSchema>")]
+    pub rule: Vec<serde::de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -96,18 +103,6 @@ fn default_error() -> Severity {
     Severity::Error
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum KindName {
-    Builtin,
-    Forbid,
-    Require,
-    RequireSection,
-    TableColumns,
-    PathExists,
-    CompanionFile,
-}
-
 /// A pattern: a regex, or a table with its own severity and message.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -150,71 +145,6 @@ pub struct RawScope {
     pub comments: Option<bool>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawRule {
-    /// Stable code such as `TPL002`; never reused for another meaning.
-    #[schemars(with = "String")]
-    pub code: Spanned<String>,
-    /// kebab-case name.
-    #[schemars(with = "String")]
-    pub name: Spanned<String>,
-    /// Principle id the rule enforces.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub principle: Option<Spanned<String>>,
-    pub severity: Severity,
-    pub kind: KindName,
-    /// Finding message; `{match}` is replaced by the matched text.
-    pub message: String,
-    pub help: String,
-    pub doc: RuleDoc,
-    /// `forbid` / `require`: a regex, or a list of regexes and
-    /// `{ regex, severity, message }` tables.
-    #[serde(default)]
-    #[schemars(with = "Option<OneOrMany<RawPattern>>")]
-    pub pattern: Option<Spanned<OneOrMany<RawPattern>>>,
-    /// `forbid` / `require`: where to look.
-    #[serde(default)]
-    pub scope: Option<RawScope>,
-    /// `require-section`: each entry lists one section's alternative titles.
-    #[serde(default)]
-    pub sections: Option<Vec<Vec<String>>>,
-    /// `table-columns`: the section whose tables are checked.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub heading: Option<Spanned<String>>,
-    /// `table-columns`: the exact header cells.
-    #[serde(default)]
-    pub columns: Option<Vec<String>>,
-    /// IaC rules: which documents (`forbid`, `require`, `path-exists`) or files
-    /// (`forbid` with `pattern`) to look at.
-    #[serde(default)]
-    pub select: Option<RawSelect>,
-    /// IaC rules: RFC 9535 JSONPath queries, or `{ path, select, message }` tables.
-    #[serde(default)]
-    #[schemars(with = "Option<OneOrMany<RawQuery>>")]
-    pub query: Option<Spanned<OneOrMany<RawQuery>>>,
-    /// `require` over IaC: where to point when nothing matches (JSONPath).
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub at: Option<Spanned<String>>,
-    /// `forbid` over files: lines matching this regex are not reported.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub except: Option<Spanned<String>>,
-    /// `path-exists`: the sibling key naming the repository a path belongs to
-    /// (`repoURL`); paths of other repositories are not checked.
-    #[serde(default)]
-    pub repo_key: Option<String>,
-    /// `companion-file`: a folder glob relative to the root (`*/apps/*`).
-    #[serde(default)]
-    pub glob: Option<String>,
-    /// `companion-file`: the file each folder needs; `{name}` is the folder's name.
-    #[serde(default)]
-    pub companion: Option<String>,
-}
-
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSelect {
@@ -249,11 +179,241 @@ pub enum RawQuery {
     },
 }
 
+/// A rule that supersedes this one: a code (same line), or a table.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawSupersession {
+    Code(String),
+    Detailed { rule: String, within: Within },
+}
+
+/// The keys every rule has, whatever its kind.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleHead {
+    /// Stable code such as `TPL002`; never reused for another meaning.
+    #[schemars(with = "String")]
+    pub code: Spanned<String>,
+    /// kebab-case name.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// Principle id the rule enforces.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub principle: Option<Spanned<String>>,
+    pub severity: Severity,
+    /// Finding message; `{match}` (and `{folder}` for `companion-file`) are
+    /// replaced where the kind fills them.
+    #[schemars(with = "String")]
+    pub message: Spanned<String>,
+    pub help: String,
+    /// Required: what the rule finds, why, how to fix, and an example.
+    pub doc: RuleDoc,
+    /// Rules whose finding at the same place (`within = "line"`, the default
+    /// for a bare code) or in the same file (`within = "file"`) reports the
+    /// same defect; this rule's finding is then dropped.
+    #[serde(default)]
+    pub superseded_by: Vec<RawSupersession>,
+}
+
+const HEAD_KEYS: &[&str] = &[
+    "code",
+    "name",
+    "principle",
+    "severity",
+    "message",
+    "help",
+    "doc",
+    "superseded_by",
+];
+
+/// `kind = "builtin"`: a procedural check registered under the rule's code.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BuiltinParams {}
+
+/// `kind = "forbid"` / `"require"`: regexes over a Markdown scope.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownParams {
+    /// A regex, or a list of regexes and `{ regex, severity, message }` tables.
+    #[schemars(with = "OneOrMany<RawPattern>")]
+    pub pattern: Spanned<OneOrMany<RawPattern>>,
+    /// Where to look.
+    #[serde(default)]
+    pub scope: Option<RawScope>,
+}
+
+/// `kind = "require-section"`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequireSectionParams {
+    /// Each entry lists one section's alternative titles.
+    #[schemars(with = "Vec<Vec<String>>")]
+    pub sections: Spanned<Vec<Vec<String>>>,
+}
+
+/// `kind = "table-columns"`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableColumnsParams {
+    /// The section whose tables are checked.
+    #[schemars(with = "String")]
+    pub heading: Spanned<String>,
+    /// The exact header cells.
+    pub columns: Vec<String>,
+}
+
+/// `kind = "query-forbid"`: JSONPath over selected IaC documents.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryForbidParams {
+    #[serde(default)]
+    pub select: Option<RawSelect>,
+    /// RFC 9535 JSONPath queries, or `{ path, select, message }` tables.
+    #[schemars(with = "OneOrMany<RawQuery>")]
+    pub query: Spanned<OneOrMany<RawQuery>>,
+}
+
+/// `kind = "query-require"`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryRequireParams {
+    #[serde(default)]
+    pub select: Option<RawSelect>,
+    #[schemars(with = "OneOrMany<RawQuery>")]
+    pub query: Spanned<OneOrMany<RawQuery>>,
+    /// Where to point when nothing matches (JSONPath); default: the document's `kind`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub at: Option<Spanned<String>>,
+}
+
+/// `kind = "line-forbid"`: regexes over the lines of selected files.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineForbidParams {
+    /// Which files: `class` and/or `paths` (at least one).
+    pub select: RawSelect,
+    #[schemars(with = "OneOrMany<RawPattern>")]
+    pub pattern: Spanned<OneOrMany<RawPattern>>,
+    /// Lines matching this regex are not reported.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub except: Option<Spanned<String>>,
+}
+
+/// `kind = "path-exists"`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PathExistsParams {
+    #[serde(default)]
+    pub select: Option<RawSelect>,
+    #[schemars(with = "OneOrMany<RawQuery>")]
+    pub query: Spanned<OneOrMany<RawQuery>>,
+    /// The sibling key naming the repository a path belongs to (`repoURL`);
+    /// paths of other repositories are not checked.
+    #[serde(default)]
+    pub repo_key: Option<String>,
+}
+
+/// `kind = "companion-file"`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanionFileParams {
+    /// A folder glob relative to the root (`*/apps/*`).
+    #[schemars(with = "String")]
+    pub glob: Spanned<String>,
+    /// The file each folder needs; `{name}` is the folder's name, `{path}` its path.
+    pub companion: String,
+}
+
+/// The schema of one `[[rule]]` entry: the common keys plus the parameters
+/// of its `kind`.
+#[derive(Debug, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[allow(dead_code)] // schema only
+pub enum RuleSchema {
+    Builtin {
+        #[serde(flatten)]
+        head: RuleHead,
+    },
+    Forbid {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: MarkdownParams,
+    },
+    Require {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: MarkdownParams,
+    },
+    RequireSection {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: RequireSectionParams,
+    },
+    TableColumns {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: TableColumnsParams,
+    },
+    QueryForbid {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: QueryForbidParams,
+    },
+    QueryRequire {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: QueryRequireParams,
+    },
+    LineForbid {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: LineForbidParams,
+    },
+    PathExists {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: PathExistsParams,
+    },
+    CompanionFile {
+        #[serde(flatten)]
+        head: RuleHead,
+        #[serde(flatten)]
+        params: CompanionFileParams,
+    },
+}
+
+/// Every kind: its name, the keys it takes, and the placeholders its
+/// messages may use.
+const KINDS: &[(&str, &[&str], &[&str])] = &[
+    ("builtin", &[], &[]),
+    ("forbid", &["pattern", "scope"], &["{match}"]),
+    ("require", &["pattern", "scope"], &[]),
+    ("require-section", &["sections"], &[]),
+    ("table-columns", &["heading", "columns"], &[]),
+    ("query-forbid", &["select", "query"], &["{match}"]),
+    ("query-require", &["select", "query", "at"], &["{match}"]),
+    ("line-forbid", &["select", "pattern", "except"], &["{match}"]),
+    ("path-exists", &["select", "query", "repo_key"], &["{match}"]),
+    ("companion-file", &["glob", "companion"], &["{match}", "{folder}"]),
+];
+
 /// What one rule file contributes.
 #[derive(Debug, Default)]
 pub struct Pack {
-    pub rules: Vec<(Rule, std::ops::Range<usize>)>,
-    pub principles: Vec<(PrincipleDef, std::ops::Range<usize>)>,
+    pub rules: Vec<(Rule, Range<usize>)>,
+    pub principles: Vec<(PrincipleDef, Range<usize>)>,
     pub constitution: Option<(String, Option<String>)>,
     pub gate: Option<GateWords>,
 }
@@ -263,14 +423,50 @@ static CODE: std::sync::LazyLock<Regex> =
 static NAME: std::sync::LazyLock<Regex> =
     std::sync::LazyLock::new(|| Regex::new(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$").expect("valid regex"));
 
-/// Parse and compile one rule file.
-pub fn parse_pack(file: FileText<'_>, source: &str) -> LoadResult<Pack> {
-    let raw: RuleFile = toml::from_str(file.text).map_err(|e| file.toml_error(&e))?;
-    compile_pack(file, raw, source)
+/// The tables of a file, and its `[[rule]]` entries set aside.
+pub struct Parsed<'t> {
+    pub rest: Spanned<DeTable<'t>>,
+    pub rules: Vec<Spanned<DeValue<'t>>>,
 }
 
-/// Compile a rule file already deserialised (also the rule part of constable.toml).
-pub fn compile_pack(file: FileText<'_>, raw: RuleFile, source: &str) -> LoadResult<Pack> {
+/// Parse a TOML file and set its `[[rule]]` entries aside.
+pub fn split_rules(file: FileText<'_>) -> LoadResult<Parsed<'_>> {
+    let mut root = DeTable::parse(file.text).map_err(|e| file.toml_error(&e))?;
+    let span = root.span();
+    let rules = match root.get_mut().remove("rule") {
+        None => Vec::new(),
+        Some(v) => {
+            let at = v.span();
+            match v.into_inner() {
+                DeValue::Array(a) => a.iter().cloned().collect(),
+                _ => return Err(file.error(at, "`rule` must be an array of tables (`[[rule]]`)", "here")),
+            }
+        }
+    };
+    let _ = span;
+    Ok(Parsed { rest: root, rules })
+}
+
+/// Deserialise a spanned TOML table into `T`, with positioned errors.
+pub fn from_table<'t, T: Deserialize<'t>>(file: FileText<'_>, table: Spanned<DeTable<'t>>) -> LoadResult<T> {
+    T::deserialize(toml::de::Deserializer::from(table)).map_err(|e| file.toml_error(&e))
+}
+
+/// Parse and compile one rule file.
+pub fn parse_pack(file: FileText<'_>, source: &str, registered: &[&str]) -> LoadResult<Pack> {
+    let parsed = split_rules(file)?;
+    let head: RuleFile = from_table(file, parsed.rest)?;
+    compile_pack(file, head, parsed.rules, source, registered)
+}
+
+/// Compile a rule file (also the rule part of constable.toml).
+pub fn compile_pack(
+    file: FileText<'_>,
+    raw: RuleFile,
+    rules: Vec<Spanned<DeValue<'_>>>,
+    source: &str,
+    registered: &[&str],
+) -> LoadResult<Pack> {
     let source: Arc<str> = Arc::from(source);
     let mut pack = Pack {
         constitution: raw.constitution.map(|c| (c.name, c.version)),
@@ -298,36 +494,354 @@ pub fn compile_pack(file: FileText<'_>, raw: RuleFile, source: &str) -> LoadResu
             span,
         ));
     }
-    for r in raw.rule {
-        let code_span = r.code.span();
-        if !CODE.is_match(r.code.get_ref()) {
-            return Err(file.error(
-                code_span,
-                format!("rule code `{}` is not a code", r.code.get_ref()),
-                "expected letters then three digits, like `TEAM001`",
-            ));
-        }
-        if !NAME.is_match(r.name.get_ref()) {
-            return Err(file.error(r.name.span(), "rule names are kebab-case", "like `no-latest-tag`"));
-        }
-        let kind = compile_kind(file, &r)?;
-        pack.rules.push((
-            Rule {
-                code: Arc::from(r.code.get_ref().as_str()),
-                name: Arc::from(r.name.get_ref().as_str()),
-                principle: r.principle.as_ref().map(|p| Arc::from(p.get_ref().as_str())),
-                severity: r.severity,
-                message: r.message,
-                help: r.help,
-                doc: r.doc,
-                kind,
-                source: source.clone(),
-            },
-            code_span,
-        ));
+    for r in rules {
+        pack.rules.push(compile_rule(file, r, &source, registered)?);
     }
     Ok(pack)
 }
+
+/// One `[[rule]]` entry: its common keys, then the parameters of its kind.
+fn compile_rule(
+    file: FileText<'_>,
+    entry: Spanned<DeValue<'_>>,
+    source: &Arc<str>,
+    registered: &[&str],
+) -> LoadResult<(Rule, Range<usize>)> {
+    let entry_span = entry.span();
+    let DeValue::Table(table) = entry.into_inner() else {
+        return Err(file.error(entry_span, "a `[[rule]]` entry must be a table", "here"));
+    };
+    let Some(kind_value) = table.get("kind") else {
+        let names: Vec<&str> = KINDS.iter().map(|k| k.0).collect();
+        let mut e = file.error(entry_span, "rule has no `kind`", "this rule");
+        e.help = Some(format!("add `kind = \"...\"`, one of: {}", names.join(", ")));
+        return Err(e);
+    };
+    let kind_span = kind_value.span();
+    let Some(kind) = kind_value.get_ref().as_str().map(str::to_string) else {
+        return Err(file.error(kind_span, "`kind` must be a string", "here"));
+    };
+    let mut head = DeTable::new();
+    let mut params = DeTable::new();
+    for (k, v) in table {
+        match k.get_ref().as_ref() {
+            "kind" => {}
+            key if HEAD_KEYS.contains(&key) => {
+                head.insert(k, v);
+            }
+            _ => {
+                params.insert(k, v);
+            }
+        }
+    }
+    let param_keys: Vec<(String, Range<usize>)> = params
+        .iter()
+        .map(|(k, _)| (k.get_ref().to_string(), k.span()))
+        .collect();
+    migration(file, &kind, &kind_span, &param_keys)?;
+    let Some((_, allowed, placeholders)) = KINDS.iter().find(|k| k.0 == kind) else {
+        let names: Vec<&str> = KINDS.iter().map(|k| k.0).collect();
+        let mut e = file.error(kind_span, format!("unknown rule kind `{kind}`"), "unknown kind");
+        e.help = Some(match closest(&kind, &names) {
+            Some(b) => format!("did you mean `{b}`?"),
+            None => format!("kinds: {}", names.join(", ")),
+        });
+        return Err(e);
+    };
+    for (key, span) in &param_keys {
+        if !allowed.contains(&key.as_str()) {
+            let mut candidates: Vec<&str> = allowed.to_vec();
+            candidates.extend(HEAD_KEYS);
+            let mut e = file.error(
+                span.clone(),
+                format!("a rule of kind `{kind}` takes no key `{key}`"),
+                "unknown key",
+            );
+            e.help = Some(match closest(key, &candidates) {
+                Some(b) => format!("did you mean `{b}`?"),
+                None if allowed.is_empty() => format!("kind `{kind}` takes only the common keys"),
+                None => format!("kind `{kind}` takes: {}", allowed.join(", ")),
+            });
+            return Err(e);
+        }
+    }
+    let head: RuleHead = from_table(file, Spanned::new(entry_span.clone(), head))?;
+    let code_span = head.code.span();
+    if !CODE.is_match(head.code.get_ref()) {
+        return Err(file.error(
+            code_span,
+            format!("rule code `{}` is not a code", head.code.get_ref()),
+            "expected letters then three digits, like `TEAM001`",
+        ));
+    }
+    if !NAME.is_match(head.name.get_ref()) {
+        return Err(file.error(
+            head.name.span(),
+            "rule names are kebab-case",
+            "like `no-latest-tag`",
+        ));
+    }
+    // Placeholders the kind cannot fill would show up raw in every finding.
+    for p in MESSAGE_PLACEHOLDERS {
+        if head.message.get_ref().contains(p) && !placeholders.contains(p) {
+            let mut e = file.error(
+                head.message.span(),
+                format!("a rule of kind `{kind}` cannot fill `{p}` in its message"),
+                "this message",
+            );
+            e.help = Some(if placeholders.is_empty() {
+                format!("kind `{kind}` fills no placeholders; write the message without `{p}`")
+            } else {
+                format!("kind `{kind}` fills only {}", placeholders.join(", "))
+            });
+            return Err(e);
+        }
+    }
+    let params = Spanned::new(entry_span.clone(), params);
+    let kind = match kind.as_str() {
+        "builtin" => {
+            let _: BuiltinParams = from_table(file, params)?;
+            let code = head.code.get_ref();
+            match registered.iter().position(|c| c == code) {
+                Some(i) => RuleKind::Builtin(CheckId(i as u16)),
+                None => {
+                    let mut e = file.error(
+                        kind_span,
+                        format!("rule `{code}` is `builtin`, but no procedural check is registered under `{code}`"),
+                        "no such check",
+                    );
+                    e.help = Some(
+                        "builtin rules document checks written in Rust (`src/checks/`, registered in `checks::REGISTRY`); \
+                         a team rule needs a declarative kind such as `forbid` or `query-forbid`"
+                            .to_string(),
+                    );
+                    return Err(e);
+                }
+            }
+        }
+        "forbid" | "require" => {
+            let p: MarkdownParams = from_table(file, params)?;
+            let patterns = compile_patterns(file, &p.pattern)?;
+            let scope = compile_scope(file, p.scope.as_ref())?;
+            if kind == "forbid" {
+                RuleKind::Forbid { patterns, scope }
+            } else {
+                RuleKind::Require { patterns, scope }
+            }
+        }
+        "require-section" => {
+            let p: RequireSectionParams = from_table(file, params)?;
+            if p.sections.get_ref().is_empty() || p.sections.get_ref().iter().any(|g| g.is_empty()) {
+                return Err(file.error(
+                    p.sections.span(),
+                    "`sections` needs at least one title in every entry",
+                    "here",
+                ));
+            }
+            RuleKind::RequireSection {
+                sections: p.sections.into_inner(),
+            }
+        }
+        "table-columns" => {
+            let p: TableColumnsParams = from_table(file, params)?;
+            RuleKind::TableColumns {
+                heading: section_glob(file, &p.heading)?,
+                columns: p.columns,
+            }
+        }
+        "query-forbid" => {
+            let p: QueryForbidParams = from_table(file, params)?;
+            RuleKind::QueryForbid {
+                queries: compile_queries(file, p.select.as_ref(), &p.query, &code_span)?,
+            }
+        }
+        "query-require" => {
+            let p: QueryRequireParams = from_table(file, params)?;
+            let at = match &p.at {
+                Some(a) => Some(compile_path(file, a.get_ref(), &a.span())?),
+                None => None,
+            };
+            RuleKind::QueryRequire {
+                queries: compile_queries(file, p.select.as_ref(), &p.query, &code_span)?,
+                at,
+            }
+        }
+        "line-forbid" => {
+            let p: LineForbidParams = from_table(file, params)?;
+            if p.select.class.is_empty() && p.select.paths.is_empty() {
+                return Err(file.error(
+                    code_span,
+                    "a `line-forbid` rule needs `select.class` or `select.paths`: it would read no file",
+                    "in this rule",
+                ));
+            }
+            let except = match &p.except {
+                Some(e) => Some(compile(file, e)?),
+                None => None,
+            };
+            RuleKind::LineForbid {
+                select: compile_select(file, &p.select, &code_span)?,
+                patterns: compile_patterns(file, &p.pattern)?,
+                except,
+            }
+        }
+        "path-exists" => {
+            let p: PathExistsParams = from_table(file, params)?;
+            RuleKind::PathExists {
+                queries: compile_queries(file, p.select.as_ref(), &p.query, &code_span)?,
+                repo_key: p.repo_key,
+            }
+        }
+        "companion-file" => {
+            let p: CompanionFileParams = from_table(file, params)?;
+            let matcher = globset::GlobBuilder::new(p.glob.get_ref())
+                .literal_separator(true)
+                .build()
+                .map_err(|e| file.error(p.glob.span(), format!("invalid glob: {e}"), "this glob"))?
+                .compile_matcher();
+            RuleKind::CompanionFile {
+                glob: matcher,
+                companion: p.companion,
+            }
+        }
+        _ => unreachable!("kinds are checked against KINDS above"),
+    };
+    let superseded_by = head
+        .superseded_by
+        .iter()
+        .map(|s| match s {
+            RawSupersession::Code(c) => Supersession {
+                code: Arc::from(c.as_str()),
+                within: Within::Line,
+            },
+            RawSupersession::Detailed { rule, within } => Supersession {
+                code: Arc::from(rule.as_str()),
+                within: *within,
+            },
+        })
+        .collect();
+    Ok((
+        Rule {
+            code: Arc::from(head.code.get_ref().as_str()),
+            name: Arc::from(head.name.get_ref().as_str()),
+            principle: head.principle.as_ref().map(|p| Arc::from(p.get_ref().as_str())),
+            severity: head.severity,
+            message: head.message.into_inner(),
+            help: head.help,
+            doc: head.doc,
+            kind,
+            source: source.clone(),
+            superseded_by,
+        },
+        code_span,
+    ))
+}
+
+/// Rule files written before kinds were split say what to change.
+fn migration(
+    file: FileText<'_>,
+    kind: &str,
+    at: &Range<usize>,
+    keys: &[(String, Range<usize>)],
+) -> LoadResult<()> {
+    let has = |k: &str| keys.iter().any(|(x, _)| x == k);
+    let renamed = match kind {
+        "forbid" if has("query") => Some("query-forbid"),
+        "require" if has("query") => Some("query-require"),
+        "forbid" if has("select") => Some("line-forbid"),
+        _ => None,
+    };
+    if let Some(new) = renamed {
+        let mut e = file.error(
+            at.clone(),
+            format!("kind `{kind}` with these keys is now `{new}`"),
+            "rename this kind",
+        );
+        e.help = Some(format!(
+            "write `kind = \"{new}\"`: `forbid`/`require` now mean regexes over Markdown, \
+             `query-forbid`/`query-require` JSONPath over IaC documents, `line-forbid` regexes over script lines \
+             (README: \"Migrating rule files\")"
+        ));
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Queries of a rule: one or a list, each with the rule's `select` or its own.
+fn compile_queries(
+    file: FileText<'_>,
+    select: Option<&RawSelect>,
+    spanned: &Spanned<OneOrMany<RawQuery>>,
+    code_span: &Range<usize>,
+) -> LoadResult<Vec<Query>> {
+    let at = spanned.span();
+    let default = RawSelect::default();
+    let base = compile_select(file, select.unwrap_or(&default), code_span)?;
+    let list: Vec<&RawQuery> = match spanned.get_ref() {
+        OneOrMany::One(q) => vec![q],
+        OneOrMany::Many(v) => v.iter().collect(),
+    };
+    let mut out = Vec::new();
+    for q in list {
+        let (text, select, message) = match q {
+            RawQuery::Path(p) => (p.clone(), base.clone(), None),
+            RawQuery::Detailed {
+                path,
+                select,
+                message,
+            } => (
+                path.clone(),
+                match select {
+                    Some(s) => compile_select(file, s, &at)?,
+                    None => base.clone(),
+                },
+                message.clone(),
+            ),
+        };
+        out.push(Query {
+            path: compile_path(file, &text, &at)?,
+            select,
+            text,
+            message,
+        });
+    }
+    Ok(out)
+}
+
+/// A long regex or JSONPath is shown by its start only.
+fn clip(s: &str) -> String {
+    if s.chars().count() <= 80 {
+        s.to_string()
+    } else {
+        format!(
+            "{}… ({} characters)",
+            s.chars().take(60).collect::<String>(),
+            s.chars().count()
+        )
+    }
+}
+
+/// Deepest nesting of brackets and parentheses (JSONPath filters nest).
+fn nesting(s: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for c in s.chars() {
+        match c {
+            '[' | '(' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// How deeply a JSONPath may nest: the parser recurses, and real queries
+/// nest a handful of levels.
+pub const MAX_QUERY_NESTING: usize = 16;
+/// The longest JSONPath or regex a rule may hold.
+pub const MAX_EXPRESSION_LEN: usize = 4096;
 
 /// A `pattern`: one regex or a list, each plain or with its own severity and message.
 fn compile_patterns(
@@ -367,6 +881,13 @@ fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<Regex> {
 
 /// Compile a regex; on error point at `at`, and inside it at the regex text when found.
 fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<Regex> {
+    if re.len() > MAX_EXPRESSION_LEN {
+        return Err(file.error(
+            at.clone(),
+            format!("regex `{}` is longer than {MAX_EXPRESSION_LEN} bytes", clip(re)),
+            "this regex",
+        ));
+    }
     Regex::new(re).map_err(|e| {
         let detail = e.to_string();
         let last = detail
@@ -379,111 +900,12 @@ fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> Load
         let span = file.text[at.clone()]
             .find(re)
             .map_or(at.clone(), |i| at.start + i..at.start + i + re.len());
-        file.error(span, format!("invalid regex `{re}`: {last}"), "this regex")
-    })
-}
-
-fn compile_kind(file: FileText<'_>, r: &RawRule) -> LoadResult<RuleKind> {
-    let code_span = r.code.span();
-    let need = |what: &str| {
         file.error(
-            code_span.clone(),
-            format!(
-                "rule `{}` of kind `{}` needs `{what}`",
-                r.code.get_ref(),
-                kind_str(r.kind)
-            ),
-            "in this rule",
+            span,
+            format!("invalid regex `{}`: {last}", clip(re)),
+            "this regex",
         )
-    };
-    Ok(match r.kind {
-        KindName::Builtin => RuleKind::Builtin,
-        KindName::Forbid | KindName::Require if r.query.is_some() => {
-            let queries = compile_queries(file, r)?;
-            if r.kind == KindName::Forbid {
-                RuleKind::DocForbid { queries }
-            } else {
-                let at = match &r.at {
-                    Some(a) => Some(compile_path(file, a.get_ref(), &a.span())?),
-                    None => None,
-                };
-                RuleKind::DocRequire { queries, at }
-            }
-        }
-        KindName::Forbid if r.select.is_some() => {
-            let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern or query"))?;
-            let patterns = compile_patterns(file, spanned)?;
-            let select = compile_select(file, r.select.as_ref().expect("checked"), &code_span)?;
-            let except = match &r.except {
-                Some(e) => Some(compile(file, e)?),
-                None => None,
-            };
-            RuleKind::TextForbid {
-                select,
-                patterns,
-                except,
-            }
-        }
-        KindName::PathExists => RuleKind::PathExists {
-            queries: compile_queries(file, r)?,
-            repo_key: r.repo_key.clone(),
-        },
-        KindName::CompanionFile => {
-            let glob = r.glob.clone().ok_or_else(|| need("glob"))?;
-            let matcher = globset::GlobBuilder::new(&glob)
-                .literal_separator(true)
-                .build()
-                .map_err(|e| {
-                    file.error(
-                        code_span.clone(),
-                        format!("invalid glob `{glob}`: {e}"),
-                        "in this rule",
-                    )
-                })?
-                .compile_matcher();
-            RuleKind::CompanionFile {
-                glob: matcher,
-                companion: r.companion.clone().ok_or_else(|| need("companion"))?,
-            }
-        }
-        KindName::Forbid | KindName::Require => {
-            let spanned = r.pattern.as_ref().ok_or_else(|| need("pattern"))?;
-            let patterns = compile_patterns(file, spanned)?;
-            let scope = compile_scope(file, r.scope.as_ref())?;
-            if r.kind == KindName::Forbid {
-                RuleKind::Forbid { patterns, scope }
-            } else {
-                RuleKind::Require { patterns, scope }
-            }
-        }
-        KindName::RequireSection => {
-            let sections = r.sections.clone().ok_or_else(|| need("sections"))?;
-            if sections.iter().any(|g| g.is_empty()) {
-                return Err(need("a title in every `sections` entry"));
-            }
-            RuleKind::RequireSection { sections }
-        }
-        KindName::TableColumns => {
-            let heading = r.heading.as_ref().ok_or_else(|| need("heading"))?;
-            let columns = r.columns.clone().ok_or_else(|| need("columns"))?;
-            RuleKind::TableColumns {
-                heading: section_glob(file, heading)?,
-                columns,
-            }
-        }
     })
-}
-
-fn kind_str(k: KindName) -> &'static str {
-    match k {
-        KindName::Builtin => "builtin",
-        KindName::Forbid => "forbid",
-        KindName::Require => "require",
-        KindName::RequireSection => "require-section",
-        KindName::TableColumns => "table-columns",
-        KindName::PathExists => "path-exists",
-        KindName::CompanionFile => "companion-file",
-    }
 }
 
 fn compile_path(
@@ -491,11 +913,25 @@ fn compile_path(
     q: &str,
     at: &std::ops::Range<usize>,
 ) -> LoadResult<serde_json_path::JsonPath> {
+    if q.len() > MAX_EXPRESSION_LEN || nesting(q) > MAX_QUERY_NESTING {
+        return Err(file.error(
+            at.clone(),
+            format!(
+                "JSONPath `{}` is too long or nests deeper than {MAX_QUERY_NESTING} levels",
+                clip(q)
+            ),
+            "this query",
+        ));
+    }
     serde_json_path::JsonPath::parse(q).map_err(|e| {
         let span = file.text[at.clone()].find(q).map_or(at.clone(), |i| {
             at.start + i + e.position().min(q.len())..at.start + i + q.len()
         });
-        file.error(span, format!("invalid JSONPath `{q}`: {}", e.message()), "here")
+        file.error(
+            span,
+            format!("invalid JSONPath `{}`: {}", clip(q), e.message()),
+            "here",
+        )
     })
 }
 
@@ -504,7 +940,6 @@ fn compile_select(
     raw: &RawSelect,
     at: &std::ops::Range<usize>,
 ) -> LoadResult<crate::rules::Select> {
-    use crate::parse::iac::DocClass;
     let mut classes = Vec::new();
     for c in &raw.class {
         let Some(dc) = DocClass::parse(c) else {
@@ -548,49 +983,6 @@ fn compile_select(
         paths,
         unless,
     })
-}
-
-fn compile_queries(file: FileText<'_>, r: &RawRule) -> LoadResult<Vec<crate::rules::Query>> {
-    let code_span = r.code.span();
-    let spanned = r.query.as_ref().ok_or_else(|| {
-        file.error(
-            code_span.clone(),
-            format!("rule `{}` needs `query`", r.code.get_ref()),
-            "in this rule",
-        )
-    })?;
-    let at = spanned.span();
-    let default = RawSelect::default();
-    let base = compile_select(file, r.select.as_ref().unwrap_or(&default), &code_span)?;
-    let list: Vec<&RawQuery> = match spanned.get_ref() {
-        OneOrMany::One(q) => vec![q],
-        OneOrMany::Many(v) => v.iter().collect(),
-    };
-    let mut out = Vec::new();
-    for q in list {
-        let (text, select, message) = match q {
-            RawQuery::Path(p) => (p.clone(), base.clone(), None),
-            RawQuery::Detailed {
-                path,
-                select,
-                message,
-            } => (
-                path.clone(),
-                match select {
-                    Some(s) => compile_select(file, s, &at)?,
-                    None => base.clone(),
-                },
-                message.clone(),
-            ),
-        };
-        out.push(crate::rules::Query {
-            path: compile_path(file, &text, &at)?,
-            select,
-            text,
-            message,
-        });
-    }
-    Ok(out)
 }
 
 fn compile_scope(file: FileText<'_>, raw: Option<&RawScope>) -> LoadResult<Scope> {

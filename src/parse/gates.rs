@@ -49,6 +49,23 @@ pub struct ComplexityRow {
     pub example: bool,
 }
 
+impl ComplexityRow {
+    /// The row says there is nothing to justify ("None", "N/A", "No violations").
+    pub fn says_none(&self) -> bool {
+        let first = self
+            .cells
+            .first()
+            .map(|(t, _)| super::constitution::normalise_name(t))
+            .unwrap_or_default();
+        first.is_empty()
+            || ["none", "n a", "no violations", "not applicable", "no violation"]
+                .iter()
+                .any(|w| first == *w)
+            || first.starts_with("none ")
+            || first.starts_with("no violation")
+    }
+}
+
 /// A Complexity Tracking table and its header.
 #[derive(Debug, Clone)]
 pub struct ComplexityTable {

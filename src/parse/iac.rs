@@ -9,72 +9,7 @@ use super::yaml::parse_yaml;
 use crate::source::SourceFile;
 use serde_json::Value;
 
-/// What a document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DocClass {
-    Kubernetes,
-    ArgoCd,
-    Kustomization,
-    HelmChart,
-    HelmValues,
-    AnsiblePlaybook,
-    AnsibleTasks,
-    AnsibleHandlers,
-    AnsibleVars,
-    Terraform,
-    CiWorkflow,
-    Script,
-    Yaml,
-}
-
-impl DocClass {
-    pub const ALL: &'static [DocClass] = &[
-        DocClass::Kubernetes,
-        DocClass::ArgoCd,
-        DocClass::Kustomization,
-        DocClass::HelmChart,
-        DocClass::HelmValues,
-        DocClass::AnsiblePlaybook,
-        DocClass::AnsibleTasks,
-        DocClass::AnsibleHandlers,
-        DocClass::AnsibleVars,
-        DocClass::Terraform,
-        DocClass::CiWorkflow,
-        DocClass::Script,
-        DocClass::Yaml,
-    ];
-
-    /// The name rule files use in `select.class`.
-    pub fn name(self) -> &'static str {
-        match self {
-            DocClass::Kubernetes => "kubernetes",
-            DocClass::ArgoCd => "argocd",
-            DocClass::Kustomization => "kustomization",
-            DocClass::HelmChart => "helm-chart",
-            DocClass::HelmValues => "helm-values",
-            DocClass::AnsiblePlaybook => "ansible-playbook",
-            DocClass::AnsibleTasks => "ansible-tasks",
-            DocClass::AnsibleHandlers => "ansible-handlers",
-            DocClass::AnsibleVars => "ansible-vars",
-            DocClass::Terraform => "terraform",
-            DocClass::CiWorkflow => "ci-workflow",
-            DocClass::Script => "script",
-            DocClass::Yaml => "yaml",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DocClass> {
-        DocClass::ALL.iter().copied().find(|c| c.name() == s)
-    }
-
-    /// Kubernetes-shaped (has `apiVersion` and `kind`).
-    pub fn is_object(self) -> bool {
-        matches!(
-            self,
-            DocClass::Kubernetes | DocClass::ArgoCd | DocClass::Kustomization
-        )
-    }
-}
+pub use crate::rules::DocClass;
 
 /// One document of a file.
 #[derive(Debug, Clone)]
@@ -110,14 +45,10 @@ pub struct IacFile {
     pub error: Option<ParseError>,
     /// A Helm template (`{{ }}`), skipped.
     pub template: bool,
-    pub suppressions: Vec<crate::suppress::Suppression>,
+    pub suppressions: Vec<super::suppress::Suppression>,
 }
 
-/// The files constable reads as IaC.
-pub fn is_iac_path(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tf") || lower.ends_with(".sh")
-}
+pub use crate::discover::is_iac_path;
 
 fn base(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
@@ -217,7 +148,7 @@ impl IacFile {
     /// Parse one file's text.
     pub fn parse(rel: &str, text: &str) -> IacFile {
         let file = SourceFile::new(rel, text);
-        let suppressions = crate::suppress::hash_comments(&file);
+        let suppressions = super::suppress::hash_comments(&file);
         let lower = rel.to_ascii_lowercase();
         let mut out = IacFile {
             docs: Vec::new(),

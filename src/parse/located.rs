@@ -47,6 +47,22 @@ impl Located {
     }
 }
 
+impl Located {
+    /// The span of the value at `path` (not its key), or of the nearest
+    /// ancestor that has one.
+    pub fn value_span_of(&self, path: &[Seg]) -> Range<usize> {
+        let mut p = path.to_vec();
+        loop {
+            if let Some(s) = self.spans.get(&p) {
+                return s.clone();
+            }
+            if p.pop().is_none() {
+                return self.span.clone();
+            }
+        }
+    }
+}
+
 /// A file that does not parse: the parser's message and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {

@@ -31,6 +31,8 @@ pub struct JsonSummary {
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Added in 0.2: info findings (the other counts keep their meaning).
+    pub infos: usize,
 }
 
 pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
@@ -65,6 +67,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
             files: r.checked,
             errors: c.errors,
             warnings: c.warnings,
+            infos: c.infos,
         },
     }
 }

@@ -7,8 +7,14 @@ use std::io::{self, Write};
 
 pub fn write(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    let mut by_file: Vec<Vec<&crate::finding::Finding>> = vec![Vec::new(); r.files.len()];
+    for f in r.findings {
+        by_file[f.file].push(f);
+    }
+    let listed = |i: usize| r.reported.get(i).copied().unwrap_or(true) || !by_file[i].is_empty();
     let cases: usize = (0..r.files.len())
-        .map(|i| r.findings.iter().filter(|f| f.file == i).count().max(1))
+        .filter(|i| listed(*i))
+        .map(|i| by_file[i].len().max(1))
         .sum();
     writeln!(
         out,
@@ -17,11 +23,11 @@ pub fn write(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         r.findings.len()
     )?;
     // Files in path order, as the findings are.
-    let mut order: Vec<usize> = (0..r.files.len()).collect();
+    let mut order: Vec<usize> = (0..r.files.len()).filter(|i| listed(*i)).collect();
     order.sort_by(|a, b| r.files[*a].path.cmp(&r.files[*b].path));
     for i in order {
         let file = &r.files[i];
-        let findings: Vec<_> = r.findings.iter().filter(|f| f.file == i).collect();
+        let findings = &by_file[i];
         let path = escape(&*file.path);
         writeln!(
             out,
@@ -32,7 +38,7 @@ pub fn write(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
         if findings.is_empty() {
             writeln!(out, r#"    <testcase name="no findings" classname="{path}"/>"#)?;
         }
-        for f in findings {
+        for f in findings.iter() {
             let (l, c) = file.line_col(f.span.start);
             let name = r.rule(f).map(|x| x.name.to_string()).unwrap_or_default();
             writeln!(

@@ -49,6 +49,8 @@ pub struct Report<'a> {
     /// Rule sets by repository, and each file's repository.
     pub rules: &'a [&'a RuleSet],
     pub repo_of: &'a [usize],
+    /// For each file, whether it is reported on (JUnit lists these).
+    pub reported: &'a [bool],
     /// Number of files checked.
     pub checked: usize,
     /// Extra clauses for the summary line ("3 planned tree paths not checked").

@@ -48,7 +48,7 @@ pub fn build(r: &Report<'_>) -> Value {
             json!({
                 "id": &*rule.code,
                 "name": &*rule.name,
-                "shortDescription": { "text": clip(&rule.message, 1000) },
+                "shortDescription": { "text": clip(&rule.summary(), 1000) },
                 "fullDescription": { "text": clip(&rule.doc.what, 1000) },
                 "help": {
                     "text": format!("{}\n\n{}", rule.help.trim(), rule.doc.fix.trim()),

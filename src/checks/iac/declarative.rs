@@ -1,11 +1,12 @@
-//! The declarative IaC kinds: JSONPath `forbid` and `require` over selected
-//! documents, text `forbid` over scripts and workflows, `path-exists` and
-//! `companion-file`. Matches are mapped back to YAML/HCL positions.
+//! The declarative IaC kinds: `query-forbid` and `query-require` (JSONPath
+//! over selected documents), `line-forbid` over scripts and workflows,
+//! `path-exists` and `companion-file`. Matches are mapped back to YAML/HCL
+//! positions.
 
-use super::IacContext;
-use crate::finding::Sink;
+use super::{selects, IacContext};
+use crate::checks::Sink;
+use crate::discover::Existence;
 use crate::parse::located::Seg;
-use crate::repo::Existence;
 use crate::rules::{Pattern, Query, Rule, RuleKind, Select};
 use serde_json_path::PathElement;
 
@@ -42,9 +43,9 @@ fn shown(v: &serde_json::Value) -> String {
 /// Evaluate one declarative IaC rule over the repository.
 pub fn evaluate(rule: &Rule, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
     match &rule.kind {
-        RuleKind::DocForbid { queries } => doc_forbid(rule, cx, queries, sink),
-        RuleKind::DocRequire { queries, at } => doc_require(rule, cx, queries, at.as_ref(), sink),
-        RuleKind::TextForbid {
+        RuleKind::QueryForbid { queries } => doc_forbid(rule, cx, queries, sink),
+        RuleKind::QueryRequire { queries, at } => doc_require(rule, cx, queries, at.as_ref(), sink),
+        RuleKind::LineForbid {
             select,
             patterns,
             except,
@@ -57,10 +58,34 @@ pub fn evaluate(rule: &Rule, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
     }
 }
 
+/// The repository paths a declarative IaC rule will ask the disk facts about.
+pub fn paths(rule: &Rule, cx: &IacContext<'_>, out: &mut Vec<String>) {
+    match &rule.kind {
+        RuleKind::PathExists { queries, repo_key } => {
+            for (_, _, _, value, _) in path_values(cx, queries, repo_key.as_deref()) {
+                out.push(first_segment(&value).to_string());
+                out.push(value);
+            }
+        }
+        RuleKind::CompanionFile { glob, companion } => {
+            for (folder, _) in companion_folders(cx, glob) {
+                let (_, chart_files, wanted) = companion_probe(&folder, companion);
+                out.extend(chart_files);
+                out.push(wanted);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn first_segment(value: &str) -> &str {
+    value.trim_start_matches("./").split('/').next().unwrap_or("")
+}
+
 fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
     for (fi, f, d) in cx.docs() {
         for q in queries {
-            if !q.select.selects(&f.file.path, d) {
+            if !selects(&q.select, &f.file.path, d) {
                 continue;
             }
             for node in q.path.query_located(&d.located.value).iter() {
@@ -87,7 +112,7 @@ fn doc_require(
     for (fi, f, d) in cx.docs() {
         let selected: Vec<&Query> = queries
             .iter()
-            .filter(|q| q.select.selects(&f.file.path, d))
+            .filter(|q| selects(&q.select, &f.file.path, d))
             .collect();
         if selected.is_empty()
             || selected
@@ -117,7 +142,7 @@ fn text_forbid(
     except: Option<&regex::Regex>,
     sink: &mut Sink<'_>,
 ) {
-    for (fi, f) in cx.files.iter().enumerate() {
+    for (fi, f) in cx.files() {
         let path: &str = &f.file.path;
         let class_ok = select.classes.is_empty() || f.docs.iter().any(|d| select.classes.contains(&d.class));
         let path_ok = select.paths.as_ref().is_none_or(|g| g.is_match(path));
@@ -134,8 +159,8 @@ fn text_forbid(
             for p in patterns {
                 if let Some(m) = p.regex.find(l) {
                     let sev = p.severity.unwrap_or(rule.severity);
-                    sink.file = fi;
-                    sink.report_with(
+                    sink.report_in_with(
+                        fi,
                         r.start + m.start()..r.start + m.end(),
                         sev,
                         render(p.message.as_deref().unwrap_or(&rule.message), m.as_str()),
@@ -162,18 +187,20 @@ fn normalise_repo(url: &str) -> String {
     u.rsplit_once('@').map_or(u.clone(), |(_, host)| host.to_string())
 }
 
-fn path_exists(
-    rule: &Rule,
-    cx: &IacContext<'_>,
-    queries: &[Query],
-    repo_key: Option<&str>,
-    sink: &mut Sink<'_>,
-) {
-    // Every (file, doc, path segs, value, repo) the queries name.
+/// Every (file, doc, path segs, value, repo) the queries name.
+type PathValue<'c> = (
+    crate::finding::FileId,
+    &'c crate::parse::iac::IacDoc,
+    Vec<Seg>,
+    String,
+    Option<String>,
+);
+
+fn path_values<'c>(cx: &'c IacContext<'_>, queries: &[Query], repo_key: Option<&str>) -> Vec<PathValue<'c>> {
     let mut found = Vec::new();
     for (fi, f, d) in cx.docs() {
         for q in queries {
-            if !q.select.selects(&f.file.path, d) {
+            if !selects(&q.select, &f.file.path, d) {
                 continue;
             }
             for node in q.path.query_located(&d.located.value).iter() {
@@ -200,10 +227,21 @@ fn path_exists(
             }
         }
     }
+    found
+}
+
+fn path_exists(
+    rule: &Rule,
+    cx: &IacContext<'_>,
+    queries: &[Query],
+    repo_key: Option<&str>,
+    sink: &mut Sink<'_>,
+) {
+    let found = path_values(cx, queries, repo_key);
     // This repository's own URLs: those whose paths exist here at least once.
     let own: std::collections::BTreeSet<&String> = found
         .iter()
-        .filter(|(_, _, _, v, _)| cx.fs.exists(v) == Existence::Exists)
+        .filter(|(_, _, _, v, _)| cx.facts.exists(v) == Existence::Exists)
         .filter_map(|(_, _, _, _, r)| r.as_ref())
         .collect();
     for (fi, d, path, value, repo) in &found {
@@ -214,22 +252,17 @@ fn path_exists(
         }
         // Without that evidence: a path whose first folder is not here most
         // likely belongs to another repository.
-        let first = value.trim_start_matches("./").split('/').next().unwrap_or("");
+        let first = first_segment(value);
         let here = first.is_empty()
             || first == "."
             || first == ".."
             || value.starts_with('/')
-            || cx.fs.exists(first) != Existence::Missing;
+            || cx.facts.exists(first) != Existence::Missing;
         if own.is_empty() && !here {
             continue;
         }
-        let span = d
-            .located
-            .spans
-            .get(path)
-            .cloned()
-            .unwrap_or_else(|| d.located.span_of(path));
-        match cx.fs.exists(value) {
+        let span = d.located.value_span_of(path);
+        match cx.facts.exists(value) {
             Existence::Exists | Existence::Ignored => {}
             Existence::Missing => {
                 sink.report_in(*fi, span, render(&rule.message, value));
@@ -245,18 +278,16 @@ fn path_exists(
     }
 }
 
-fn companion_file(
-    rule: &Rule,
+/// Folders matching the glob among the IaC files' parent folders, each with
+/// the file to report on: its kustomization.yaml when it has one, else its
+/// first file.
+fn companion_folders(
     cx: &IacContext<'_>,
     matcher: &globset::GlobMatcher,
-    companion: &str,
-    sink: &mut Sink<'_>,
-) {
-    // Folders matching the glob, found among the IaC files' parent folders.
-    // Each folder is reported on its kustomization.yaml when it has one,
-    // else on its first file.
-    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for (fi, f) in cx.files.iter().enumerate() {
+) -> std::collections::BTreeMap<String, crate::finding::FileId> {
+    let mut seen: std::collections::BTreeMap<String, crate::finding::FileId> =
+        std::collections::BTreeMap::new();
+    for (fi, f) in cx.files() {
         let path: &str = &f.file.path;
         let mut dir = path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
@@ -271,24 +302,44 @@ fn companion_file(
             dir = parent;
         }
     }
-    for (folder, fi) in seen {
-        let name = folder.rsplit('/').next().unwrap_or(&folder);
-        // Inside a Helm chart (`apps/Chart.yaml`), `apps/templates` is the
-        // chart's own folder, not an application.
-        let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
-        let chart_child = ["Chart.yaml", "Chart.yml"].iter().any(|c| {
-            let p = if parent.is_empty() {
+    seen
+}
+
+/// For a folder: its name, the Chart.yaml paths of its parent (a chart's own
+/// folders are not applications), and the companion file it needs.
+fn companion_probe(folder: &str, companion: &str) -> (String, Vec<String>, String) {
+    let name = folder.rsplit('/').next().unwrap_or(folder).to_string();
+    let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
+    let charts = ["Chart.yaml", "Chart.yml"]
+        .iter()
+        .map(|c| {
+            if parent.is_empty() {
                 c.to_string()
             } else {
                 format!("{parent}/{c}")
-            };
-            cx.fs.exists(&p) == Existence::Exists
-        });
-        if chart_child || matches!(name, "templates" | "charts" | "crds") {
+            }
+        })
+        .collect();
+    let wanted = companion.replace("{name}", &name).replace("{path}", folder);
+    (name, charts, wanted)
+}
+
+fn companion_file(
+    rule: &Rule,
+    cx: &IacContext<'_>,
+    matcher: &globset::GlobMatcher,
+    companion: &str,
+    sink: &mut Sink<'_>,
+) {
+    for (folder, fi) in companion_folders(cx, matcher) {
+        let (name, charts, wanted) = companion_probe(&folder, companion);
+        // Inside a Helm chart (`apps/Chart.yaml`), `apps/templates` is the
+        // chart's own folder, not an application.
+        let chart_child = charts.iter().any(|c| cx.facts.exists(c) == Existence::Exists);
+        if chart_child || matches!(name.as_str(), "templates" | "charts" | "crds") {
             continue;
         }
-        let wanted = companion.replace("{name}", name).replace("{path}", &folder);
-        if cx.fs.exists(&wanted) == Existence::Missing {
+        if cx.facts.exists(&wanted) == Existence::Missing {
             let msg = render(&rule.message, &wanted).replace("{folder}", &folder);
             sink.report_in(fi, 0..0, msg);
         }

@@ -2,7 +2,7 @@
 //! none of `creates`, `removes` or `changed_when`.
 
 use super::{ansible_tasks, task_module, IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::located::Seg;
 
 pub struct UnguardedCommand;
@@ -10,10 +10,6 @@ pub struct UnguardedCommand;
 const MODULES: &[&str] = &["shell", "command", "raw"];
 
 impl IacCheck for UnguardedCommand {
-    fn code(&self) -> &'static str {
-        "IDM001"
-    }
-
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs() {
             for (path, task) in ansible_tasks(d) {

@@ -1,7 +1,7 @@
 //! IDM003 package-state-latest: an Ansible package task with `state: latest`.
 
 use super::{ansible_tasks, task_module, IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::located::Seg;
 
 pub struct PackageLatest;
@@ -11,10 +11,6 @@ const MODULES: &[&str] = &[
 ];
 
 impl IacCheck for PackageLatest {
-    fn code(&self) -> &'static str {
-        "IDM003"
-    }
-
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs() {
             for (path, task) in ansible_tasks(d) {

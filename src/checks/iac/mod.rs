@@ -1,44 +1,55 @@
 //! Checks over the IaC files a plan points to: the declarative kinds
-//! (JSONPath `forbid`/`require`, text `forbid`, `path-exists`,
-//! `companion-file`) and the procedural checks, one file each.
+//! (`query-forbid`, `query-require`, `line-forbid`, `path-exists`,
+//! `companion-file`) and the procedural checks, one file each (registered in
+//! `checks::REGISTRY`).
 
-use crate::finding::Sink;
+use crate::checks::Sink;
+use crate::discover::DiskFacts;
 use crate::parse::iac::{DocClass, IacDoc, IacFile};
-use crate::repo::RepoFs;
+use crate::rules::Select;
 use serde_json::Value;
 
 pub mod declarative;
-mod idm001_unguarded_command;
-mod idm003_package_latest;
-mod obs003_namespace_without_quota;
-mod obs004_namespace_without_default_deny;
-mod prv005_pod_may_run_as_root;
-mod prv006_open_admin_port;
-mod prv007_wildcard_iam_action;
-mod prv008_terraform_state_backend;
-mod tree003_unparseable_file;
-mod tree004_skipped_template;
+pub(super) mod idm001_unguarded_command;
+pub(super) mod idm003_package_latest;
+pub(super) mod obs003_namespace_without_quota;
+pub(super) mod obs004_namespace_without_default_deny;
+pub(super) mod prv005_pod_may_run_as_root;
+pub(super) mod prv006_open_admin_port;
+pub(super) mod prv007_wildcard_iam_action;
+pub(super) mod prv008_terraform_state_backend;
+pub(super) mod tree003_unparseable_file;
+pub(super) mod tree004_skipped_template;
 
-/// What an IaC check sees: every IaC file of one repository.
+/// What an IaC check sees: every IaC file of one repository, with the file
+/// id each was given at discovery, and the disk facts of the run.
 pub struct IacContext<'a> {
     pub files: &'a [IacFile],
-    pub fs: &'a RepoFs,
+    /// `ids[i]` is the file id of `files[i]`.
+    pub ids: &'a [crate::finding::FileId],
+    /// Empty while `paths` is asked.
+    pub facts: &'a DiskFacts,
 }
 
 impl IacContext<'_> {
     /// Every document with its file index.
-    pub fn docs(&self) -> impl Iterator<Item = (usize, &IacFile, &IacDoc)> + '_ {
+    pub fn docs(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile, &IacDoc)> + '_ {
         self.files
             .iter()
-            .enumerate()
-            .flat_map(|(i, f)| f.docs.iter().map(move |d| (i, f, d)))
+            .zip(self.ids)
+            .flat_map(|(f, id)| f.docs.iter().map(move |d| (*id, f, d)))
+    }
+
+    /// Every file with its id.
+    pub fn files(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile)> + '_ {
+        self.ids.iter().copied().zip(self.files)
     }
 
     /// Kubernetes objects of one of these kinds.
     pub fn objects<'k>(
         &'k self,
         kinds: &'k [&str],
-    ) -> impl Iterator<Item = (usize, &'k IacFile, &'k IacDoc)> + 'k {
+    ) -> impl Iterator<Item = (crate::finding::FileId, &'k IacFile, &'k IacDoc)> + 'k {
         self.docs().filter(move |(_, _, d)| {
             d.class.is_object() && d.kind.as_deref().is_some_and(|k| kinds.contains(&k))
         })
@@ -46,7 +57,8 @@ impl IacContext<'_> {
 }
 
 pub trait IacCheck: Sync {
-    fn code(&self) -> &'static str;
+    /// Repository paths the check will ask the disk facts about.
+    fn paths(&self, _cx: &IacContext<'_>, _out: &mut Vec<String>) {}
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>);
     /// Needs other files to decide (skipped when one buffer is checked alone).
     fn cross_file(&self) -> bool {
@@ -54,22 +66,24 @@ pub trait IacCheck: Sync {
     }
 }
 
-/// Every procedural IaC check, by code.
-pub static IAC_CHECKS: &[&dyn IacCheck] = &[
-    &idm001_unguarded_command::UnguardedCommand,
-    &idm003_package_latest::PackageLatest,
-    &obs003_namespace_without_quota::NamespaceWithoutQuota,
-    &obs004_namespace_without_default_deny::NamespaceWithoutDefaultDeny,
-    &prv005_pod_may_run_as_root::PodMayRunAsRoot,
-    &prv006_open_admin_port::OpenAdminPort,
-    &prv007_wildcard_iam_action::WildcardIamAction,
-    &prv008_terraform_state_backend::TerraformStateBackend,
-    &tree003_unparseable_file::UnparseableFile,
-    &tree004_skipped_template::SkippedTemplate,
-];
-
-pub fn iac_check(code: &str) -> Option<&'static dyn IacCheck> {
-    IAC_CHECKS.iter().copied().find(|c| c.code() == code)
+/// True when the document at `path` is selected by a rule's `select`.
+pub fn selects(select: &Select, path: &str, doc: &IacDoc) -> bool {
+    (select.classes.is_empty() || select.classes.contains(&doc.class))
+        && (select.kinds.is_empty()
+            || doc
+                .kind
+                .as_deref()
+                .is_some_and(|k| select.kinds.iter().any(|x| x == k)))
+        && (select.api_versions.is_empty()
+            || doc
+                .api_version
+                .as_deref()
+                .is_some_and(|a| select.api_versions.iter().any(|x| a.starts_with(x.as_str()))))
+        && select.paths.as_ref().is_none_or(|g| g.is_match(path))
+        && select
+            .unless
+            .as_ref()
+            .is_none_or(|u| u.query(&doc.located.value).is_empty())
 }
 
 /// Ansible tasks of a document: task lists, plays' task sections, and

@@ -2,16 +2,12 @@
 //! with no ResourceQuota in it.
 
 use super::{IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::located::Seg;
 
 pub struct NamespaceWithoutQuota;
 
 impl IacCheck for NamespaceWithoutQuota {
-    fn code(&self) -> &'static str {
-        "OBS003"
-    }
-
     fn cross_file(&self) -> bool {
         true
     }

@@ -2,7 +2,7 @@
 //! NetworkPolicy or CiliumNetworkPolicy.
 
 use super::{IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::iac::IacDoc;
 use crate::parse::located::Seg;
 use serde_json::Value;
@@ -48,10 +48,6 @@ fn default_deny(d: &IacDoc) -> bool {
 }
 
 impl IacCheck for NamespaceWithoutDefaultDeny {
-    fn code(&self) -> &'static str {
-        "OBS004"
-    }
-
     fn cross_file(&self) -> bool {
         true
     }

@@ -2,7 +2,7 @@
 //! pod level or on every container.
 
 use super::{pod_specs, IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::located::Seg;
 use serde_json::Value;
 
@@ -13,10 +13,6 @@ fn non_root(v: Option<&Value>) -> bool {
 }
 
 impl IacCheck for PodMayRunAsRoot {
-    fn code(&self) -> &'static str {
-        "PRV005"
-    }
-
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs().filter(|(_, _, d)| d.class.is_object()) {
             let Some((path, spec)) = pod_specs(d) else {

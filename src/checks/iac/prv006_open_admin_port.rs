@@ -2,7 +2,7 @@
 //! to the whole internet on SSH (22) or RDP (3389).
 
 use super::{children, terraform_blocks, IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::iac::DocClass;
 use crate::parse::located::Seg;
 use serde_json::Value;
@@ -117,10 +117,6 @@ fn hcloud_rule(p: &[Seg], r: &Value) -> Option<(Vec<Seg>, u64)> {
 }
 
 impl IacCheck for OpenAdminPort {
-    fn code(&self) -> &'static str {
-        "PRV006"
-    }
-
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs().filter(|(_, _, d)| d.class == DocClass::Terraform) {
             for (rtype, name, base, body) in terraform_blocks(d, "resource") {

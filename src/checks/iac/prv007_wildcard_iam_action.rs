@@ -2,7 +2,7 @@
 //! action (`*`), in an `aws_iam_policy_document` or an inline JSON policy.
 
 use super::{children, terraform_blocks, IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::iac::DocClass;
 use regex::Regex;
 use serde_json::Value;
@@ -15,10 +15,6 @@ static INLINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""?Action"?\s*[:=]\s*\[?\s*"\*""#).expect("valid regex"));
 
 impl IacCheck for WildcardIamAction {
-    fn code(&self) -> &'static str {
-        "PRV007"
-    }
-
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, f, d) in cx.docs().filter(|(_, _, d)| d.class == DocClass::Terraform) {
             for (_, name, base, body) in terraform_blocks(d, "data")

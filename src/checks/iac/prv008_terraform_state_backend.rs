@@ -2,7 +2,7 @@
 //! or an `s3` backend with `encrypt = false`.
 
 use super::{children, IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 use crate::parse::iac::DocClass;
 use crate::parse::located::Seg;
 use serde_json::Value;
@@ -11,10 +11,6 @@ use std::collections::BTreeMap;
 pub struct TerraformStateBackend;
 
 impl IacCheck for TerraformStateBackend {
-    fn code(&self) -> &'static str {
-        "PRV008"
-    }
-
     fn cross_file(&self) -> bool {
         true
     }

@@ -2,17 +2,13 @@
 //! until rendered, so its contents are not checked.
 
 use super::{IacCheck, IacContext};
-use crate::finding::Sink;
+use crate::checks::Sink;
 
 pub struct SkippedTemplate;
 
 impl IacCheck for SkippedTemplate {
-    fn code(&self) -> &'static str {
-        "TREE004"
-    }
-
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
-        for (fi, f) in cx.files.iter().enumerate() {
+        for (fi, f) in cx.files() {
             if f.template {
                 let at = f.file.text.find("{{").unwrap_or(0);
                 sink.report_in(

@@ -1,10 +1,72 @@
-//! The repository on disk, as checks may see it: does a path exist, is it
-//! gitignored, does it stay inside the root; and the walk of the IaC roots.
-//! Stats and lists only; never opens a file and never leaves the root.
+//! The repository on disk: does a path exist, is it gitignored, does it stay
+//! inside the root; the walk of the IaC roots; and the snapshot of those
+//! answers (`DiskFacts`) that checks read instead of the disk. Stats and
+//! lists only; never opens a file and never leaves the root.
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+
+/// What the disk says about the paths a run asked about. The pipeline
+/// collects it before evaluation (each path looked up once per run); checks
+/// read it and never touch the disk.
+#[derive(Debug, Clone, Default)]
+pub struct DiskFacts {
+    known: HashMap<String, Existence>,
+    /// Symlinks under the walked roots that lead outside the root.
+    pub escapes: Vec<String>,
+    /// The repository folder's name.
+    pub repo_name: String,
+}
+
+impl DiskFacts {
+    /// What the disk said about `rel` (as it was asked: `dir/` with its
+    /// trailing slash). A path nobody asked about is a bug in the asking
+    /// check's `paths`; in release builds it reads as missing.
+    pub fn exists(&self, rel: &str) -> Existence {
+        match self.known.get(rel) {
+            Some(e) => *e,
+            None => {
+                debug_assert!(false, "disk fact `{rel}` was never collected");
+                Existence::Missing
+            }
+        }
+    }
+
+    /// True when the answer for `rel` was collected.
+    pub fn knows(&self, rel: &str) -> bool {
+        self.known.contains_key(rel)
+    }
+
+    /// Record an answer (tests and editors build facts by hand).
+    pub fn insert(&mut self, rel: impl Into<String>, e: Existence) {
+        self.known.insert(rel.into(), e);
+    }
+
+    /// Every walked file exists, and so does each folder above it.
+    pub fn add_walked(&mut self, walked: &Walked) {
+        for f in &walked.files {
+            self.known.insert(f.clone(), Existence::Exists);
+            let mut dir = f.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                if self
+                    .known
+                    .insert(format!("{parent}/"), Existence::Exists)
+                    .is_some()
+                {
+                    break;
+                }
+                self.known.insert(parent.to_string(), Existence::Exists);
+                dir = parent;
+            }
+        }
+        self.escapes.extend(walked.escapes.iter().cloned());
+        self.escapes.sort();
+        self.escapes.dedup();
+    }
+}
 
 /// What a repository-relative path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,6 +201,7 @@ impl RepoFs {
             .git_ignore(true)
             .git_exclude(true)
             .git_global(false)
+            .parents(false)
             .require_git(false)
             .follow_links(false)
             .filter_entry(|e| e.file_name() != ".git");
@@ -185,6 +248,25 @@ impl RepoFs {
         escapes.sort();
         escapes.dedup();
         Walked { files, escapes }
+    }
+
+    /// Look up every path not already known, in parallel, and record the
+    /// answers in `facts`.
+    pub fn probe(&self, facts: &mut DiskFacts, paths: impl IntoIterator<Item = String>) {
+        let mut todo: Vec<String> = paths.into_iter().filter(|p| !facts.knows(p)).collect();
+        todo.sort();
+        todo.dedup();
+        let answers: Vec<(String, Existence)> = todo
+            .into_par_iter()
+            .map(|p| {
+                let e = self.exists(&p);
+                (p, e)
+            })
+            .collect();
+        facts.known.extend(answers);
+        if facts.repo_name.is_empty() {
+            facts.repo_name = self.name();
+        }
     }
 
     pub fn abs(&self, rel: &str) -> PathBuf {

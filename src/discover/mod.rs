@@ -1,6 +1,11 @@
-//! Discover stage: find the repository root and the plans under each PATH.
-//! Reads directory entries only; never opens a file or leaves the root.
+//! Discover stage: find the repository root, its configuration and
+//! constitution files and the plans under each PATH; walk the IaC roots and
+//! collect the disk facts checks read. Reads directory entries and file
+//! metadata only; never opens a file or leaves the root.
 
+pub mod repo;
+
+pub use repo::{DiskFacts, Existence, RepoFs, Walked};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +19,12 @@ const ROOT_MARKERS: &[&str] = &[
 ];
 /// Where plans live, relative to the checked folder.
 const PLAN_DIRS: &[&str] = &["specs", ".specify/specs", ".specops/specs"];
+
+/// The files constable reads as IaC.
+pub fn is_iac_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".tf") || lower.ends_with(".sh")
+}
 
 /// A plan to check, with the root its path is relative to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,7 +99,7 @@ pub fn classify_named(path: &Path) -> Named {
         .unwrap_or_default();
     if name == "constitution.md" || name.ends_with(".toml") {
         Named::Rules
-    } else if crate::parse::iac::is_iac_path(&name) {
+    } else if is_iac_path(&name) {
         Named::Iac
     } else {
         Named::Plan

@@ -1,0 +1,620 @@
+//! The pipeline: the only code that orders the stages. The CLI, the
+//! language server and the benches call it; every stage is a function from
+//! the previous stage's data:
+//!
+//! 1. discover: repository roots, configuration, constitution and plan files;
+//! 2. load: configuration and rule packs (builtin rules resolved against the
+//!    check registry), and constitution.md read and parsed once, here;
+//! 3. parse the plans;
+//! 4. collect the disk facts the plan checks need, and derive the IaC roots;
+//! 5. discover the IaC files (one walk), and parse them;
+//! 6. render (a slot: Kustomize rendering lands here);
+//! 7. collect the disk facts the IaC checks need;
+//! 8. evaluate (pure, in parallel);
+//! 9. filter (precedence, suppressions, per-file ignores, baseline, order).
+//!
+//! Reporting is the caller's: it chooses formats and destinations.
+//! File ids are assigned here, once, when a file is discovered.
+
+use crate::checks::{self, iac::IacContext, RepoContext};
+use crate::discover::{self, DiskFacts, Existence, PlanFile, RepoFs};
+use crate::evaluate::{self, Constitution, Outcome, PlanModel, Problem};
+use crate::filter::{self, Baseline, BaselineEntry};
+use crate::finding::FileId;
+use crate::load::{self, error::ConfigError, Overrides, Settings};
+use crate::parse::constitution::ConstitutionDoc;
+use crate::parse::iac::IacFile;
+use crate::parse::plan::Plan;
+use crate::parse::suppress;
+use crate::source::SourceFile;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Which IaC files to check.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum IacScope {
+    /// The roots the plans' structure trees point to, plus configured roots.
+    #[default]
+    FromPlans,
+    /// Exactly these root-relative folders (`--iac-root`).
+    Roots(Vec<String>),
+    /// The configured roots, or the whole repository (`--iac-only`).
+    Only,
+    /// No IaC files.
+    Off,
+}
+
+/// What `constable check` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct CheckRequest {
+    pub paths: Vec<PathBuf>,
+    /// `--stdin-filename` and the text read from standard input.
+    pub stdin: Option<(PathBuf, String)>,
+    pub overrides: Overrides,
+    pub changed_since: Option<String>,
+    pub force_exclude: bool,
+    pub iac: IacScope,
+    pub baseline: Option<PathBuf>,
+}
+
+/// What a check run produced, filtered and sorted, ready to report.
+#[derive(Debug, Default)]
+pub struct CheckRun {
+    pub outcome: Outcome,
+    /// The settings of each repository, by the index in `outcome.repo_of`.
+    pub settings: Vec<Settings>,
+    /// Plans found.
+    pub plans: usize,
+    /// IaC files named on the command line.
+    pub named_iac: usize,
+    /// `--changed-since` found nothing to check.
+    pub nothing_changed: bool,
+    /// Baseline entries that no longer occur.
+    pub gone: Vec<BaselineEntry>,
+}
+
+/// Why a run could not start.
+#[derive(Debug)]
+pub enum RunError {
+    /// A usage error or an unreadable path or baseline (exit 2).
+    Input(String),
+    /// A configuration or rule file that cannot be used (exit 2).
+    Config(Box<ConfigError>),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Input(m) => f.write_str(m),
+            RunError::Config(e) => write!(f, "{}", e.message),
+        }
+    }
+}
+
+/// One repository to check.
+#[derive(Debug)]
+struct RepoJob {
+    root: PathBuf,
+    settings: Settings,
+    /// constitution.md, absolute, and relative to the root.
+    constitution: Option<(PathBuf, String)>,
+    plans: Vec<PlanFile>,
+    iac: IacScope,
+    /// IaC files named on the command line, checked even outside the roots.
+    iac_files: Vec<String>,
+    /// Report only these root-relative paths (files named alone).
+    only: Option<Vec<String>>,
+    /// The file whose text comes from standard input (root-relative).
+    stdin: Option<(String, String)>,
+}
+
+/// Load the settings of the repository at `root`, with the registered checks.
+pub fn settings(root: &Path, overrides: &Overrides) -> Result<Settings, Box<ConfigError>> {
+    load::load(root, overrides, &checks::registered_codes())
+}
+
+/// Settings with no repository: the built-in packs.
+pub fn builtin_settings() -> Result<Settings, Box<ConfigError>> {
+    load::builtin_settings(&checks::registered_codes())
+}
+
+/// Settings with an explicit configuration file or none (`init` ignores the
+/// repository's own configuration).
+pub fn settings_from(root: &Path, config: Option<PathBuf>) -> Result<Settings, Box<ConfigError>> {
+    load::load_from(root, config, &Overrides::default(), &checks::registered_codes())
+}
+
+/// Read a file as UTF-8 text, naming the file and the place on failure.
+pub fn read_text(path: &Path, shown: &str) -> Result<String, Problem> {
+    let bytes = std::fs::read(path).map_err(|e| Problem {
+        path: shown.to_string(),
+        message: format!("cannot read file: {e}"),
+        internal: false,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let good = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        let line = good.matches('\n').count() + 1;
+        Problem {
+            path: shown.to_string(),
+            message: format!("file is not valid UTF-8 (first bad byte on line {line}, byte offset {at})"),
+            internal: false,
+        }
+    })
+}
+
+/// The repository's constitution.md, read and parsed (for `init`).
+pub fn constitution_doc(root: &Path) -> Option<Result<(String, ConstitutionDoc), Problem>> {
+    let (abs, rel) = discover::constitution(root)?;
+    Some(read_text(&abs, &rel).map(|text| {
+        let doc = evaluate::constitution_doc(&SourceFile::new(rel.as_str(), &text));
+        (rel, doc)
+    }))
+}
+
+/// Run `constable check`: discover, load, parse, evaluate, filter.
+pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
+    let mut paths = req.paths.clone();
+    if let Some((name, _)) = &req.stdin {
+        paths.push(name.clone());
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    // Discover: with --changed-since, the changed files stand in for the paths.
+    if let Some(reference) = &req.changed_since {
+        let mut changed = Vec::new();
+        for p in &paths {
+            let dir = if p.is_file() {
+                p.parent().unwrap_or(p).to_path_buf()
+            } else {
+                p.clone()
+            };
+            let root = discover::find_root(&std::fs::canonicalize(&dir).unwrap_or(dir));
+            let list = discover::changed_since(&root, reference)
+                .map_err(|e| RunError::Input(format!("--changed-since {reference}: {e}")))?;
+            changed.extend(list.into_iter().filter(|c| {
+                std::fs::canonicalize(p)
+                    .is_ok_and(|base| c.starts_with(&base) || base.is_file() && *c == base)
+            }));
+        }
+        if changed.is_empty() {
+            return Ok(CheckRun {
+                nothing_changed: true,
+                ..CheckRun::default()
+            });
+        }
+        paths = changed;
+    }
+    let targets = discover::targets(&paths).map_err(|e| RunError::Input(e.to_string()))?;
+    let named_files: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_file() || req.stdin.is_some())
+        .cloned()
+        .collect();
+    // Load: one settings per repository.
+    let mut jobs = Vec::new();
+    for mut t in targets {
+        let settings = settings(&t.root, &req.overrides).map_err(RunError::Config)?;
+        // Excluded files: skipped when found, and when named if --force-exclude.
+        let named = |rel: &str| {
+            named_files
+                .iter()
+                .any(|n| std::fs::canonicalize(n).is_ok_and(|a| a == t.root.join(rel)))
+        };
+        t.plans
+            .retain(|p| !settings.excluded(&p.rel) || (named(&p.rel) && !req.force_exclude));
+        t.iac_files
+            .retain(|f| !settings.excluded(f) || !req.force_exclude);
+        if let Some(o) = &mut t.only {
+            o.retain(|f| t.iac_files.contains(f));
+        }
+        let stdin = req.stdin.as_ref().map(|(name, text)| {
+            let abs = std::fs::canonicalize(name).unwrap_or_else(|_| name.clone());
+            let rel = abs
+                .strip_prefix(&*t.root)
+                .unwrap_or(&abs)
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, text.clone())
+        });
+        jobs.push(RepoJob {
+            constitution: discover::constitution(&t.root),
+            root: t.root.to_path_buf(),
+            settings,
+            plans: if req.iac == IacScope::Only {
+                Vec::new()
+            } else {
+                t.plans
+            },
+            iac: req.iac.clone(),
+            iac_files: t.iac_files,
+            only: t.only,
+            stdin,
+        });
+    }
+    let mut run = CheckRun {
+        plans: jobs.iter().map(|j| j.plans.len()).sum(),
+        named_iac: jobs.iter().map(|j| j.iac_files.len()).sum(),
+        ..CheckRun::default()
+    };
+    for (ri, job) in jobs.iter().enumerate() {
+        check_repo(ri, job, &mut run.outcome);
+    }
+    let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
+    // Filter.
+    filter::apply(&mut run.outcome, &settings);
+    let reported = &run.outcome.reported;
+    run.outcome.findings.retain(|f| reported[f.file]);
+    if let Some(path) = &req.baseline {
+        let baseline = read_baseline(path)?;
+        run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
+    }
+    run.settings = jobs.into_iter().map(|j| j.settings).collect();
+    Ok(run)
+}
+
+/// Read a baseline file written by `--write-baseline`.
+pub fn read_baseline(path: &Path) -> Result<Baseline, RunError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+        .map_err(|e| RunError::Input(format!("cannot read baseline {}: {e}", path.display())))
+}
+
+/// The file table of a run: ids are assigned when files are discovered.
+impl Outcome {
+    fn add_file(&mut self, path: &str, repo: usize) -> FileId {
+        self.files.push(SourceFile::new(path, ""));
+        self.suppressions.push(Vec::new());
+        self.repo_of.push(repo);
+        self.reported.push(false);
+        self.files.len() - 1
+    }
+
+    fn fill(
+        &mut self,
+        id: FileId,
+        file: SourceFile,
+        suppressions: Vec<suppress::Suppression>,
+        reported: bool,
+    ) {
+        self.files[id] = file;
+        self.suppressions[id] = suppressions;
+        self.reported[id] = reported;
+    }
+}
+
+/// Every stage for one repository.
+fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
+    let rules = &job.settings.rules;
+    let explicit = &job.settings.explicit_select;
+    let fs = RepoFs::new(&job.root);
+    let repo_name = fs.name();
+    let shown = |rel: &str| job.only.as_ref().is_none_or(|o| o.iter().any(|p| p == rel));
+    let text_of = |abs: &Path, rel: &str| match &job.stdin {
+        Some((r, text)) if r == rel => Ok(text.clone()),
+        _ => read_text(abs, rel),
+    };
+
+    // Load: constitution.md, parsed once.
+    let mut doc = None;
+    if let Some((abs, rel)) = &job.constitution {
+        let id = outcome.add_file(rel, ri);
+        let parsed = text_of(abs, rel).and_then(|text| {
+            evaluate::guarded(rel, || {
+                let file = SourceFile::new(rel.as_str(), &text);
+                let d = evaluate::constitution_doc(&file);
+                let findings = evaluate::constitution(id, &d, rules);
+                let sups = suppress::markdown(&file, &d.doc.comments);
+                (file, d, findings, sups)
+            })
+        });
+        match parsed {
+            Ok((file, d, findings, sups)) => {
+                outcome.fill(id, file, sups, shown(rel));
+                outcome.findings.extend(findings);
+                doc = Some(d);
+            }
+            Err(p) => outcome.problems.push(p),
+        }
+    }
+    let constitution = Constitution::new(doc, job.constitution.as_ref().map(|c| c.1.clone()), rules);
+
+    // Parse the plans, in parallel.
+    let plan_ids: Vec<FileId> = job.plans.iter().map(|p| outcome.add_file(&p.rel, ri)).collect();
+    let models: Vec<Result<PlanModel, Problem>> = job
+        .plans
+        .par_iter()
+        .map(|pf| {
+            let text = text_of(&pf.abs, &pf.rel)?;
+            evaluate::guarded(&pf.rel, || {
+                test_panic(&pf.rel);
+                PlanModel::new(
+                    Plan::parse(SourceFile::new(pf.rel.as_str(), &text)),
+                    rules,
+                    &constitution,
+                    &repo_name,
+                )
+            })
+        })
+        .collect();
+
+    // Disk facts for the plans; then the IaC roots the trees point to.
+    let mut facts = DiskFacts::default();
+    let mut want = Vec::new();
+    for m in models.iter().flatten() {
+        want.extend(m.tree_entries.iter().filter(|e| !e.skip).map(checks::tree_probe));
+        evaluate::plan_paths(m, rules, &constitution, explicit, &mut want);
+    }
+    want.extend(job.settings.script_roots.iter().cloned());
+    fs.probe(&mut facts, want);
+    let roots = iac_roots(job, &models, &facts);
+
+    // Discover the IaC files: one walk, ids in path order.
+    let walked = fs.walk(&roots);
+    facts.add_walked(&walked);
+    let plan_paths: std::collections::HashSet<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
+    let iac_paths: Vec<String> = walked
+        .files
+        .iter()
+        .filter(|p| discover::is_iac_path(p) && !plan_paths.contains(p.as_str()))
+        .filter(|p| !job.settings.excluded(p) || job.iac_files.contains(p))
+        .cloned()
+        .collect();
+    let iac_ids: Vec<FileId> = iac_paths.iter().map(|p| outcome.add_file(p, ri)).collect();
+    let escapes: Vec<(FileId, String)> = facts
+        .escapes
+        .iter()
+        .map(|l| (outcome.add_file(l, ri), l.clone()))
+        .collect();
+    for (id, l) in &escapes {
+        outcome.reported[*id] = shown(l);
+    }
+
+    // Parse the IaC files, in parallel.
+    let parsed: Vec<Result<IacFile, Problem>> = iac_paths
+        .par_iter()
+        .map(|rel| {
+            let text = text_of(&fs.abs(rel), rel)?;
+            evaluate::guarded(rel, || IacFile::parse(rel, &text))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut ids = Vec::new();
+    for (p, id) in parsed.into_iter().zip(&iac_ids) {
+        match p {
+            Ok(f) => {
+                files.push(f);
+                ids.push(*id);
+            }
+            Err(e) => outcome.problems.push(e),
+        }
+    }
+
+    // Render: the slot where Kustomize overlays are rendered (next phase).
+
+    // Disk facts for the IaC checks.
+    let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
+    {
+        let none = DiskFacts::default();
+        let cx = IacContext {
+            files: &files,
+            ids: &ids,
+            facts: &none,
+        };
+        let mut want = Vec::new();
+        evaluate::iac_paths(&cx, &iac_rules, &mut want);
+        fs.probe(&mut facts, want);
+    }
+
+    // Evaluate: plans in parallel, then the IaC rules, then repository facts.
+    type Checked = Result<(PlanModel, Vec<crate::finding::Finding>), Problem>;
+    let plan_results: Vec<(FileId, Checked)> = models
+        .into_par_iter()
+        .zip(plan_ids.par_iter())
+        .map(|(m, id)| {
+            let r = m.and_then(|m| {
+                let path = m.plan.file.path.to_string();
+                evaluate::guarded(&path, || {
+                    let f = evaluate::plan(*id, &m, rules, &constitution, &facts, explicit);
+                    (m, f)
+                })
+            });
+            (*id, r)
+        })
+        .collect();
+    for (id, r) in plan_results {
+        match r {
+            Ok((m, findings)) => {
+                let counts = evaluate::tree_counts(&m, &facts);
+                outcome.tree.planned += counts.planned;
+                outcome.tree.gitignored += counts.gitignored;
+                let sups = suppress::markdown(&m.plan.file, &m.plan.comments);
+                let rel = m.plan.file.path.to_string();
+                outcome.fill(id, m.plan.file, sups, shown(&rel));
+                outcome.findings.extend(findings);
+            }
+            Err(p) => outcome.problems.push(p),
+        }
+    }
+    let cx = IacContext {
+        files: &files,
+        ids: &ids,
+        facts: &facts,
+    };
+    let (findings, problems) = evaluate::iac(&cx, &iac_rules, false);
+    outcome.findings.extend(findings);
+    outcome.problems.extend(problems);
+    outcome
+        .findings
+        .extend(evaluate::repo(&RepoContext { escapes: &escapes }, rules));
+    for (f, id) in files.into_iter().zip(ids) {
+        let rel = f.file.path.to_string();
+        outcome.fill(id, f.file, f.suppressions, shown(&rel));
+    }
+}
+
+/// The IaC roots: the top-level folders of the plans' structure trees that
+/// exist (or the configured or given roots), the IaC files named on the
+/// command line, and the script and workflow folders when any root is
+/// checked; outermost only.
+fn iac_roots(job: &RepoJob, models: &[Result<PlanModel, Problem>], facts: &DiskFacts) -> Vec<String> {
+    let mut roots: Vec<String> = match &job.iac {
+        IacScope::Off => return Vec::new(),
+        IacScope::Roots(r) => r.clone(),
+        IacScope::Only => {
+            if job.settings.iac_roots.is_empty() {
+                vec![".".to_string()]
+            } else {
+                job.settings.iac_roots.clone()
+            }
+        }
+        IacScope::FromPlans => {
+            let mut r = job.settings.iac_roots.clone();
+            for m in models.iter().flatten() {
+                r.extend(
+                    m.tree_entries
+                        .iter()
+                        .filter(|e| e.top && !e.skip && !e.path.is_empty())
+                        .filter(|e| e.is_dir || discover::is_iac_path(&e.path))
+                        .filter(|e| facts.exists(&checks::tree_probe(e)) == Existence::Exists)
+                        .map(|e| e.path.clone()),
+                );
+            }
+            r
+        }
+    };
+    roots.extend(job.iac_files.iter().cloned());
+    if !roots.is_empty() {
+        for extra in &job.settings.script_roots {
+            if facts.exists(extra) == Existence::Exists {
+                roots.push(extra.clone());
+            }
+        }
+    }
+    outermost(roots)
+}
+
+/// Roots that are not inside another root, sorted.
+fn outermost(mut roots: Vec<String>) -> Vec<String> {
+    roots.sort();
+    roots.dedup();
+    let all = roots.clone();
+    roots.retain(|r| {
+        !all.iter()
+            .any(|o| o != r && (o.is_empty() || o == "." || r.starts_with(&format!("{o}/"))))
+    });
+    roots
+}
+
+/// A test hook: panic while checking the named plan (debug builds only).
+#[cfg(debug_assertions)]
+fn test_panic(rel: &str) {
+    if std::env::var_os("CONSTABLE_TEST_PANIC").is_some_and(|v| rel.ends_with(&*v.to_string_lossy())) {
+        panic!("panic requested by CONSTABLE_TEST_PANIC");
+    }
+}
+
+#[cfg(not(debug_assertions))]
+fn test_panic(_: &str) {}
+
+/// Check one in-memory buffer as if it were the file at `abs` (editors and
+/// the language server): a plan, a constitution.md, or an IaC file. Only
+/// that file is read from memory; the disk facts its checks need are looked
+/// up; rules that need other IaC files are skipped. Findings are filtered
+/// and sorted.
+pub fn check_buffer(
+    abs: &Path,
+    text: &str,
+    settings: &Settings,
+) -> Result<(SourceFile, Vec<crate::finding::Finding>), Problem> {
+    let problem = |m: String| Problem {
+        path: abs.display().to_string(),
+        message: m,
+        internal: false,
+    };
+    let dir = abs
+        .parent()
+        .ok_or_else(|| problem("the file has no folder".into()))?;
+    let real_dir = std::fs::canonicalize(dir).map_err(|e| problem(format!("{}: {e}", dir.display())))?;
+    let root = discover::find_root(&real_dir);
+    let name = abs.file_name().ok_or_else(|| problem("no file name".into()))?;
+    let real = real_dir.join(name);
+    let rel = real
+        .strip_prefix(&root)
+        .unwrap_or(&real)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let rules = &settings.rules;
+    let explicit = &settings.explicit_select;
+    let fs = RepoFs::new(&root);
+    let mut outcome = Outcome::default();
+    let id = outcome.add_file(&rel, 0);
+    let cons = discover::constitution(&root).filter(|(_, r)| *r != rel);
+    let doc = cons.as_ref().and_then(|(a, r)| {
+        let t = read_text(a, r).ok()?;
+        Some(evaluate::constitution_doc(&SourceFile::new(r.as_str(), &t)))
+    });
+    let constitution = Constitution::new(doc, cons.map(|c| c.1), rules);
+    let file = SourceFile::new(rel.as_str(), text);
+    let (file, findings, sups) = match discover::classify_named(&real) {
+        discover::Named::Iac => {
+            let f = IacFile::parse(&rel, text);
+            let files = [f];
+            let ids = [id];
+            let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
+            let mut facts = DiskFacts::default();
+            let mut want = Vec::new();
+            evaluate::iac_paths(
+                &IacContext {
+                    files: &files,
+                    ids: &ids,
+                    facts: &facts,
+                },
+                &iac_rules,
+                &mut want,
+            );
+            fs.probe(&mut facts, want);
+            let cx = IacContext {
+                files: &files,
+                ids: &ids,
+                facts: &facts,
+            };
+            let (findings, problems) = evaluate::iac(&cx, &iac_rules, true);
+            if let Some(p) = problems.into_iter().next() {
+                return Err(p);
+            }
+            let [f] = files;
+            (f.file, findings, f.suppressions)
+        }
+        discover::Named::Rules if rel.ends_with("constitution.md") => {
+            let d = evaluate::constitution_doc(&file);
+            let findings = evaluate::constitution(id, &d, rules);
+            let sups = suppress::markdown(&file, &d.doc.comments);
+            (file, findings, sups)
+        }
+        _ => {
+            let m = PlanModel::new(Plan::parse(file), rules, &constitution, &fs.name());
+            let mut facts = DiskFacts::default();
+            let mut want: Vec<String> = m
+                .tree_entries
+                .iter()
+                .filter(|e| !e.skip)
+                .map(checks::tree_probe)
+                .collect();
+            evaluate::plan_paths(&m, rules, &constitution, explicit, &mut want);
+            fs.probe(&mut facts, want);
+            let findings = evaluate::plan(id, &m, rules, &constitution, &facts, explicit);
+            let sups = suppress::markdown(&m.plan.file, &m.plan.comments);
+            (m.plan.file, findings, sups)
+        }
+    };
+    outcome.fill(id, file, sups, true);
+    outcome.findings = findings;
+    filter::apply(&mut outcome, &[settings]);
+    let file = outcome.files.pop().ok_or_else(|| problem("no file".into()))?;
+    Ok((file, outcome.findings))
+}
