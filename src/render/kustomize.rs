@@ -331,13 +331,11 @@ fn base64(bytes: &[u8]) -> String {
 /// Image reference parts, as kustomize's `image.Split`: the name, then the
 /// tag or digest suffix (with its `:` or `@`).
 fn split_image(image: &str) -> (&str, &str) {
-    if let Some(at) = image.find('@') {
-        return (&image[..at], &image[at..]);
-    }
-    let slash = image.rfind('/').map_or(0, |i| i + 1);
-    match image[slash..].rfind(':') {
-        Some(c) => (&image[..slash + c], &image[slash + c..]),
-        None => (image, ""),
+    let end = image.find('@').unwrap_or(image.len());
+    let slash = image[..end].rfind('/').map_or(0, |i| i + 1);
+    match image[slash..end].rfind(':') {
+        Some(c) => image.split_at(slash + c),
+        None => image.split_at(end),
     }
 }
 
@@ -1409,6 +1407,11 @@ mod tests {
         assert_eq!(split_image("reg:5000/team/app:v1"), ("reg:5000/team/app", ":v1"));
         assert_eq!(split_image("reg:5000/app"), ("reg:5000/app", ""));
         assert_eq!(split_image("app@sha256:ab"), ("app", "@sha256:ab"));
+        assert_eq!(split_image("app:1.2@sha256:ab"), ("app", ":1.2@sha256:ab"));
+        assert_eq!(
+            split_image("reg:5000/app@sha256:ab"),
+            ("reg:5000/app", "@sha256:ab")
+        );
         assert_eq!(base64(b""), "");
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
