@@ -17,6 +17,7 @@ pub mod load;
 pub mod lsp;
 pub mod parse;
 pub mod pipeline;
+pub mod render;
 pub mod report;
 pub mod rules;
 pub mod source;
