@@ -8,5 +8,6 @@ pub mod iac;
 pub mod located;
 pub mod placeholder;
 pub mod plan;
+pub mod shell;
 pub mod tree;
 pub mod yaml;
