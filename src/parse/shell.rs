@@ -200,6 +200,12 @@ fn word_parts(raw: &str, at: usize, heredoc: bool) -> WordParts {
         literal: true,
         substitutions: Vec::new(),
     };
+    if !raw.contains(['\'', '"', '\\', '$', '`', '*', '?', '[', '~']) {
+        // Nothing to unquote or expand: the common case, without a word parse.
+        push_mapped(&mut parts, raw, at);
+        parts.map.push(at + raw.len());
+        return parts;
+    }
     let options = ParserOptions::default();
     let pieces = if heredoc {
         brush_parser::word::parse_heredoc(raw, &options)
