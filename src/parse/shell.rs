@@ -174,7 +174,12 @@ impl Source<'_> {
             }
         }
         if !raw.is_empty() {
-            if let Some(found) = self.text.get(start..).and_then(|t| t.find(raw)) {
+            // Near the reported start only, so a miss stays cheap.
+            let window = (end + raw.len() + 256).min(self.text.len());
+            let window = (window..=self.text.len())
+                .find(|&i| self.text.is_char_boundary(i))
+                .unwrap_or(self.text.len());
+            if let Some(found) = self.text.get(start..window).and_then(|t| t.find(raw)) {
                 return Some(start + found..start + found + raw.len());
             }
         }
@@ -833,8 +838,10 @@ pub fn deploy(cmd: &Command) -> Option<Deploy> {
         Tool::Helm => HELM_VALUE_OPTS,
         Tool::Flux | Tool::Argocd => FLUX_VALUE_OPTS,
     };
-    let positional = positionals(rest, value_opts);
-    let verb_word = positional.first().copied()?;
+    let all = positionals(rest, value_opts);
+    // Dynamic words before the verb (`"${ARGS[@]}"`) may be options: skip them.
+    let positional = &all[all.iter().position(|w| w.literal)?..];
+    let verb_word = positional[0];
     let verb = verb_word.text.as_str();
     let next = positional.get(1).map(|w| w.text.as_str());
     let mut verb_end = verb_word.span.end;
@@ -880,13 +887,11 @@ pub fn deploy(cmd: &Command) -> Option<Deploy> {
     let dry_run = rest
         .iter()
         .any(|w| w.text == "--dry-run" || w.text.strip_prefix("--dry-run=").is_some_and(|v| v != "none"));
-    let lower: Vec<String> = rest.iter().map(|w| w.text.to_ascii_lowercase()).collect();
-    let mentions_controller = lower.iter().any(|t| {
-        t.contains("argo-cd")
-            || t.contains("argoproj/argo-cd")
-            || t.contains("fluxcd/flux2")
-            || t.contains("flux2")
-    });
+    // Argo CD's and Flux's own manifests and charts, by URL, path or chart name.
+    let names_controller = |w: &&Word| {
+        let t = w.text.to_ascii_lowercase();
+        t.contains("argo-cd") || t.contains("flux2") || t.contains("fluxcd/flux/")
+    };
     let bootstrap = match tool {
         Tool::Flux => matches!(verb, "bootstrap" | "install"),
         Tool::Kubectl => {
@@ -895,15 +900,14 @@ pub fn deploy(cmd: &Command) -> Option<Deploy> {
                 && positional
                     .get(2)
                     .is_some_and(|w| matches!(w.text.as_str(), "argocd" | "argo-cd" | "flux-system"));
-            creates_ns || (verb == "apply" && mentions_controller)
+            creates_ns || (verb == "apply" && positional[1..].iter().any(names_controller))
         }
         Tool::Helm => {
+            // The release and the chart (`helm install argocd argo/argo-cd`).
             matches!(verb, "install" | "upgrade")
-                && (mentions_controller
-                    || positional.get(2).is_some_and(|c| {
-                        let c = c.text.to_ascii_lowercase();
-                        c.ends_with("/argo-cd") || c.ends_with("/flux2")
-                    }))
+                && positional[1..positional.len().min(3)]
+                    .iter()
+                    .any(names_controller)
         }
         Tool::Argocd => false,
     };
@@ -960,8 +964,7 @@ fn tool_of(name: &Word) -> Option<Tool> {
     }
 }
 
-/// The literal words that are not options or option values. A dynamic word
-/// (`"${ARGS[@]}"`) may hold any options, so it is skipped too.
+/// The words that are not options or option values (dynamic words included).
 fn positionals<'a>(words: &'a [Word], value_opts: &[&str]) -> Vec<&'a Word> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -973,10 +976,7 @@ fn positionals<'a>(words: &'a [Word], value_opts: &[&str]) -> Vec<&'a Word> {
             options_done = true;
             continue;
         }
-        if !w.literal {
-            continue;
-        }
-        if !options_done && t.starts_with('-') && t.len() > 1 {
+        if w.literal && !options_done && t.starts_with('-') && t.len() > 1 {
             if value_opts.contains(&t) {
                 i += 1;
             }
@@ -1046,15 +1046,16 @@ pub fn embedded_offsets(file_text: &str, value_span: Range<usize>, value: &str) 
     let file = file_text.as_bytes();
     let end = value_span.end.min(file.len());
     let mut p = value_span.start.min(end);
+    // A block's content may start with a quote; a flow scalar that starts
+    // with one is quoted (a plain scalar cannot).
+    let block = is_block(file_text, p);
     let quote = match file.get(p) {
-        Some(b'"') => Some(b'"'),
-        Some(b'\'') => Some(b'\''),
+        Some(&q @ (b'"' | b'\'')) if !block => Some(q),
         _ => None,
     };
-    if quote.is_some() && !value.starts_with(char::from(file[p])) {
+    if quote.is_some() {
         p += 1;
     }
-    let block = quote.is_none() && is_block(file_text, value_span.start.min(end));
     let line_start = file_text[..p].rfind('\n').map_or(0, |i| i + 1);
     let indent = p - line_start;
     let mut offsets = Vec::with_capacity(value.len() + 1);
@@ -1525,6 +1526,17 @@ w \"$(x `y`)\" <(z)
     }
 
     #[test]
+    fn helm_dynamic_release_name_still_finds_the_chart() {
+        assert!(!one("helm upgrade --install \"$RELEASE\" bitnami/nginx --wait\n").pinned_version);
+        assert!(one("helm upgrade --install \"$RELEASE\" \"$CHART\"\n").pinned_version);
+    }
+
+    #[test]
+    fn values_file_named_after_flux_is_not_bootstrap() {
+        assert!(!one("helm upgrade --install web ./web -f flux2-values.yaml\n").bootstrap);
+    }
+
+    #[test]
     fn helm_with_version_is_pinned() {
         assert!(one("helm install web bitnami/nginx --version 18.1.0\n").pinned_version);
         assert!(one("helm upgrade web bitnami/nginx --version=18.1.0\n").pinned_version);
@@ -1637,6 +1649,21 @@ w \"$(x `y`)\" <(z)
                 (line, col, file[at].to_string())
             })
             .collect()
+    }
+
+    #[test]
+    fn embedded_block_starting_with_a_quote() {
+        let file = "steps:\n  - run: |\n      \"$HELM\" upgrade r ./c\n      echo 'done'\n";
+        let docs = crate::parse::yaml::parse_yaml(file).expect("parses");
+        use crate::parse::located::Seg;
+        let path = [Seg::Key("steps".into()), Seg::Index(0), Seg::Key("run".into())];
+        let value = docs[0].value["steps"][0]["run"].as_str().unwrap();
+        let map = embedded_offsets(file, docs[0].spans[&path[..]].clone(), value);
+        let d = one(value);
+        assert_eq!(&file[map.map_span(d.span)], "\"$HELM\" upgrade");
+        for (i, ch) in value.char_indices() {
+            assert_eq!(file[map.map(i)..].chars().next(), Some(ch), "byte {i}");
+        }
     }
 
     #[test]
