@@ -11,6 +11,7 @@ pub mod iac;
 pub mod located;
 pub mod placeholder;
 pub mod plan;
+pub mod shell;
 pub mod spec;
 pub mod suppress;
 pub mod tasks;
