@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 /// cores with another Chromium.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// `$CHROMIUM`, else `chromium` or `chromium-browser` on PATH.
+/// `$CHROMIUM` (when it names a file), else `chromium` or `chromium-browser` on PATH.
 fn chromium_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CHROMIUM") {
-        return Some(PathBuf::from(p));
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
