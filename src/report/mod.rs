@@ -7,6 +7,7 @@ mod gitlab;
 mod human;
 pub mod json;
 mod junit;
+pub mod matrix;
 pub mod sarif;
 mod source;
 
