@@ -16,8 +16,88 @@ pub struct RuleDoc {
     pub why: String,
     /// How to fix it.
     pub fix: String,
-    /// One example, usually a bad line and a good line.
+    /// One example, usually a bad line and a good line: the text people read.
     pub example: String,
+    /// The same example as files a test can run (`tests/rule_examples.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<RuleExample>,
+}
+
+/// `[rule.doc.test]`: a rule's example as a small repository. `bad` written
+/// at `file` (plus `context`) must make the rule report exactly at the marked
+/// lines; `good` in its place must make it report nothing.
+///
+/// A reported line ends with a marker, `<- reported`, optionally inside a
+/// comment of the file's language (`# <- reported`, `<!-- <- reported -->`);
+/// the marker and the whitespace before it are removed before the file is
+/// written. `line` names the line instead when a marker cannot be written
+/// (then `bad` is written as is).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleExample {
+    /// Repository path of the example file (`specs/001-demo/plan.md`,
+    /// `deploy/app.yaml`, `infra/main.tf`, `.specify/memory/constitution.md`).
+    pub file: String,
+    /// A minimal, complete file in which the rule reports.
+    pub bad: String,
+    /// The fixed file: the rule reports nothing in it.
+    pub good: String,
+    /// The 1-based line of the finding in `bad`, when it has no marker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Other files the example needs, by repository path (a constitution.md,
+    /// a plan, `dir/.keep` for a folder that must exist).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub context: std::collections::BTreeMap<String, String>,
+    /// Symbolic links to create, path -> target (unix only).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub symlinks: std::collections::BTreeMap<String, String>,
+}
+
+/// The marker that ends a reported line in a [`RuleExample`].
+pub const REPORTED_MARKER: &str = "<- reported";
+
+impl RuleExample {
+    /// `text` without its markers, and the 1-based lines that carried one.
+    pub fn strip_markers(text: &str) -> (String, Vec<usize>) {
+        let mut out = String::with_capacity(text.len());
+        let mut lines = Vec::new();
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let (body, eol) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            match body.find(REPORTED_MARKER) {
+                Some(at) => {
+                    lines.push(i + 1);
+                    let mut head = body[..at].trim_end();
+                    let tail = body[at + REPORTED_MARKER.len()..].trim();
+                    if tail == "-->" {
+                        head = head.strip_suffix("<!--").unwrap_or(head).trim_end();
+                    } else if let Some(h) = head.strip_suffix('#') {
+                        head = h.trim_end();
+                    }
+                    out.push_str(head);
+                }
+                None => out.push_str(body),
+            }
+            out.push_str(eol);
+        }
+        (out, lines)
+    }
+
+    /// The bad file as written, and the lines the rule must report.
+    pub fn bad_file(&self) -> (String, Vec<usize>) {
+        match self.line {
+            Some(n) => (self.bad.clone(), vec![n]),
+            None => Self::strip_markers(&self.bad),
+        }
+    }
+
+    /// The good file as written (markers removed, though it should have none).
+    pub fn good_file(&self) -> String {
+        Self::strip_markers(&self.good).0
+    }
 }
 
 /// What a document is.
