@@ -49,9 +49,19 @@ pub struct RuleExample {
     /// a plan, `dir/.keep` for a folder that must exist).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub context: std::collections::BTreeMap<String, String>,
-    /// Symbolic links to create, path -> target (unix only).
+    /// Files written only next to the good file, when the fix adds a file
+    /// (a runbook, a ResourceQuota) rather than editing this one.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub symlinks: std::collections::BTreeMap<String, String>,
+    pub good_context: std::collections::BTreeMap<String, String>,
+    /// Symbolic links created only next to the bad file, path -> target
+    /// (unix only).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub bad_symlinks: std::collections::BTreeMap<String, String>,
+    /// Other rules (selectors) run with this one in both files, when the
+    /// rule needs them (a suppression reports only for rules that run).
+    /// They must report nothing in the bad file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
 }
 
 /// The marker that ends a reported line in a [`RuleExample`].

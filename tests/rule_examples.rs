@@ -24,11 +24,13 @@ fn builtin_rules() -> Vec<Rule> {
 
 /// Write a small repository: the context files, `file` holding `text`, and
 /// the symlinks. `.git/` marks the root so the checked tree stops there.
-fn write_repo(dir: &Path, ex: &RuleExample, text: &str) {
+fn write_repo(dir: &Path, ex: &RuleExample, text: &str, good: bool) {
     std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let extra = if good { &ex.good_context } else { &Default::default() };
     let files = ex
         .context
         .iter()
+        .chain(extra)
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .chain([(ex.file.as_str(), text)]);
     for (path, body) in files {
@@ -36,7 +38,8 @@ fn write_repo(dir: &Path, ex: &RuleExample, text: &str) {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(&target, body).unwrap();
     }
-    for (link, to) in &ex.symlinks {
+    let links = if good { &Default::default() } else { &ex.bad_symlinks };
+    for (link, to) in links {
         let target = dir.join(link);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         #[cfg(unix)]
@@ -49,6 +52,7 @@ fn write_repo(dir: &Path, ex: &RuleExample, text: &str) {
 fn has_plan(ex: &RuleExample) -> bool {
     std::iter::once(&ex.file)
         .chain(ex.context.keys())
+        .chain(ex.good_context.keys())
         .any(|p| p.ends_with("/plan.md"))
 }
 
@@ -91,10 +95,14 @@ fn check_example(rule: &Rule, ex: &RuleExample) -> Vec<String> {
         problems.push("the bad file marks no reported line (`<- reported` or `line = N`)".into());
     }
     let want: BTreeSet<u64> = lines.iter().map(|&l| l as u64).collect();
+    let select = std::iter::once(code)
+        .chain(ex.with.iter().map(|s| s.as_str()))
+        .collect::<Vec<_>>()
+        .join(",");
 
     let dir = temp_dir(&format!("example-{code}-bad"));
-    write_repo(&dir, ex, &bad);
-    match run(&dir, ex, &["--select", code]) {
+    write_repo(&dir, ex, &bad, false);
+    match run(&dir, ex, &["--select", &select]) {
         Err(e) => problems.push(format!("bad file: {e}")),
         Ok(found) => {
             let others: Vec<_> = found.iter().filter(|(c, _)| c != code).collect();
@@ -124,8 +132,8 @@ fn check_example(rule: &Rule, ex: &RuleExample) -> Vec<String> {
     let _ = std::fs::remove_dir_all(&dir);
 
     let dir = temp_dir(&format!("example-{code}-good"));
-    write_repo(&dir, ex, &ex.good_file());
-    match run(&dir, ex, &["--select", code]) {
+    write_repo(&dir, ex, &ex.good_file(), true);
+    match run(&dir, ex, &["--select", &select]) {
         Err(e) => problems.push(format!("good file: {e}")),
         Ok(found) => {
             let hits: Vec<u64> = found
