@@ -45,6 +45,10 @@ pub struct RuleExample {
     /// The 1-based line of the finding in `bad`, when it has no marker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The path the findings are reported in, when it is not `file` (a
+    /// symlink's own path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_in: Option<String>,
     /// Other files the example needs, by repository path (a constitution.md,
     /// a plan, `dir/.keep` for a folder that must exist).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]

@@ -26,7 +26,11 @@ fn builtin_rules() -> Vec<Rule> {
 /// the symlinks. `.git/` marks the root so the checked tree stops there.
 fn write_repo(dir: &Path, ex: &RuleExample, text: &str, good: bool) {
     std::fs::create_dir_all(dir.join(".git")).unwrap();
-    let extra = if good { &ex.good_context } else { &Default::default() };
+    let extra = if good {
+        &ex.good_context
+    } else {
+        &Default::default()
+    };
     let files = ex
         .context
         .iter()
@@ -38,7 +42,11 @@ fn write_repo(dir: &Path, ex: &RuleExample, text: &str, good: bool) {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(&target, body).unwrap();
     }
-    let links = if good { &Default::default() } else { &ex.bad_symlinks };
+    let links = if good {
+        &Default::default()
+    } else {
+        &ex.bad_symlinks
+    };
     for (link, to) in links {
         let target = dir.join(link);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
@@ -56,8 +64,8 @@ fn has_plan(ex: &RuleExample) -> bool {
         .any(|p| p.ends_with("/plan.md"))
 }
 
-/// (code, line) of every finding, or an error naming what went wrong.
-fn run(dir: &Path, ex: &RuleExample, extra: &[&str]) -> Result<Vec<(String, u64)>, String> {
+/// (code, path, line) of every finding, or an error naming what went wrong.
+fn run(dir: &Path, ex: &RuleExample, extra: &[&str]) -> Result<Vec<(String, String, u64)>, String> {
     let mut args = vec!["check", ".", "--format", "json", "--fail-on", "info"];
     if !has_plan(ex) {
         args.push("--iac-only");
@@ -65,14 +73,10 @@ fn run(dir: &Path, ex: &RuleExample, extra: &[&str]) -> Result<Vec<(String, u64)
     args.extend_from_slice(extra);
     let out = constable_in(dir, &args);
     if out.code != 0 && out.code != 1 {
-        return Err(format!(
-            "exit code {} (stderr: {})",
-            out.code,
-            out.stderr.trim()
-        ));
+        return Err(format!("exit code {} (stderr: {})", out.code, out.stderr.trim()));
     }
-    let json: serde_json::Value = serde_json::from_str(&out.stdout)
-        .map_err(|e| format!("output is not JSON ({e}): {}", out.stdout))?;
+    let json: serde_json::Value =
+        serde_json::from_str(&out.stdout).map_err(|e| format!("output is not JSON ({e}): {}", out.stdout))?;
     Ok(json["findings"]
         .as_array()
         .ok_or("no findings array")?
@@ -80,6 +84,7 @@ fn run(dir: &Path, ex: &RuleExample, extra: &[&str]) -> Result<Vec<(String, u64)
         .map(|f| {
             (
                 f["code"].as_str().unwrap_or_default().to_string(),
+                f["path"].as_str().unwrap_or_default().to_string(),
                 f["line"].as_u64().unwrap_or_default(),
             )
         })
@@ -94,7 +99,8 @@ fn check_example(rule: &Rule, ex: &RuleExample) -> Vec<String> {
     if lines.is_empty() {
         problems.push("the bad file marks no reported line (`<- reported` or `line = N`)".into());
     }
-    let want: BTreeSet<u64> = lines.iter().map(|&l| l as u64).collect();
+    let path = ex.reported_in.as_deref().unwrap_or(&ex.file);
+    let want: BTreeSet<(&str, u64)> = lines.iter().map(|&l| (path, l as u64)).collect();
     let select = std::iter::once(code)
         .chain(ex.with.iter().map(|s| s.as_str()))
         .collect::<Vec<_>>()
@@ -105,26 +111,24 @@ fn check_example(rule: &Rule, ex: &RuleExample) -> Vec<String> {
     match run(&dir, ex, &["--select", &select]) {
         Err(e) => problems.push(format!("bad file: {e}")),
         Ok(found) => {
-            let others: Vec<_> = found.iter().filter(|(c, _)| c != code).collect();
+            let others: Vec<_> = found.iter().filter(|(c, ..)| c != code).collect();
             if !others.is_empty() {
                 problems.push(format!("bad file: other codes reported {others:?}"));
             }
-            let got: BTreeSet<u64> = found
+            let got: BTreeSet<(&str, u64)> = found
                 .iter()
-                .filter(|(c, _)| c == code)
-                .map(|(_, l)| *l)
+                .filter(|(c, ..)| c == code)
+                .map(|(_, p, l)| (p.as_str(), *l))
                 .collect();
             if got != want {
-                problems.push(format!(
-                    "bad file: reported at lines {got:?}, marked lines {want:?}"
-                ));
+                problems.push(format!("bad file: reported at {got:?}, marked {want:?}"));
             }
         }
     }
     match run(&dir, ex, &["--ignore", code]) {
         Err(e) => problems.push(format!("bad file with --ignore: {e}")),
         Ok(found) => {
-            if found.iter().any(|(c, _)| c == code) {
+            if found.iter().any(|(c, ..)| c == code) {
                 problems.push(format!("bad file with --ignore {code}: still reported"));
             }
         }
@@ -136,13 +140,9 @@ fn check_example(rule: &Rule, ex: &RuleExample) -> Vec<String> {
     match run(&dir, ex, &["--select", &select]) {
         Err(e) => problems.push(format!("good file: {e}")),
         Ok(found) => {
-            let hits: Vec<u64> = found
-                .iter()
-                .filter(|(c, _)| c == code)
-                .map(|(_, l)| *l)
-                .collect();
+            let hits: Vec<_> = found.iter().filter(|(c, ..)| c == code).collect();
             if !hits.is_empty() {
-                problems.push(format!("good file: still reported at lines {hits:?}"));
+                problems.push(format!("good file: still reported: {hits:?}"));
             }
         }
     }
@@ -183,10 +183,7 @@ fn every_builtin_rule_has_an_example() {
         .filter(|r| r.doc.test.is_none())
         .map(|r| &*r.code)
         .collect();
-    assert!(
-        missing.is_empty(),
-        "rules without `[rule.doc.test]`: {missing:?}"
-    );
+    assert!(missing.is_empty(), "rules without `[rule.doc.test]`: {missing:?}");
 }
 
 #[test]

@@ -195,11 +195,7 @@ fn no_stage_imports_a_later_stage() {
         found.is_empty(),
         "{} backwards import(s):\n{}",
         found.len(),
-        found
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        found.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
     );
 }
 
@@ -211,7 +207,13 @@ fn the_scanner_sees_every_import_form() {
          // crate::report:: in a comment\n#[cfg(test)]\nmod tests { use crate::cli; }\n",
     );
     let names: Vec<(usize, String)> = imports(&code);
-    let want = [(1, "parse"), (2, "finding"), (2, "report"), (2, "load"), (3, "filter")];
+    let want = [
+        (1, "parse"),
+        (2, "finding"),
+        (2, "report"),
+        (2, "load"),
+        (3, "filter"),
+    ];
     let want: Vec<(usize, String)> = want.iter().map(|(l, n)| (*l, n.to_string())).collect();
     assert_eq!(names, want);
 }
