@@ -105,3 +105,41 @@ fn context_start(plan: &Plan, at: usize) -> usize {
     // inside starts after it. Either way LEAD strips the bullet.
     start
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TPL001",
+            r##"# Implementation Plan: Storage
+
+## Technical Context
+
+**Storage**: NEEDS CLARIFICATION
+"##,
+            None,
+            &[],
+        );
+        assert_eq!(lines(&hits), [5], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TPL001",
+            r##"# Implementation Plan: Storage
+
+## Technical Context
+
+**Storage**: Longhorn volumes, 2 replicas
+"##,
+            None,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -62,3 +62,51 @@ impl PlanCheck for MissingPath {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TREE001",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+cluster/
+└── apps/
+    ├── loki/
+    └── grafana/
+```
+"##,
+            None,
+            &["cluster/apps/loki/"],
+        );
+        assert_eq!(lines(&hits), [9], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TREE001",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+cluster/
+└── apps/
+    ├── loki/
+    └── grafana/   # NEW: added by this plan
+```
+"##,
+            None,
+            &["cluster/apps/loki/"],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

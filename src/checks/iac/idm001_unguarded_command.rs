@@ -40,3 +40,41 @@ impl IacCheck for UnguardedCommand {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "IDM001",
+            &[(
+                "roles/k3s/tasks/main.yml",
+                r##"- name: Install k3s
+  ansible.builtin.shell: curl -sfL https://get.k3s.io | sh -
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [2], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "roles/k3s/tasks/main.yml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "IDM001",
+            &[(
+                "roles/k3s/tasks/main.yml",
+                r##"- name: Install k3s
+  ansible.builtin.shell: curl -sfL https://get.k3s.io | sh -
+  args:
+    creates: /usr/local/bin/k3s
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

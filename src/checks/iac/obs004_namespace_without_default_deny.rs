@@ -82,3 +82,56 @@ impl IacCheck for NamespaceWithoutDefaultDeny {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "OBS004",
+            &[(
+                "cluster/tenants/org-a/namespace.yaml",
+                r##"apiVersion: v1
+kind: Namespace
+metadata:
+  name: org-a
+  labels:
+    tenant: org-a
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits
+            .iter()
+            .all(|h| h.path == "cluster/tenants/org-a/namespace.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "OBS004",
+            &[(
+                "cluster/tenants/org-a/namespace.yaml",
+                r##"apiVersion: v1
+kind: Namespace
+metadata:
+  name: org-a
+  labels:
+    tenant: org-a
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: org-a }
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -43,3 +43,81 @@ impl IacCheck for PodMayRunAsRoot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV005",
+            &[(
+                "cluster/apps/web/deployment.yaml",
+                r##"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/harbor/web:1.4.2
+          readinessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          livenessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          resources:
+            requests: { cpu: 50m, memory: 64Mi }
+            limits: { memory: 128Mi }
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [13], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "cluster/apps/web/deployment.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV005",
+            &[(
+                "cluster/apps/web/deployment.yaml",
+                r##"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      containers:
+        - name: web
+          image: ghcr.io/harbor/web:1.4.2
+          readinessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          livenessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          resources:
+            requests: { cpu: 50m, memory: 64Mi }
+            limits: { memory: 128Mi }
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -164,3 +164,57 @@ impl IacCheck for OpenAdminPort {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV006",
+            &[(
+                "infra/network.tf",
+                r##"resource "aws_security_group" "bastion" {
+  name   = "bastion"
+  vpc_id = "vpc-0a1b2c3d"
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [9], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "infra/network.tf"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV006",
+            &[(
+                "infra/network.tf",
+                r##"resource "aws_security_group" "bastion" {
+  name   = "bastion"
+  vpc_id = "vpc-0a1b2c3d"
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.20.0.0/16"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -53,3 +53,47 @@ impl IacCheck for WildcardIamAction {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV007",
+            &[(
+                "infra/iam.tf",
+                r##"data "aws_iam_policy_document" "backup" {
+  statement {
+    actions   = ["*"]
+    resources = ["arn:aws:s3:::harbor-backups/*"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [3], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "infra/iam.tf"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV007",
+            &[(
+                "infra/iam.tf",
+                r##"data "aws_iam_policy_document" "backup" {
+  statement {
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = ["arn:aws:s3:::harbor-backups/*"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}
