@@ -68,6 +68,66 @@ pub struct RuleExample {
     pub with: Vec<String>,
 }
 
+impl RuleDoc {
+    /// The runnable example as Markdown for `explain` (empty without one):
+    /// the bad file with its reported lines marked, the fixed file, and the
+    /// other files the example needs.
+    pub fn test_markdown(&self) -> String {
+        let Some(t) = &self.test else {
+            return String::new();
+        };
+        let lang = match t.file.rsplit('.').next() {
+            Some("md") => "markdown",
+            Some("yaml" | "yml") => "yaml",
+            Some("tf") => "hcl",
+            Some("sh") => "sh",
+            _ => "text",
+        };
+        let block = |text: &str| {
+            let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            format!("{fence}{lang}\n{}\n{fence}\n", text.trim_matches('\n'))
+        };
+        let marked = match t.line {
+            Some(n) => format!("line {n}"),
+            None => format!("the lines marked `{REPORTED_MARKER}`"),
+        };
+        let place = match &t.reported_in {
+            Some(r) => format!(
+                "With `{}` as below, the rule reports in `{r}` at {marked}",
+                t.file
+            ),
+            None => format!("In `{}` the rule reports at {marked}", t.file),
+        };
+        let mut out = format!(
+            "\n## Tested example\n\n{place}:\n\n{bad}\nFixed, it reports nothing:\n\n{good}",
+            bad = block(&t.bad),
+            good = block(&t.good),
+        );
+        let needs: Vec<String> = t
+            .context
+            .keys()
+            .map(|k| format!("`{k}`"))
+            .chain(
+                t.bad_symlinks
+                    .iter()
+                    .map(|(k, v)| format!("a symlink `{k}` -> `{v}`")),
+            )
+            .collect();
+        if !needs.is_empty() {
+            out.push_str(&format!(
+                "\nThe example repository also holds {}.\n",
+                needs.join(", ")
+            ));
+        }
+        if !t.good_context.is_empty() {
+            let added: Vec<String> = t.good_context.keys().map(|k| format!("`{k}`")).collect();
+            out.push_str(&format!("\nThe fix adds {}.\n", added.join(", ")));
+        }
+        out
+    }
+}
+
 /// The marker that ends a reported line in a [`RuleExample`].
 pub const REPORTED_MARKER: &str = "<- reported";
 
@@ -415,7 +475,7 @@ impl Rule {
         format!(
             "# {code} `{name}`\n\nSeverity: {sev}{principle} · kind `{kind}` · from `{source}`\n\n{superseded}\
              ## What it finds\n\n{what}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n\
-             ## Example\n\n```text\n{example}\n```\n",
+             ## Example\n\n```text\n{example}\n```\n{tested}",
             code = self.code,
             name = self.name,
             sev = self.severity,
@@ -425,6 +485,7 @@ impl Rule {
             why = d.why.trim(),
             fix = d.fix.trim(),
             example = d.example.trim_matches('\n'),
+            tested = d.test_markdown(),
         )
     }
 
