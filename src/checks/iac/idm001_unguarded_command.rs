@@ -77,4 +77,33 @@ mod tests {
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn changed_when_and_removes_are_guards() {
+        let tasks = r#"
+- name: Read the token
+  ansible.builtin.command: cat /var/lib/rancher/k3s/server/token
+  changed_when: false
+- name: Remove the old binary
+  command: rm /usr/local/bin/k3s-old
+  args:
+    removes: /usr/local/bin/k3s-old
+"#;
+        assert!(iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]).is_empty());
+    }
+
+    #[test]
+    fn short_names_and_tasks_inside_blocks_are_checked() {
+        let tasks = r#"
+- name: Join the cluster
+  block:
+    - name: Run the join script
+      raw: /opt/join.sh
+  rescue:
+    - name: Reset
+      command: k3s-killall.sh
+"#;
+        let hits = iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]);
+        assert_eq!(lines(&hits), [5, 8], "{hits:#?}");
+    }
 }

@@ -83,4 +83,24 @@ mod tests {
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn every_package_module_in_short_and_fqcn_form() {
+        let tasks = r#"
+- name: Tools
+  package:
+    name: [jq, curl]
+    state: latest
+- name: Python client
+  ansible.builtin.pip:
+    name: kubernetes
+    state: latest
+- name: Pinned
+  ansible.builtin.dnf:
+    name: podman-5.2.2
+    state: present
+"#;
+        let hits = iac_hits("IDM003", &[("roles/base/tasks/main.yml", tasks)], &[]);
+        assert_eq!(lines(&hits), [5, 9], "{hits:#?}");
+    }
 }

@@ -134,4 +134,41 @@ spec:
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    const NS: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n";
+
+    #[test]
+    fn system_namespaces_are_skipped() {
+        let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n";
+        assert!(iac_hits("OBS004", &[("k8s/ns.yaml", ns)], &[]).is_empty());
+    }
+
+    #[test]
+    fn a_policy_that_allows_ingress_is_not_a_default_deny() {
+        let np = r#"
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-web, namespace: shop }
+spec:
+  podSelector: {}
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: gateway } } }]
+"#;
+        let hits = iac_hits("OBS004", &[("k8s/ns.yaml", NS), ("k8s/np.yaml", np)], &[]);
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+    }
+
+    #[test]
+    fn a_clusterwide_cilium_default_deny_covers_every_namespace() {
+        let ccnp = r#"
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: { name: default-deny }
+spec:
+  endpointSelector: {}
+  ingress: []
+"#;
+        let hits = iac_hits("OBS004", &[("k8s/ns.yaml", NS), ("k8s/ccnp.yaml", ccnp)], &[]);
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
 }

@@ -120,4 +120,37 @@ spec:
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn every_container_must_set_it_when_the_pod_does_not() {
+        let pod = |second: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext:\n        runAsNonRoot: true\n    - name: b\n      image: b:1\n{second}"
+            )
+        };
+        let all = pod("      securityContext:\n        runAsNonRoot: true\n");
+        assert!(iac_hits("PRV005", &[("k8s/pod.yaml", &all)], &[]).is_empty());
+        let one = pod("");
+        assert_eq!(iac_hits("PRV005", &[("k8s/pod.yaml", &one)], &[]).len(), 1);
+    }
+
+    #[test]
+    fn cronjobs_are_checked_through_their_job_template() {
+        let cron = r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: backup
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: backup
+              image: restic/restic:0.17.3
+"#;
+        assert_eq!(iac_hits("PRV005", &[("k8s/cron.yaml", cron)], &[]).len(), 1);
+    }
 }

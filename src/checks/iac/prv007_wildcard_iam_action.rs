@@ -96,4 +96,27 @@ mod tests {
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn deny_statements_are_fine_and_inline_json_is_read() {
+        let tf = r#"
+data "aws_iam_policy_document" "guard" {
+  statement {
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "admin" {
+  name = "admin"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}
+"#;
+        let hits = iac_hits("PRV007", &[("infra/iam.tf", tf)], &[]);
+        assert_eq!(lines(&hits), [14], "{hits:#?}");
+    }
 }

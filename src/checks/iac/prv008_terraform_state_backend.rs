@@ -150,4 +150,12 @@ provider "aws" {
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn a_root_module_without_backend_is_reported_but_not_a_shared_module() {
+        let tf = "provider \"hcloud\" {\n  token = var.token\n}\n";
+        let hits = iac_hits("PRV008", &[("infra/main.tf", tf)], &[]);
+        assert_eq!(hits.len(), 1, "{hits:#?}");
+        assert!(iac_hits("PRV008", &[("infra/modules/net/main.tf", tf)], &[]).is_empty());
+    }
 }
