@@ -100,4 +100,13 @@ Every application ships with a runbook.
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn principles_match_by_numeral_and_by_name() {
+        let plan = format!(
+            "# Plan\n\n## Constitution Check\n\n{PASSING_ROWS}| VIII. Chaos Drills | ✅ PASS | game day in `docs/drills.md` |\n"
+        );
+        let hits = plan_hits("GATE004", &plan, Some(CONSTITUTION), &[]);
+        assert_eq!(lines(&hits), [9], "{hits:#?}");
+    }
 }

@@ -119,4 +119,12 @@ Every application ships with a runbook.
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn without_constitution_md_there_is_no_version_to_compare() {
+        let plan = "# Plan\n\n*Based on Constitution v1.0.0*\n";
+        assert!(plan_hits("GATE007", plan, None, &[]).is_empty());
+        let hits = plan_hits("GATE007", plan, Some(CONSTITUTION), &[]);
+        assert_eq!(lines(&hits), [3], "{hits:#?}");
+    }
 }

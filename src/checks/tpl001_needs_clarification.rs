@@ -142,4 +142,11 @@ mod tests {
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn prose_about_markers_is_not_a_marker_but_a_question_is() {
+        let plan = "# Plan\n\n## Summary\n\nAll NEEDS CLARIFICATION items were resolved in research.md.\n\n## Technical Context\n\n**Testing**: Molecule [NEEDS CLARIFICATION: which scenarios?]\n\n**Target Platform**: [e.g., Linux server or NEEDS CLARIFICATION]\n";
+        let hits = plan_hits("TPL001", plan, None, &[]);
+        assert_eq!(lines(&hits), [9, 11], "{hits:#?}");
+    }
 }

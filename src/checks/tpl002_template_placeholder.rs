@@ -73,4 +73,11 @@ See [spec.md](spec.md) for the feature.
         );
         assert!(hits.is_empty(), "{hits:#?}");
     }
+
+    #[test]
+    fn links_checkboxes_and_code_lists_are_not_slots() {
+        let plan = "# Plan: [FEATURE]\n\n- [x] spec reviewed\n- See [the spec][spec]\n\n[spec]: spec.md\n\n```yaml\nports: [80, 443]\n```\n\n**Owner**: [Name of the team that owns this]\n";
+        let hits = plan_hits("TPL002", plan, None, &[]);
+        assert_eq!(lines(&hits), [1, 12], "{hits:#?}");
+    }
 }
