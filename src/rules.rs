@@ -16,8 +16,162 @@ pub struct RuleDoc {
     pub why: String,
     /// How to fix it.
     pub fix: String,
-    /// One example, usually a bad line and a good line.
+    /// One example, usually a bad line and a good line: the text people read.
     pub example: String,
+    /// The same example as files a test can run (`tests/rule_examples.rs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<RuleExample>,
+}
+
+/// `[rule.doc.test]`: a rule's example as a small repository. `bad` written
+/// at `file` (plus `context`) must make the rule report exactly at the marked
+/// lines; `good` in its place must make it report nothing.
+///
+/// A reported line ends with a marker, `<- reported`, optionally inside a
+/// comment of the file's language (`# <- reported`, `<!-- <- reported -->`);
+/// the marker and the whitespace before it are removed before the file is
+/// written. `line` names the line instead when a marker cannot be written
+/// (then `bad` is written as is).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleExample {
+    /// Repository path of the example file (`specs/001-demo/plan.md`,
+    /// `deploy/app.yaml`, `infra/main.tf`, `.specify/memory/constitution.md`).
+    pub file: String,
+    /// A minimal, complete file in which the rule reports.
+    pub bad: String,
+    /// The fixed file: the rule reports nothing in it.
+    pub good: String,
+    /// The 1-based line of the finding in `bad`, when it has no marker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The path the findings are reported in, when it is not `file` (a
+    /// symlink's own path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_in: Option<String>,
+    /// Other files the example needs, by repository path (a constitution.md,
+    /// a plan, `dir/.keep` for a folder that must exist).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub context: std::collections::BTreeMap<String, String>,
+    /// Files written only next to the good file, when the fix adds a file
+    /// (a runbook, a ResourceQuota) rather than editing this one.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub good_context: std::collections::BTreeMap<String, String>,
+    /// Symbolic links created only next to the bad file, path -> target
+    /// (unix only).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub bad_symlinks: std::collections::BTreeMap<String, String>,
+    /// Other rules (selectors) run with this one in both files, when the
+    /// rule needs them (a suppression reports only for rules that run).
+    /// They must report nothing in the bad file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
+}
+
+impl RuleDoc {
+    /// The runnable example as Markdown for `explain` (empty without one):
+    /// the bad file with its reported lines marked, the fixed file, and the
+    /// other files the example needs.
+    pub fn test_markdown(&self) -> String {
+        let Some(t) = &self.test else {
+            return String::new();
+        };
+        let lang = match t.file.rsplit('.').next() {
+            Some("md") => "markdown",
+            Some("yaml" | "yml") => "yaml",
+            Some("tf") => "hcl",
+            Some("sh") => "sh",
+            _ => "text",
+        };
+        let block = |text: &str| {
+            let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            format!("{fence}{lang}\n{}\n{fence}\n", text.trim_matches('\n'))
+        };
+        let marked = match t.line {
+            Some(n) => format!("line {n}"),
+            None => format!("the lines marked `{REPORTED_MARKER}`"),
+        };
+        let place = match &t.reported_in {
+            Some(r) => format!(
+                "With `{}` as below, the rule reports in `{r}` at {marked}",
+                t.file
+            ),
+            None => format!("In `{}` the rule reports at {marked}", t.file),
+        };
+        let mut out = format!(
+            "\n## Tested example\n\n{place}:\n\n{bad}\nFixed, it reports nothing:\n\n{good}",
+            bad = block(&t.bad),
+            good = block(&t.good),
+        );
+        let needs: Vec<String> = t
+            .context
+            .keys()
+            .map(|k| format!("`{k}`"))
+            .chain(
+                t.bad_symlinks
+                    .iter()
+                    .map(|(k, v)| format!("a symlink `{k}` -> `{v}`")),
+            )
+            .collect();
+        if !needs.is_empty() {
+            out.push_str(&format!(
+                "\nThe example repository also holds {}.\n",
+                needs.join(", ")
+            ));
+        }
+        if !t.good_context.is_empty() {
+            let added: Vec<String> = t.good_context.keys().map(|k| format!("`{k}`")).collect();
+            out.push_str(&format!("\nThe fix adds {}.\n", added.join(", ")));
+        }
+        out
+    }
+}
+
+/// The marker that ends a reported line in a [`RuleExample`].
+pub const REPORTED_MARKER: &str = "<- reported";
+
+impl RuleExample {
+    /// `text` without its markers, and the 1-based lines that carried one.
+    pub fn strip_markers(text: &str) -> (String, Vec<usize>) {
+        let mut out = String::with_capacity(text.len());
+        let mut lines = Vec::new();
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let (body, eol) = match line.strip_suffix('\n') {
+                Some(b) => (b, "\n"),
+                None => (line, ""),
+            };
+            match body.find(REPORTED_MARKER) {
+                Some(at) => {
+                    lines.push(i + 1);
+                    let mut head = body[..at].trim_end();
+                    let tail = body[at + REPORTED_MARKER.len()..].trim();
+                    if tail == "-->" {
+                        head = head.strip_suffix("<!--").unwrap_or(head).trim_end();
+                    } else if let Some(h) = head.strip_suffix('#') {
+                        head = h.trim_end();
+                    }
+                    out.push_str(head);
+                }
+                None => out.push_str(body),
+            }
+            out.push_str(eol);
+        }
+        (out, lines)
+    }
+
+    /// The bad file as written, and the lines the rule must report.
+    pub fn bad_file(&self) -> (String, Vec<usize>) {
+        match self.line {
+            Some(n) => (self.bad.clone(), vec![n]),
+            None => Self::strip_markers(&self.bad),
+        }
+    }
+
+    /// The good file as written (markers removed, though it should have none).
+    pub fn good_file(&self) -> String {
+        Self::strip_markers(&self.good).0
+    }
 }
 
 /// What a document is.
@@ -321,7 +475,7 @@ impl Rule {
         format!(
             "# {code} `{name}`\n\nSeverity: {sev}{principle} · kind `{kind}` · from `{source}`\n\n{superseded}\
              ## What it finds\n\n{what}\n\n## Why it matters\n\n{why}\n\n## How to fix\n\n{fix}\n\n\
-             ## Example\n\n```text\n{example}\n```\n",
+             ## Example\n\n```text\n{example}\n```\n{tested}",
             code = self.code,
             name = self.name,
             sev = self.severity,
@@ -331,6 +485,7 @@ impl Rule {
             why = d.why.trim(),
             fix = d.fix.trim(),
             example = d.example.trim_matches('\n'),
+            tested = d.test_markdown(),
         )
     }
 

@@ -50,3 +50,50 @@ fn listed(cx: &PlanContext<'_>) -> Vec<(std::ops::Range<usize>, String)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "DOC002",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+specs/001-grafana/
+├── plan.md
+├── spec.md
+└── quickstart.md
+```
+"##,
+            None,
+            &["specs/001-grafana/spec.md"],
+        );
+        assert_eq!(lines(&hits), [9], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "DOC002",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+specs/001-grafana/
+├── plan.md
+└── spec.md
+```
+"##,
+            None,
+            &["specs/001-grafana/spec.md"],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

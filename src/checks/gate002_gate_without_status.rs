@@ -24,3 +24,77 @@ impl PlanCheck for GateWithoutStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "GATE002",
+            r##"# Implementation Plan: Grafana
+
+## Constitution Check
+
+- **GitOps Source of Truth**: Link CI diff output proving automation-driven deploy.
+- **Documentation & Runbooks**: ✅ PASS, runbook in `docs/runbooks/grafana.md`
+"##,
+            Some(
+                r##"# Harbor Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from the `main` branch.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+
+## Governance
+
+**Version**: 1.3.0 | **Ratified**: 2026-01-10 | **Last Amended**: 2026-03-02
+"##,
+            ),
+            &[],
+        );
+        assert_eq!(lines(&hits), [5], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "GATE002",
+            r##"# Implementation Plan: Grafana
+
+## Constitution Check
+
+- **GitOps Source of Truth**: ✅ PASS, Argo CD syncs `cluster/apps/`; diff in CI run 4812
+- **Documentation & Runbooks**: ✅ PASS, runbook in `docs/runbooks/grafana.md`
+"##,
+            Some(
+                r##"# Harbor Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from the `main` branch.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+
+## Governance
+
+**Version**: 1.3.0 | **Ratified**: 2026-01-10 | **Last Amended**: 2026-03-02
+"##,
+            ),
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

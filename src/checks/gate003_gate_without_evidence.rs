@@ -70,3 +70,81 @@ mod tests {
         assert!(!super::not_engaged("Notes in docs/"));
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "GATE003",
+            r##"# Implementation Plan: Grafana
+
+## Constitution Check
+
+| Principle | Status | Notes |
+|---|---|---|
+| I. GitOps Source of Truth | ✅ PASS | done properly |
+| II. Documentation & Runbooks | ✅ PASS | runbook in `docs/runbooks/grafana.md` |
+"##,
+            Some(
+                r##"# Harbor Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from the `main` branch.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+
+## Governance
+
+**Version**: 1.3.0 | **Ratified**: 2026-01-10 | **Last Amended**: 2026-03-02
+"##,
+            ),
+            &[],
+        );
+        assert_eq!(lines(&hits), [7], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "GATE003",
+            r##"# Implementation Plan: Grafana
+
+## Constitution Check
+
+| Principle | Status | Notes |
+|---|---|---|
+| I. GitOps Source of Truth | ✅ PASS | Argo CD syncs `cluster/apps/grafana/`; diff in CI run 4812 |
+| II. Documentation & Runbooks | ✅ PASS | runbook in `docs/runbooks/grafana.md` |
+"##,
+            Some(
+                r##"# Harbor Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from the `main` branch.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+
+## Governance
+
+**Version**: 1.3.0 | **Ratified**: 2026-01-10 | **Last Amended**: 2026-03-02
+"##,
+            ),
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

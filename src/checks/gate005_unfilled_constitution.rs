@@ -66,3 +66,56 @@ impl ConstitutionCheck for UnfilledConstitution {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = constitution_hits(
+            "GATE005",
+            r##"# Harbor Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from the `main` branch.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+
+## Governance
+
+**Version**: 1.3.0 | **Ratified**: 2026-01-10 | **Last Amended**: 2025-12-01
+"##,
+        );
+        assert_eq!(lines(&hits), [15], "{hits:#?}");
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = constitution_hits(
+            "GATE005",
+            r##"# Harbor Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from the `main` branch.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+
+## Governance
+
+**Version**: 1.3.0 | **Ratified**: 2026-01-10 | **Last Amended**: 2026-03-02
+"##,
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -37,3 +37,65 @@ impl PlanCheck for GateAgainstUnfilledConstitution {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "GATE006",
+            r##"# Implementation Plan: Grafana
+
+## Constitution Check
+
+| Principle | Status | Notes |
+|---|---|---|
+| GitOps Principle | ✅ PASS | Argo CD syncs `cluster/apps/grafana/` |
+"##,
+            Some(
+                r##"# [PROJECT_NAME] Constitution
+
+## Core Principles
+
+### [PRINCIPLE_1_NAME]
+
+[PRINCIPLE_1_DESCRIPTION]
+
+**Version**: [CONSTITUTION_VERSION] | **Ratified**: [RATIFICATION_DATE] | **Last Amended**: [LAST_AMENDED_DATE]
+"##,
+            ),
+            &[],
+        );
+        assert_eq!(lines(&hits), [7], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "GATE006",
+            r##"# Implementation Plan: Grafana
+
+## Constitution Check
+
+The constitution is still the template; ratify it before this plan is gated.
+"##,
+            Some(
+                r##"# [PROJECT_NAME] Constitution
+
+## Core Principles
+
+### [PRINCIPLE_1_NAME]
+
+[PRINCIPLE_1_DESCRIPTION]
+
+**Version**: [CONSTITUTION_VERSION] | **Ratified**: [RATIFICATION_DATE] | **Last Amended**: [LAST_AMENDED_DATE]
+"##,
+            ),
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -37,6 +37,9 @@ mod tree005_path_outside_root;
 
 pub use tree001_missing_path::probe as tree_probe;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// Collects one rule's findings; checks never print.
 pub struct Sink<'a> {
     /// The file being checked.

@@ -105,3 +105,48 @@ fn context_start(plan: &Plan, at: usize) -> usize {
     // inside starts after it. Either way LEAD strips the bullet.
     start
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TPL001",
+            r##"# Implementation Plan: Storage
+
+## Technical Context
+
+**Storage**: NEEDS CLARIFICATION
+"##,
+            None,
+            &[],
+        );
+        assert_eq!(lines(&hits), [5], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TPL001",
+            r##"# Implementation Plan: Storage
+
+## Technical Context
+
+**Storage**: Longhorn volumes, 2 replicas
+"##,
+            None,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn prose_about_markers_is_not_a_marker_but_a_question_is() {
+        let plan = "# Plan\n\n## Summary\n\nAll NEEDS CLARIFICATION items were resolved in research.md.\n\n## Technical Context\n\n**Testing**: Molecule [NEEDS CLARIFICATION: which scenarios?]\n\n**Target Platform**: [e.g., Linux server or NEEDS CLARIFICATION]\n";
+        let hits = plan_hits("TPL001", plan, None, &[]);
+        assert_eq!(lines(&hits), [9, 11], "{hits:#?}");
+    }
+}

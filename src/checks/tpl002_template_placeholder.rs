@@ -38,3 +38,46 @@ impl PlanCheck for TemplatePlaceholder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TPL002",
+            r##"# Implementation Plan: Grafana
+
+**Date**: [DATE]
+See [spec.md](spec.md) for the feature.
+"##,
+            None,
+            &[],
+        );
+        assert_eq!(lines(&hits), [3], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TPL002",
+            r##"# Implementation Plan: Grafana
+
+**Date**: 2026-03-14
+See [spec.md](spec.md) for the feature.
+"##,
+            None,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn links_checkboxes_and_code_lists_are_not_slots() {
+        let plan = "# Plan: [FEATURE]\n\n- [x] spec reviewed\n- See [the spec][spec]\n\n[spec]: spec.md\n\n```yaml\nports: [80, 443]\n```\n\n**Owner**: [Name of the team that owns this]\n";
+        let hits = plan_hits("TPL002", plan, None, &[]);
+        assert_eq!(lines(&hits), [1, 12], "{hits:#?}");
+    }
+}

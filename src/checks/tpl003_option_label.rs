@@ -59,3 +59,46 @@ impl PlanCheck for OptionLabel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TPL003",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+# [REMOVE IF UNUSED] Option 1: Single IaC tool
+terraform/
+```
+"##,
+            None,
+            &[],
+        );
+        assert_eq!(lines(&hits), [6], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TPL003",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+terraform/
+```
+"##,
+            None,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -17,3 +17,45 @@ impl PlanCheck for TemplateExampleRow {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TPL005",
+            r##"# Implementation Plan: Grafana
+
+## Complexity Tracking
+
+| Violation | Why Needed | Simpler Alternative Rejected Because |
+|-----------|------------|-------------------------------------|
+| [e.g., 4th project] | [current need] | [why 3 projects insufficient] |
+"##,
+            None,
+            &[],
+        );
+        assert_eq!(lines(&hits), [7], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TPL005",
+            r##"# Implementation Plan: Grafana
+
+## Complexity Tracking
+
+| Violation | Why Needed | Simpler Alternative Rejected Because |
+|-----------|------------|-------------------------------------|
+| None | | |
+"##,
+            None,
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

@@ -38,3 +38,49 @@ impl PlanCheck for UnfilledStructureDecision {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TPL007",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+roles/
+```
+
+**Structure Decision**: [Document the selected structure and reference the real directories]
+"##,
+            None,
+            &["roles/"],
+        );
+        assert_eq!(lines(&hits), [9], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TPL007",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+roles/
+```
+
+**Structure Decision**: Ansible roles under `roles/`, one playbook per host group.
+"##,
+            None,
+            &["roles/"],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

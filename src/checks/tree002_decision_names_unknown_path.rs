@@ -65,3 +65,51 @@ fn named(cx: &PlanContext<'_>) -> Vec<(std::ops::Range<usize>, String, String)> 
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = plan_hits(
+            "TREE002",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+cluster/
+└── apps/
+```
+
+**Structure Decision**: workloads live in `clusters/apps/`.
+"##,
+            None,
+            &["cluster/apps/"],
+        );
+        assert_eq!(lines(&hits), [10], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == PLAN_PATH));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = plan_hits(
+            "TREE002",
+            r##"# Implementation Plan: Grafana
+
+## Project Structure
+
+```text
+cluster/
+└── apps/
+```
+
+**Structure Decision**: workloads live in `cluster/apps/`.
+"##,
+            None,
+            &["cluster/apps/"],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

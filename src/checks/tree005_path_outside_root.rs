@@ -18,3 +18,27 @@ impl RepoCheck for PathOutsideRoot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::rules_for;
+    use crate::checks::RepoContext;
+
+    #[test]
+    fn reports_each_escaping_symlink_in_its_own_file() {
+        let rules = rules_for("TREE005");
+        let escapes = [(3, "cluster/apps/shared".to_string())];
+        let found = crate::evaluate::repo(&RepoContext { escapes: &escapes }, &rules);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].file, 3);
+        assert_eq!(found[0].span, 0..0);
+        assert!(found[0].message.contains("`cluster/apps/shared`"));
+    }
+
+    #[test]
+    fn silent_without_escapes() {
+        let rules = rules_for("TREE005");
+        let found = crate::evaluate::repo(&RepoContext { escapes: &[] }, &rules);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}

@@ -40,3 +40,70 @@ impl IacCheck for UnguardedCommand {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "IDM001",
+            &[(
+                "roles/k3s/tasks/main.yml",
+                r##"- name: Install k3s
+  ansible.builtin.shell: curl -sfL https://get.k3s.io | sh -
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [2], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "roles/k3s/tasks/main.yml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "IDM001",
+            &[(
+                "roles/k3s/tasks/main.yml",
+                r##"- name: Install k3s
+  ansible.builtin.shell: curl -sfL https://get.k3s.io | sh -
+  args:
+    creates: /usr/local/bin/k3s
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn changed_when_and_removes_are_guards() {
+        let tasks = r#"
+- name: Read the token
+  ansible.builtin.command: cat /var/lib/rancher/k3s/server/token
+  changed_when: false
+- name: Remove the old binary
+  command: rm /usr/local/bin/k3s-old
+  args:
+    removes: /usr/local/bin/k3s-old
+"#;
+        assert!(iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]).is_empty());
+    }
+
+    #[test]
+    fn short_names_and_tasks_inside_blocks_are_checked() {
+        let tasks = r#"
+- name: Join the cluster
+  block:
+    - name: Run the join script
+      raw: /opt/join.sh
+  rescue:
+    - name: Reset
+      command: k3s-killall.sh
+"#;
+        let hits = iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]);
+        assert_eq!(lines(&hits), [5, 8], "{hits:#?}");
+    }
+}

@@ -44,3 +44,63 @@ impl IacCheck for PackageLatest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "IDM003",
+            &[(
+                "roles/k3s/tasks/main.yml",
+                r##"- name: Install containerd
+  ansible.builtin.apt:
+    name: containerd
+    state: latest
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "roles/k3s/tasks/main.yml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "IDM003",
+            &[(
+                "roles/k3s/tasks/main.yml",
+                r##"- name: Install containerd
+  ansible.builtin.apt:
+    name: containerd=1.7.24-1
+    state: present
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn every_package_module_in_short_and_fqcn_form() {
+        let tasks = r#"
+- name: Tools
+  package:
+    name: [jq, curl]
+    state: latest
+- name: Python client
+  ansible.builtin.pip:
+    name: kubernetes
+    state: latest
+- name: Pinned
+  ansible.builtin.dnf:
+    name: podman-5.2.2
+    state: present
+"#;
+        let hits = iac_hits("IDM003", &[("roles/base/tasks/main.yml", tasks)], &[]);
+        assert_eq!(lines(&hits), [5, 9], "{hits:#?}");
+    }
+}

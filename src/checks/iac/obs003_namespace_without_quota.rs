@@ -33,3 +33,69 @@ impl IacCheck for NamespaceWithoutQuota {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "OBS003",
+            &[(
+                "cluster/tenants/org-a/namespace.yaml",
+                r##"apiVersion: v1
+kind: Namespace
+metadata:
+  name: org-a
+  labels:
+    tenant: org-a
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits
+            .iter()
+            .all(|h| h.path == "cluster/tenants/org-a/namespace.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "OBS003",
+            &[(
+                "cluster/tenants/org-a/namespace.yaml",
+                r##"apiVersion: v1
+kind: Namespace
+metadata:
+  name: org-a
+  labels:
+    tenant: org-a
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: { name: default, namespace: org-a }
+spec: { hard: { requests.cpu: "4", requests.memory: 8Gi, pods: "40" } }
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn only_tenant_namespaces_and_only_a_quota_in_that_namespace() {
+        let plain = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: tools\n";
+        assert!(iac_hits("OBS003", &[("k8s/ns.yaml", plain)], &[]).is_empty());
+        let tenant =
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: org-b\n  labels:\n    tenant: org-b\n";
+        let elsewhere = "apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: q, namespace: org-c }\nspec: { hard: { pods: \"10\" } }\n";
+        let hits = iac_hits(
+            "OBS003",
+            &[("k8s/ns.yaml", tenant), ("k8s/q.yaml", elsewhere)],
+            &[],
+        );
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+    }
+}

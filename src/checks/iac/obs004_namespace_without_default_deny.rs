@@ -82,3 +82,93 @@ impl IacCheck for NamespaceWithoutDefaultDeny {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "OBS004",
+            &[(
+                "cluster/tenants/org-a/namespace.yaml",
+                r##"apiVersion: v1
+kind: Namespace
+metadata:
+  name: org-a
+  labels:
+    tenant: org-a
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits
+            .iter()
+            .all(|h| h.path == "cluster/tenants/org-a/namespace.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "OBS004",
+            &[(
+                "cluster/tenants/org-a/namespace.yaml",
+                r##"apiVersion: v1
+kind: Namespace
+metadata:
+  name: org-a
+  labels:
+    tenant: org-a
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: org-a }
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    const NS: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n";
+
+    #[test]
+    fn system_namespaces_are_skipped() {
+        let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n";
+        assert!(iac_hits("OBS004", &[("k8s/ns.yaml", ns)], &[]).is_empty());
+    }
+
+    #[test]
+    fn a_policy_that_allows_ingress_is_not_a_default_deny() {
+        let np = r#"
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: allow-web, namespace: shop }
+spec:
+  podSelector: {}
+  ingress:
+    - from: [{ podSelector: { matchLabels: { app: gateway } } }]
+"#;
+        let hits = iac_hits("OBS004", &[("k8s/ns.yaml", NS), ("k8s/np.yaml", np)], &[]);
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+    }
+
+    #[test]
+    fn a_clusterwide_cilium_default_deny_covers_every_namespace() {
+        let ccnp = r#"
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: { name: default-deny }
+spec:
+  endpointSelector: {}
+  ingress: []
+"#;
+        let hits = iac_hits("OBS004", &[("k8s/ns.yaml", NS), ("k8s/ccnp.yaml", ccnp)], &[]);
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

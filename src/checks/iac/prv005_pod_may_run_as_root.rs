@@ -43,3 +43,114 @@ impl IacCheck for PodMayRunAsRoot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV005",
+            &[(
+                "cluster/apps/web/deployment.yaml",
+                r##"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/harbor/web:1.4.2
+          readinessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          livenessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          resources:
+            requests: { cpu: 50m, memory: 64Mi }
+            limits: { memory: 128Mi }
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [13], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "cluster/apps/web/deployment.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV005",
+            &[(
+                "cluster/apps/web/deployment.yaml",
+                r##"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      securityContext:
+        runAsNonRoot: true
+      containers:
+        - name: web
+          image: ghcr.io/harbor/web:1.4.2
+          readinessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          livenessProbe:
+            httpGet: { path: /healthz, port: 8080 }
+          resources:
+            requests: { cpu: 50m, memory: 64Mi }
+            limits: { memory: 128Mi }
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn every_container_must_set_it_when_the_pod_does_not() {
+        let pod = |second: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext:\n        runAsNonRoot: true\n    - name: b\n      image: b:1\n{second}"
+            )
+        };
+        let all = pod("      securityContext:\n        runAsNonRoot: true\n");
+        assert!(iac_hits("PRV005", &[("k8s/pod.yaml", &all)], &[]).is_empty());
+        let one = pod("");
+        assert_eq!(iac_hits("PRV005", &[("k8s/pod.yaml", &one)], &[]).len(), 1);
+    }
+
+    #[test]
+    fn cronjobs_are_checked_through_their_job_template() {
+        let cron = r#"
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: backup
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+            - name: backup
+              image: restic/restic:0.17.3
+"#;
+        assert_eq!(iac_hits("PRV005", &[("k8s/cron.yaml", cron)], &[]).len(), 1);
+    }
+}

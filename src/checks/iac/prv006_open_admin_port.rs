@@ -164,3 +164,99 @@ impl IacCheck for OpenAdminPort {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV006",
+            &[(
+                "infra/network.tf",
+                r##"resource "aws_security_group" "bastion" {
+  name   = "bastion"
+  vpc_id = "vpc-0a1b2c3d"
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [9], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "infra/network.tf"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV006",
+            &[(
+                "infra/network.tf",
+                r##"resource "aws_security_group" "bastion" {
+  name   = "bastion"
+  vpc_id = "vpc-0a1b2c3d"
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.20.0.0/16"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn ranges_all_protocols_ipv6_and_other_clouds() {
+        let tf = r#"
+resource "aws_security_group_rule" "all" {
+  type        = "ingress"
+  from_port   = 0
+  to_port     = 65535
+  protocol    = "-1"
+  cidr_blocks = ["0.0.0.0/0"]
+}
+
+resource "aws_security_group_rule" "rdp" {
+  type             = "ingress"
+  from_port        = 3389
+  to_port          = 3389
+  protocol         = "tcp"
+  ipv6_cidr_blocks = ["::/0"]
+}
+
+resource "google_compute_firewall" "ssh" {
+  name          = "ssh"
+  network       = "default"
+  source_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+
+resource "aws_security_group_rule" "https" {
+  type        = "ingress"
+  from_port   = 443
+  to_port     = 443
+  protocol    = "tcp"
+  cidr_blocks = ["0.0.0.0/0"]
+}
+"#;
+        let hits = iac_hits("PRV006", &[("infra/fw.tf", tf)], &[]);
+        assert_eq!(hits.len(), 3, "{hits:#?}");
+        assert!(hits.iter().all(|h| h.line < 29), "{hits:#?}");
+    }
+}

@@ -53,3 +53,70 @@ impl IacCheck for WildcardIamAction {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV007",
+            &[(
+                "infra/iam.tf",
+                r##"data "aws_iam_policy_document" "backup" {
+  statement {
+    actions   = ["*"]
+    resources = ["arn:aws:s3:::harbor-backups/*"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [3], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "infra/iam.tf"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV007",
+            &[(
+                "infra/iam.tf",
+                r##"data "aws_iam_policy_document" "backup" {
+  statement {
+    actions   = ["s3:PutObject", "s3:GetObject"]
+    resources = ["arn:aws:s3:::harbor-backups/*"]
+  }
+}
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn deny_statements_are_fine_and_inline_json_is_read() {
+        let tf = r#"
+data "aws_iam_policy_document" "guard" {
+  statement {
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "admin" {
+  name = "admin"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}
+"#;
+        let hits = iac_hits("PRV007", &[("infra/iam.tf", tf)], &[]);
+        assert_eq!(lines(&hits), [14], "{hits:#?}");
+    }
+}

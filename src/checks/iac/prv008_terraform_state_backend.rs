@@ -87,3 +87,75 @@ impl IacCheck for TerraformStateBackend {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "PRV008",
+            &[(
+                "infra/main.tf",
+                r##"terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 5.40" }
+  }
+  backend "s3" {
+    bucket  = "harbor-tfstate"
+    key     = "network/terraform.tfstate"
+    region  = "eu-central-1"
+    encrypt = false
+  }
+}
+
+provider "aws" {
+  region = "eu-central-1"
+}
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [10], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "infra/main.tf"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "PRV008",
+            &[(
+                "infra/main.tf",
+                r##"terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 5.40" }
+  }
+  backend "s3" {
+    bucket  = "harbor-tfstate"
+    key     = "network/terraform.tfstate"
+    region  = "eu-central-1"
+    encrypt = true
+  }
+}
+
+provider "aws" {
+  region = "eu-central-1"
+}
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn a_root_module_without_backend_is_reported_but_not_a_shared_module() {
+        let tf = "provider \"hcloud\" {\n  token = var.token\n}\n";
+        let hits = iac_hits("PRV008", &[("infra/main.tf", tf)], &[]);
+        assert_eq!(hits.len(), 1, "{hits:#?}");
+        assert!(iac_hits("PRV008", &[("infra/modules/net/main.tf", tf)], &[]).is_empty());
+    }
+}

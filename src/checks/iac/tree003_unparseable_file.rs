@@ -14,3 +14,47 @@ impl IacCheck for UnparseableFile {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "TREE003",
+            &[(
+                "cluster/apps/web/service.yaml",
+                r##"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+ labels:
+    app: web
+"##,
+            )],
+            &[],
+        );
+        assert_eq!(lines(&hits), [5], "{hits:#?}");
+        assert!(hits.iter().all(|h| h.path == "cluster/apps/web/service.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "TREE003",
+            &[(
+                "cluster/apps/web/service.yaml",
+                r##"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels:
+    app: web
+"##,
+            )],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}

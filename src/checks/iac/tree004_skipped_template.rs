@@ -20,3 +20,63 @@ impl IacCheck for SkippedTemplate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::checks::testing::*;
+
+    #[test]
+    fn reports_the_rule_example() {
+        let hits = iac_hits(
+            "TREE004",
+            &[
+                (
+                    "charts/web/templates/deployment.yaml",
+                    r##"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+"##,
+                ),
+                (
+                    "charts/web/Chart.yaml",
+                    r##"apiVersion: v2
+name: web
+version: 0.3.0
+"##,
+                ),
+            ],
+            &[],
+        );
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits
+            .iter()
+            .all(|h| h.path == "charts/web/templates/deployment.yaml"));
+    }
+
+    #[test]
+    fn silent_on_the_fixed_example() {
+        let hits = iac_hits(
+            "TREE004",
+            &[
+                (
+                    "charts/web/templates/deployment.yaml",
+                    r##"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+"##,
+                ),
+                (
+                    "charts/web/Chart.yaml",
+                    r##"apiVersion: v2
+name: web
+version: 0.3.0
+"##,
+                ),
+            ],
+            &[],
+        );
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+}
