@@ -10,7 +10,8 @@ use std::sync::LazyLock;
 /// A line that is only the decision's label: `**Structure Decision**`,
 /// `**Structure Decision:**`, or a `### Structure Decision` heading.
 static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?im)^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*)?Structure Decision:?(?:\*\*)?:?[ \t]*$").expect("valid regex")
+    Regex::new(r"(?im)^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*)?Structure Decision:?(?:\*\*)?:?[ \t]*$")
+        .expect("valid regex")
 });
 
 /// The decision is written as a label line followed by a list or a
@@ -18,7 +19,10 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 fn decision_block(plan: &Plan) -> bool {
     let text = plan.text();
     LABEL_LINE.find_iter(text).any(|m| {
-        let in_code = plan.code_blocks.iter().any(|b| b.span.start <= m.start() && m.start() < b.span.end);
+        let in_code = plan
+            .code_blocks
+            .iter()
+            .any(|b| b.span.start <= m.start() && m.start() < b.span.end);
         let next = text[m.end()..].trim_start();
         let next_line = next.lines().next().unwrap_or("").trim();
         !in_code && !next_line.is_empty() && !next_line.starts_with('#') && !next_line.starts_with("```")
