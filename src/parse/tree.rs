@@ -229,7 +229,9 @@ fn is_deletion(comment: &str) -> bool {
         )
         .expect("valid regex")
     });
-    DEL.is_match(comment)
+    // The template's `[REMOVE IF UNUSED]` option label is not a deletion.
+    let comment = comment.replace("[REMOVE IF UNUSED]", "");
+    DEL.is_match(&comment)
 }
 
 /// The option number of a template option header: `# Option 2: ...`,
