@@ -54,8 +54,14 @@ fn complexity_rows_pair_with_gates_by_subject() {
     let all = findings("complexity");
     let plan = "001-registry/plan.md";
     // `Single replica (no HA)` justifies the High Availability gate.
-    assert!(!all.iter().any(|(c, _, l, _)| c == "CPX001" && *l == 18), "{all:#?}");
-    assert!(!all.iter().any(|(c, _, l, _)| c == "CPX003" && *l == 36), "{all:#?}");
+    assert!(
+        !all.iter().any(|(c, _, l, _)| c == "CPX001" && *l == 18),
+        "{all:#?}"
+    );
+    assert!(
+        !all.iter().any(|(c, _, l, _)| c == "CPX003" && *l == 36),
+        "{all:#?}"
+    );
     // The backups gate has no row; the privileged init container row
     // matches no failing gate.
     assert_eq!(lines_of(&all, "CPX001", plan), vec![19]);
@@ -71,7 +77,9 @@ fn old_memory_constitution_is_used_and_named() {
         let gate001: Vec<_> = all.iter().filter(|(c, ..)| c == "GATE001").collect();
         assert_eq!(gate001.len(), 1, "{case}: {all:#?}");
         assert!(
-            gate001[0].3.contains("`II. Inventory in Git` of `memory/constitution.md`"),
+            gate001[0]
+                .3
+                .contains("`II. Inventory in Git` of `memory/constitution.md`"),
             "{case}: {}",
             gate001[0].3
         );
@@ -156,7 +164,10 @@ fn gate_status_and_evidence_shapes() {
     assert_eq!(lines_of(&all, "GATE002", "001-table/plan.md"), vec![18]);
     assert_eq!(lines_of(&all, "GATE002", "002-bullets/plan.md"), vec![16]);
     // No entry has a status word: none is singled out.
-    assert_eq!(lines_of(&all, "GATE002", "003-answered/plan.md"), Vec::<u64>::new());
+    assert_eq!(
+        lines_of(&all, "GATE002", "003-answered/plan.md"),
+        Vec::<u64>::new()
+    );
     // A passing row with an empty evidence cell.
     assert_eq!(lines_of(&all, "GATE003", "001-table/plan.md"), vec![19]);
     // `- ✅ **III. Runbooks First**: ...` reads as a pass.

@@ -254,8 +254,10 @@ impl GateModel {
                 .filter(|e| inside(e))
                 .any(|e| e.status_span.is_some());
             if marked {
+                // Bullets and headings only: a table row with a status cell
+                // holding a word of its own (`NOTED`) gave a status.
                 for e in model.entries.iter_mut().filter(|e| inside(e)) {
-                    if e.status == GateStatus::Answered {
+                    if e.status == GateStatus::Answered && plan.row_at(e.span.start).is_none() {
                         e.status = GateStatus::Unmarked;
                     }
                 }

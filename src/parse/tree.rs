@@ -220,12 +220,14 @@ fn is_marker(comment: &str) -> bool {
     MARK.is_match(comment)
 }
 
-/// A comment that lists what is to go: `# Files to DELETE`, `# remove`,
-/// `(deprecated)`.
+/// A comment that lists what is to go: it starts with the word (`# DELETE:
+/// old image`, `# Files to DELETE`, `# To be removed`, `(deprecated)`).
+/// A comment that only mentions removing something (`# Update: remove the
+/// manual steps`) describes a change to an entry that stays.
 fn is_deletion(comment: &str) -> bool {
     static DEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"(?i)\b(?:delete[sd]?|deleting|remove[sd]?|removing|deprecated|to be removed|obsolete)\b",
+            r"(?i)^[\s#←(*:-]*(?:(?:old\s+)?(?:files?|folders?|directories|paths?|entries)\s+)?(?:to\s+(?:be\s+)?)?(?:delete[sd]?|remove[sd]?|deprecated|obsolete)\b",
         )
         .expect("valid regex")
     });
@@ -316,6 +318,17 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
             option,
         });
     }
+    // Entries under a folder listed for deletion go with it.
+    let gone: Vec<String> = out
+        .iter()
+        .filter(|e| e.deleted)
+        .map(|e| format!("{}/", e.path))
+        .collect();
+    for e in &mut out {
+        if !e.deleted && gone.iter().any(|g| e.path.starts_with(g.as_str())) {
+            e.deleted = true;
+        }
+    }
     out
 }
 
@@ -332,6 +345,26 @@ mod entry_tests {
         let re = name_pattern("YYYY-MM-DD-notes.md").unwrap();
         assert!(re.is_match("2026-02-03-notes.md"));
         assert!(name_pattern("COMMON.md").is_none());
+    }
+
+    #[test]
+    fn deletion_comments() {
+        for c in [
+            "# Files to DELETE",
+            "# DELETE: old image",
+            "# to be removed",
+            "(deprecated)",
+            "# Removed",
+        ] {
+            assert!(is_deletion(c), "{c}");
+        }
+        for c in [
+            "# Update: remove manual Helm install steps",
+            "# MODIFY: remove host from group",
+            "# [REMOVE IF UNUSED] Option 1: Single project",
+        ] {
+            assert!(!is_deletion(c), "{c}");
+        }
     }
 
     #[test]
