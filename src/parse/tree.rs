@@ -210,10 +210,13 @@ pub fn name_pattern(rel: &str) -> Option<regex::Regex> {
     regex::Regex::new(&re).ok()
 }
 
+/// A comment that says the entry is not there yet, or never committed: new
+/// (in any case, as the comment's first word, or `(new)`), optional,
+/// planned, to be created, or generated at runtime and gitignored.
 fn is_marker(comment: &str) -> bool {
     static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"\bNEW\b|(?i:^[\s#←:*-]*new\b|\(new\)|\bnew (?:file|folder|directory|module|role)\b|\bto be (?:created|added)\b|\bwill be (?:created|added)\b|\boptional\b|\bplanned\b)|新規",
+            r"\bNEW\b|(?i:^[\s#←:*-]*(?:new|generated)\b|\bgitignored\b|\bgenerated at runtime\b|\(generated\)|\(new\)|\bnew (?:file|folder|directory|module|role)\b|\bto be (?:created|added)\b|\bwill be (?:created|added)\b|\boptional\b|\bplanned\b)|新規",
         )
         .expect("valid regex")
     });
@@ -375,6 +378,9 @@ mod entry_tests {
             .into_iter()
             .map(|e| (e.path, e.marked, e.skip))
             .collect();
+        assert!(is_marker("# new Runbook") && is_marker("# New role") && is_marker("(New)"));
+        assert!(is_marker("# GENERATED at runtime (gitignored)"));
+        assert!(!is_marker("# renew the certificates") && !is_marker("# the news feed"));
         assert_eq!(
             got,
             vec![
