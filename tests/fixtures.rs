@@ -60,6 +60,7 @@ fn every_plan_check_fires_somewhere() {
         "fixtures/gates-version",
         "fixtures/iac-all",
         "fixtures/suppressions",
+        "fixtures/precision/no-constitution",
     ] {
         let r = constable(&["check", extra, "--format", "json"]);
         fired.extend(codes(&r.stdout));

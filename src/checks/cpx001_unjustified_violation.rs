@@ -3,8 +3,8 @@
 
 use super::{is_blank, PlanCheck, PlanContext};
 use crate::checks::Sink;
-use crate::parse::constitution::{mentions, normalise_name, Citation};
-use crate::parse::gates::GateStatus;
+use crate::parse::constitution::{mentions, normalise_dashes, normalise_name, split_numeral, Citation};
+use crate::parse::gates::{GateEntry, GateStatus};
 
 pub struct UnjustifiedViolation;
 
@@ -35,8 +35,8 @@ impl PlanCheck for UnjustifiedViolation {
     }
 }
 
-/// A complete row that names the gate's principle or the gate itself.
-pub fn justified(cx: &PlanContext<'_>, e: &crate::parse::gates::GateEntry, c: Citation) -> bool {
+/// A complete row that refers to the gate (see `row_matches`).
+pub fn justified(cx: &PlanContext<'_>, e: &GateEntry, c: Citation) -> bool {
     cx.gates
         .complexity
         .iter()
@@ -46,15 +46,110 @@ pub fn justified(cx: &PlanContext<'_>, e: &crate::parse::gates::GateEntry, c: Ci
             let Some((first, _)) = r.cells.first() else {
                 return false;
             };
-            let names = match c {
-                Citation::Principle(i) => mentions(first, &cx.constitution.principles[i]),
-                _ => false,
-            } || {
-                let label = normalise_name(&e.label);
-                !label.is_empty() && normalise_name(first).contains(&label)
-            };
-            names && r.cells.len() >= 2 && r.cells[1..].iter().all(|(_, span)| !is_blank(cx.plan, span))
+            row_matches(cx, first, e, c)
+                && r.cells.len() >= 2
+                && r.cells[1..].iter().all(|(_, span)| !is_blank(cx.plan, span))
         })
+}
+
+/// Significant words: lower case, split at anything not a letter or digit,
+/// without the little words every sentence has; a plural `s` dropped.
+fn subject_words(s: &str) -> Vec<String> {
+    const STOP: &[&str] = &[
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "its",
+        "no",
+        "not",
+        "of",
+        "on",
+        "one",
+        "only",
+        "or",
+        "our",
+        "per",
+        "than",
+        "that",
+        "the",
+        "then",
+        "this",
+        "to",
+        "until",
+        "up",
+        "we",
+        "when",
+        "which",
+        "while",
+        "will",
+        "with",
+        "yet",
+        "principle",
+        "gate",
+        "violation",
+    ];
+    normalise_dashes(s)
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !STOP.contains(w))
+        .map(|w| {
+            if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+                w[..w.len() - 1].to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
+}
+
+/// True when a Complexity Tracking row's first cell refers to the gate:
+///
+/// 1. by numeral: the gate's principle numeral (or the numeral the gate's
+///    label carries) as a whole token (`Principle II: ...`);
+/// 2. by name: a name or alias of the gate's principle, or the gate's own
+///    label;
+/// 3. by the violated subject: the row shares words with what the failing
+///    gate says (its answer, besides label and status word): at least two
+///    significant words, or the row's only one. "Single replica (no HA)"
+///    justifies a High Availability gate that says "single replica of the
+///    registry".
+pub fn row_matches(cx: &PlanContext<'_>, first: &str, e: &GateEntry, c: Citation) -> bool {
+    if let Citation::Principle(i) = c {
+        if mentions(first, &cx.constitution.principles[i]) {
+            return true;
+        }
+    }
+    if let (Some(n), _) = split_numeral(&e.label) {
+        let whole = first.match_indices(n.as_str()).any(|(i, _)| {
+            let before = first[..i].chars().next_back();
+            let after = first[i + n.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphabetic())
+                && !after.is_some_and(|c| c.is_ascii_alphabetic())
+        });
+        if whole {
+            return true;
+        }
+    }
+    let label = normalise_name(&e.label);
+    if !label.is_empty() && normalise_name(first).contains(&label) {
+        return true;
+    }
+    let row = subject_words(first);
+    let said = subject_words(&e.answer);
+    let shared = row.iter().filter(|w| said.contains(w)).count();
+    shared >= 2 || (row.len() == 1 && shared == 1)
 }
 
 #[cfg(test)]

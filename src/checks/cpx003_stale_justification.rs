@@ -1,9 +1,10 @@
 //! CPX003 stale-justification: a Complexity Tracking row that matches no
-//! gate that fails.
+//! gate that fails. Rows are matched to gates as CPX001 matches them
+//! (`cpx001_unjustified_violation::row_matches`): by numeral, by name, or by
+//! the violated subject's words.
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
-use crate::parse::constitution::{mentions, normalise_name, Citation};
 use crate::parse::gates::GateStatus;
 
 pub struct StaleJustification;
@@ -22,14 +23,9 @@ impl PlanCheck for StaleJustification {
                 let Some((first, span)) = r.cells.first() else {
                     continue;
                 };
-                let matched = failing.iter().any(|(e, c)| {
-                    let by_principle = match c {
-                        Citation::Principle(i) => mentions(first, &cx.constitution.principles[*i]),
-                        _ => false,
-                    };
-                    let label = normalise_name(&e.label);
-                    by_principle || (!label.is_empty() && normalise_name(first).contains(&label))
-                });
+                let matched = failing
+                    .iter()
+                    .any(|(e, c)| super::cpx001_unjustified_violation::row_matches(cx, first, e, **c));
                 if !matched {
                     sink.report(
                         span.clone(),

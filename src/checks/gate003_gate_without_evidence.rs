@@ -12,16 +12,26 @@ impl PlanCheck for GateWithoutEvidence {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         let text = cx.plan.text();
         for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
+            // A passing table row whose evidence cells are empty: whatever
+            // the principle, the table's place for evidence was left blank.
+            if e.status == GateStatus::Pass && e.evidence_blank && !is_na(e) {
+                let span = e.status_span.clone().unwrap_or_else(|| e.label_span.clone());
+                let f = sink.report(
+                    span,
+                    format!("gate `{}` passes with an empty evidence cell", e.label),
+                );
+                if let Citation::Principle(i) = c {
+                    f.principle = Some(cx.constitution.principles[*i].id.clone());
+                }
+                continue;
+            }
             let Citation::Principle(i) = c else { continue };
             let p = &cx.constitution.principles[*i];
             if e.status != GateStatus::Pass || p.evidence.is_empty() {
                 continue;
             }
             // N/A needs a reason, not evidence.
-            if e.status_word
-                .as_deref()
-                .is_some_and(|w| w.eq_ignore_ascii_case("N/A"))
-            {
+            if is_na(e) {
                 continue;
             }
             let body = &text[e.text.clone()];
@@ -39,6 +49,12 @@ impl PlanCheck for GateWithoutEvidence {
             f.principle = Some(p.id.clone());
         }
     }
+}
+
+fn is_na(e: &crate::parse::gates::GateEntry) -> bool {
+    e.status_word
+        .as_deref()
+        .is_some_and(|w| w.eq_ignore_ascii_case("N/A"))
 }
 
 /// An answer saying the principle is not engaged ("No node-level changes

@@ -25,6 +25,7 @@ mod gate005_unfilled_constitution;
 mod gate006_gate_against_unfilled_constitution;
 mod gate007_stale_constitution_version;
 mod gate008_empty_constitution_check;
+mod gate009_no_constitution;
 pub mod iac;
 mod tpl001_needs_clarification;
 mod tpl002_template_placeholder;
@@ -246,6 +247,7 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "GATE008",
         Check::Plan(&gate008_empty_constitution_check::EmptyConstitutionCheck),
     ),
+    ("GATE009", Check::Plan(&gate009_no_constitution::NoConstitution)),
     (
         "IDM001",
         Check::Iac(&iac::idm001_unguarded_command::UnguardedCommand),

@@ -49,10 +49,34 @@ impl PlanCheck for NeedsClarification {
                         None => "unresolved `NEEDS CLARIFICATION` marker".to_string(),
                     };
                     sink.report(span, msg);
+                } else if let Some(e) = cx
+                    .gates
+                    .entries
+                    .iter()
+                    .find(|e| e.text.start <= at && at < e.text.end && flagged(text, at))
+                {
+                    sink.report(
+                        at..at + MARKER.len(),
+                        format!("gate `{}` leaves an open `NEEDS CLARIFICATION` question", e.label),
+                    );
                 }
             }
         }
     }
+}
+
+/// Inside a gate, prose that flags the marker raises an open question:
+/// the marker is emphasised (`**NEEDS CLARIFICATION**`) or follows "as"
+/// ("flagging as NEEDS CLARIFICATION for the governance team").
+fn flagged(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches(['*', '_', '`']);
+    let emphasised = before.len() < at && text[at + MARKER.len()..].starts_with(['*', '_', '`']);
+    let word = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    emphasised || word.eq_ignore_ascii_case("as")
 }
 
 /// The marker is the value: nothing but furniture (bullet, checkbox, field

@@ -5,6 +5,15 @@ use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
 use crate::parse::placeholder::SlotKind;
 use crate::parse::plan::SlotContext;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A line of the old Phase 0 text that describes research.md's format:
+/// `- Decision: [what was chosen]`.
+static FORMAT_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:[-*+]\s+)?(?:\*\*)?(?:decision|rationale|alternatives(?: considered)?)(?:\*\*)?\s*:(?:\*\*)?\s*\[[^\]]+\]\s*$")
+        .expect("valid regex")
+});
 
 pub struct TemplatePlaceholder;
 
@@ -27,6 +36,9 @@ impl PlanCheck for TemplatePlaceholder {
             {
                 continue;
             }
+            if research_format(plan.text(), at) {
+                continue;
+            }
             let shown = &plan.text()[slot.span.clone()];
             let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
             let msg = match (slot.context, plan.field_at(at)) {
@@ -39,8 +51,42 @@ impl PlanCheck for TemplatePlaceholder {
     }
 }
 
+/// The slot at `at` sits in the template's description of research.md's
+/// format: a `Decision: [...]`, `Rationale: [...]` or `Alternatives
+/// considered: [...]` line in a run of such lines introduced by a line that
+/// mentions the format (`Consolidate findings in research.md using
+/// format:`). It is an instruction to the author, like the template's Note
+/// line, not a slot of this plan.
+fn research_format(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    if !FORMAT_LINE.is_match(&text[start..end]) {
+        return false;
+    }
+    for line in text[..start].lines().rev().take(4) {
+        if FORMAT_LINE.is_match(line) {
+            continue;
+        }
+        let l = line.to_lowercase();
+        return l.contains("format") && l.trim_end().ends_with(':');
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn research_format_lines() {
+        let t = "2. **Consolidate findings** in `research.md` using format:\n   - Decision: [what was chosen]\n   - Rationale: [why chosen]\n\n## Open\n\n- Decision: [which class]\n";
+        let at = t.find("[why").unwrap();
+        assert!(super::research_format(t, at));
+        let at = t.find("[which").unwrap();
+        assert!(!super::research_format(t, at));
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
     use crate::checks::testing::*;
 
     #[test]

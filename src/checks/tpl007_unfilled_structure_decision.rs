@@ -3,6 +3,31 @@
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
+use crate::parse::plan::Plan;
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A line that is only the decision's label: `**Structure Decision**`,
+/// `**Structure Decision:**`, or a `### Structure Decision` heading.
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?im)^[ \t]*(?:#{1,6}[ \t]+)?(?:\*\*)?Structure Decision:?(?:\*\*)?:?[ \t]*$")
+        .expect("valid regex")
+});
+
+/// The decision is written as a label line followed by a list or a
+/// paragraph (not a field with a value on its line).
+fn decision_block(plan: &Plan) -> bool {
+    let text = plan.text();
+    LABEL_LINE.find_iter(text).any(|m| {
+        let in_code = plan
+            .code_blocks
+            .iter()
+            .any(|b| b.span.start <= m.start() && m.start() < b.span.end);
+        let next = text[m.end()..].trim_start();
+        let next_line = next.lines().next().unwrap_or("").trim();
+        !in_code && !next_line.is_empty() && !next_line.starts_with('#') && !next_line.starts_with("```")
+    })
+}
 
 pub struct UnfilledStructureDecision;
 
@@ -16,6 +41,7 @@ impl PlanCheck for UnfilledStructureDecision {
             .find(|(_, lines)| !crate::parse::tree::is_docs_tree(lines));
         let Some((block, _)) = first_tree else { return };
         match plan.structure_decision() {
+            None if decision_block(plan) => {}
             None => {
                 let span = plan.code_blocks[*block].span.clone();
                 let line = plan.file.index.line_of(span.start);

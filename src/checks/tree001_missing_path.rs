@@ -1,11 +1,22 @@
 //! TREE001 missing-path: a path the plan's structure tree lists that does not
 //! exist. Entries marked new or optional, and gitignored paths, are counted
-//! but not reported.
+//! but not reported. Entries in a template option block the Structure
+//! Decision did not choose are not read (TPL003 reports the leftover
+//! labels). Entries listed for deletion are expected to be gone: silent when
+//! missing, an info finding when they still exist.
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
 use crate::discover::Existence;
-use crate::parse::tree::TreeEntry;
+use crate::finding::Severity;
+use crate::parse::tree::{option_number, TreeEntry};
+
+/// The template option the Structure Decision names (`Option 2`), if any.
+fn chosen_option(cx: &PlanContext<'_>) -> Option<u32> {
+    let plan = cx.plan;
+    let decision = plan.structure_decision()?;
+    option_number(&plan.text()[plan.field_body(decision)])
+}
 
 pub struct MissingPath;
 
@@ -28,7 +39,23 @@ impl PlanCheck for MissingPath {
         // first decide what to report, then report it, complete.
         let mut missing: Vec<(&TreeEntry, usize)> = Vec::new();
         let mut outside: Vec<&TreeEntry> = Vec::new();
-        for e in cx.tree_entries.iter().filter(|e| !e.skip && !e.marked) {
+        let mut lingering: Vec<&TreeEntry> = Vec::new();
+        let chosen = chosen_option(cx);
+        let other_option = |e: &TreeEntry| matches!((e.option, chosen), (Some(o), Some(c)) if o != c);
+        for e in cx
+            .tree_entries
+            .iter()
+            .filter(|e| !e.skip && !e.marked && !other_option(e))
+        {
+            if e.deleted {
+                let under = lingering
+                    .iter()
+                    .any(|d| e.path.starts_with(&format!("{}/", d.path)));
+                if !under && cx.facts.exists(&probe(e)) == Existence::Exists {
+                    lingering.push(e);
+                }
+                continue;
+            }
             if let Some(m) = missing
                 .iter_mut()
                 .find(|(dir, _)| e.path.starts_with(&format!("{}/", dir.path)))
@@ -53,6 +80,17 @@ impl PlanCheck for MissingPath {
                 msg.push_str(&format!(" ({under} entr{s} under it not reported)"));
             }
             sink.report(e.span.clone(), msg);
+        }
+        for e in lingering {
+            let what = if e.is_dir { "folder" } else { "file" };
+            sink.report_with(
+                e.span.clone(),
+                Severity::Info,
+                format!(
+                    "structure tree lists {what} `{}` for deletion, but it still exists",
+                    e.path
+                ),
+            );
         }
         for e in outside {
             sink.report(

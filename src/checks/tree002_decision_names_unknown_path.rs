@@ -1,5 +1,6 @@
 //! TREE002 decision-names-unknown-path: the Structure Decision names a folder
-//! that is in neither the structure tree nor the repository.
+//! that is in neither the structure tree nor the repository, at the root or
+//! under one of the tree's folders.
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
@@ -18,7 +19,9 @@ static FOLDER: LazyLock<Regex> = LazyLock::new(|| {
 
 impl PlanCheck for DecisionNamesUnknownPath {
     fn paths(&self, cx: &PlanContext<'_>, out: &mut Vec<String>) {
-        out.extend(named(cx).into_iter().map(|(_, folder, _)| folder));
+        for (_, folder, _) in named(cx) {
+            out.extend(candidates(cx, &folder));
+        }
     }
 
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
@@ -28,7 +31,10 @@ impl PlanCheck for DecisionNamesUnknownPath {
                     || e.path.starts_with(&format!("{folder}/"))
                     || e.path.ends_with(&format!("/{folder}"))
             });
-            if in_tree || matches!(cx.facts.exists(&folder), Existence::Exists | Existence::Ignored) {
+            let on_disk = candidates(cx, &folder)
+                .iter()
+                .any(|c| matches!(cx.facts.exists(c), Existence::Exists | Existence::Ignored));
+            if in_tree || on_disk {
                 continue;
             }
             sink.report(
@@ -39,6 +45,19 @@ impl PlanCheck for DecisionNamesUnknownPath {
             );
         }
     }
+}
+
+/// Where a named folder may be: at the root, or under one of the tree's
+/// folders (`roles/base/` under the tree's `infra/ansible/`).
+fn candidates(cx: &PlanContext<'_>, folder: &str) -> Vec<String> {
+    let mut out = vec![folder.to_string()];
+    for e in cx.tree_entries.iter().filter(|e| e.is_dir && !e.skip) {
+        let c = format!("{}/{folder}", e.path);
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The folders the Structure Decision names: (span, folder, as written).

@@ -56,18 +56,38 @@ pub fn find_root(start: &Path) -> PathBuf {
     start.to_path_buf()
 }
 
-/// Where spec-kit and SpecOps keep the constitution, relative to the root.
+/// Where spec-kit and SpecOps keep the constitution, relative to the root,
+/// in order of preference. Older spec-kit projects keep it at
+/// `memory/constitution.md`.
 pub const CONSTITUTION_PATHS: &[&str] = &[
     ".specify/memory/constitution.md",
     ".specops/memory/constitution.md",
+    "memory/constitution.md",
 ];
 
-/// The repository's constitution.md: absolute path and path relative to the root.
+/// The repository's constitution.md: absolute path and path relative to the
+/// root (which tells where it was found). The first of `CONSTITUTION_PATHS`
+/// that exists, except that a file still holding the template's principle
+/// tokens (the unfilled template) gives way to a later one that is filled in:
+/// projects that moved to `.specify/` sometimes keep the ratified text at
+/// the old `memory/` path.
 pub fn constitution(root: &Path) -> Option<(PathBuf, String)> {
-    CONSTITUTION_PATHS
+    let found: Vec<(PathBuf, String)> = CONSTITUTION_PATHS
         .iter()
         .map(|rel| (root.join(rel), rel.to_string()))
-        .find(|(abs, _)| abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root)))
+        .filter(|(abs, _)| {
+            abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root))
+        })
+        .collect();
+    let unfilled = |abs: &Path, rel: &str| {
+        std::fs::read_to_string(abs).is_ok_and(|t| {
+            crate::evaluate::constitution_doc(&crate::source::SourceFile::new(rel, &t)).is_unfilled()
+        })
+    };
+    match found.iter().find(|(abs, rel)| !unfilled(abs, rel)) {
+        Some(filled) => Some(filled.clone()),
+        None => found.into_iter().next(),
+    }
 }
 
 /// A repository and what to check in it.

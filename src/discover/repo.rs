@@ -153,7 +153,20 @@ impl RepoFs {
             return Existence::Ignored;
         }
         match std::fs::symlink_metadata(&abs) {
-            Err(_) => Existence::Missing,
+            // `YYYYMMDDHHMMSS_add_x.up.sql`: a name pattern, matched
+            // against the folder's entries.
+            Err(_) => match (abs.parent(), crate::parse::tree::name_pattern(rel)) {
+                (Some(dir), Some(re)) => {
+                    let hit = std::fs::read_dir(dir)
+                        .is_ok_and(|d| d.flatten().any(|e| re.is_match(&e.file_name().to_string_lossy())));
+                    if hit {
+                        Existence::Exists
+                    } else {
+                        Existence::Missing
+                    }
+                }
+                _ => Existence::Missing,
+            },
             Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&abs) {
                 Ok(real) if real.starts_with(&self.real_root) => Existence::Exists,
                 Ok(_) => Existence::Outside,

@@ -45,8 +45,25 @@ static SYNC_VERSION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
+/// Unicode hyphens and dashes (U+2010 to U+2015, U+2212 minus) as ASCII
+/// `-`: `GitOps‑First` (non-breaking hyphen) is `GitOps-First`, and
+/// `I ― GitOps` separates its numeral like `I - GitOps`.
+pub fn normalise_dashes(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_dash) {
+        std::borrow::Cow::Owned(s.chars().map(|c| if is_dash(c) { '-' } else { c }).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// A Unicode hyphen or dash other than ASCII `-`.
+pub fn is_dash(c: char) -> bool {
+    ('\u{2010}'..='\u{2015}').contains(&c) || c == '\u{2212}'
+}
+
 /// Split `II. Namespace Isolation (NON-NEGOTIABLE)` into numeral and name.
 pub fn split_numeral(title: &str) -> (Option<String>, String) {
+    let title = &*normalise_dashes(title);
     let (num, rest) = match NUMERAL.captures(title) {
         Some(c) if !c[2].trim().is_empty() => (Some(c[1].to_string()), c[2].to_string()),
         _ => (None, title.to_string()),
@@ -198,7 +215,9 @@ pub struct Principle {
 
 /// Lower-case, parentheticals dropped, punctuation to spaces, spaces collapsed.
 pub fn normalise_name(s: &str) -> String {
-    let s = strip_parenthetical(s).to_lowercase().replace('&', " and ");
+    let s = strip_parenthetical(&normalise_dashes(s))
+        .to_lowercase()
+        .replace('&', " and ");
     s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -325,6 +344,14 @@ mod tests {
         );
         assert_eq!(split_numeral("Idempotency"), (None, "Idempotency".into()));
         assert_eq!(split_numeral("I"), (None, "I".into()));
+        assert_eq!(
+            split_numeral("III \u{2015} Self\u{2011}Healing"),
+            (Some("III".into()), "Self-Healing".into())
+        );
+        assert_eq!(
+            split_numeral("IV \u{2212} Backups"),
+            (Some("IV".into()), "Backups".into())
+        );
     }
 
     #[test]

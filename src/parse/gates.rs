@@ -3,6 +3,7 @@
 //! tables (status column anywhere), bullets, bold lines, checkboxes and one
 //! heading per principle, plus the post-design re-check.
 
+use super::constitution::is_dash;
 use super::placeholder::SlotKind;
 use super::plan::{title_matches, Plan, Table};
 use crate::rules::{StatusMatcher, Verdict};
@@ -18,6 +19,9 @@ pub enum GateStatus {
     Missing,
     /// No status word, but the author wrote an answer.
     Answered,
+    /// An answer but no status, while the other entries of the same
+    /// Constitution Check give one (or its table has an empty status cell).
+    Unmarked,
 }
 
 /// One gate: a principle and what the plan says about it.
@@ -38,6 +42,9 @@ pub struct GateEntry {
     pub answer: String,
     /// From the post-design re-check.
     pub post_design: bool,
+    /// A table row whose cells besides the label and the status are all
+    /// empty: the table has a place for evidence and it was left blank.
+    pub evidence_blank: bool,
 }
 
 /// A Complexity Tracking row.
@@ -102,9 +109,21 @@ static STATUS_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)status|result|verdict|complian|pass|outcome|state").expect("valid regex")
 });
 static SUMMARY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:initial |post[- ]design |overall |final )?(?:gate|constitution(?:al)?)?\s*(?:result|compliance|summary|verdict|status|gate)s?\b")
+    Regex::new(r"(?i)^(?:initial |post[- ]design |overall |final )?(?:gate|constitution(?:al)?(?: check)?)?\s*(?:result|compliance|summary|verdict|status|gate)s?\b")
         .expect("valid regex")
 });
+/// A whole label (the part before a colon or dash) that names a summary, not
+/// a principle: "Summary", "Gate Summary", "Constitution Compliance
+/// Summary", "Overall Status", "Gate Results", "Constitution Check result".
+static SUMMARY_WHOLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:initial |post[- ]design |overall |final )?(?:gate|constitution(?:al)?(?: check)?)?\s*(?:result|compliance|summary|verdict|status|gate|evaluation)s?(?: summary| status)?$")
+        .expect("valid regex")
+});
+/// The lead-in of a simplicity or complexity checklist: its checkbox items
+/// are the checklist's questions, not gates.
+static CHECKLIST_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:simplicity|complexity)\b").expect("valid regex"));
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[IVXLC]+\.?$").expect("valid regex"));
 static BOLD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*([^*\n]+?)\*\*").expect("valid regex"));
 static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:Link|Provide|Declare|Note|Identify|Describe|Document|List|Explain|Confirm|Show|State|Add|Include|Specify|Reference|Record|Justify|Summari[sz]e)\b")
@@ -121,6 +140,17 @@ static POST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)post[- ]?design|re-?check|re-?evaluat|after phase 1").expect("valid regex")
 });
 
+/// True when a label names a summary of the check rather than a principle.
+pub fn is_summary(label: &str) -> bool {
+    let head = label
+        .split([':', '\u{2014}', '\u{2013}', '|', '('])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches(|c: char| c == '*' || c.is_whitespace());
+    !head.is_empty() && SUMMARY_WHOLE.is_match(head)
+}
+
 impl GateModel {
     pub fn read(plan: &Plan, status: &StatusMatcher) -> GateModel {
         let mut model = GateModel::default();
@@ -135,6 +165,7 @@ impl GateModel {
         model.sections = checks.clone();
         for &ci in &checks {
             let sec = &plan.sections[ci];
+            let text = plan.text();
             let base_post = POST.is_match(&sec.title);
             // Sub-sections: containers (post-design re-check) or one per principle.
             let subs: Vec<usize> = (ci + 1..plan.sections.len())
@@ -145,12 +176,28 @@ impl GateModel {
             let mut covered: Vec<Range<usize>> = Vec::new();
             for &j in &subs {
                 let s = &plan.sections[j];
-                let container = POST.is_match(&s.title)
+                // A simplicity or complexity checklist is the check's own
+                // questionnaire, not a principle: its items are skipped below.
+                let checklist = CHECKLIST_LEAD.is_match(&s.title)
+                    && plan.list_items.iter().any(|i| {
+                        s.span.start <= i.span.start
+                            && i.span.start < s.span.end
+                            && checklist_item(plan, i.span.start)
+                    });
+                let container = checklist
+                    || POST.is_match(&s.title)
                     || plan
                         .tables
                         .iter()
                         .any(|t| s.span.start <= t.span.start && t.span.end <= s.span.end);
                 if container {
+                    continue;
+                }
+                if is_summary(&s.title) {
+                    let off = text[s.heading.clone()].find(&s.title).unwrap_or(0) + s.heading.start;
+                    if let Some((v, r)) = status.judge(&s.title, false) {
+                        model.verdicts.push((v, off + r.start..off + r.end));
+                    }
                     continue;
                 }
                 covered.push(s.span.clone());
@@ -172,11 +219,21 @@ impl GateModel {
                         .any(|a| POST.is_match(&a.title))
             };
             for t in plan.tables.iter().filter(|t| in_check(t.span.start)) {
-                table_entries(plan, t, status, post_at(t.span.start), &mut model.entries);
+                table_entries(
+                    plan,
+                    t,
+                    status,
+                    post_at(t.span.start),
+                    &mut model.entries,
+                    &mut model.verdicts,
+                );
             }
             // Bullets and bold lines outside tables.
             let lines = line_blocks(plan, &in_check);
             for (line, whole, is_item) in lines {
+                if is_item && checklist_item(plan, line.start) {
+                    continue;
+                }
                 if let Some(e) = line_entry(plan, line.clone(), whole, is_item, status, post_at(line.start)) {
                     match e {
                         LineEntry::Gate(g) => model.entries.push(g),
@@ -186,6 +243,26 @@ impl GateModel {
             }
         }
         model.entries.sort_by_key(|e| e.span.start);
+        // An entry with an answer but no status word, in a Constitution
+        // Check whose other entries give one, left its status out.
+        for &ci in &checks {
+            let span = plan.sections[ci].span.clone();
+            let inside = |e: &GateEntry| span.start <= e.span.start && e.span.start < span.end;
+            let marked = model
+                .entries
+                .iter()
+                .filter(|e| inside(e))
+                .any(|e| e.status_span.is_some());
+            if marked {
+                // Bullets and headings only: a table row with a status cell
+                // holding a word of its own (`NOTED`) gave a status.
+                for e in model.entries.iter_mut().filter(|e| inside(e)) {
+                    if e.status == GateStatus::Answered && plan.row_at(e.span.start).is_none() {
+                        e.status = GateStatus::Unmarked;
+                    }
+                }
+            }
+        }
         model.complexity = complexity_tables(plan);
         model
     }
@@ -307,11 +384,16 @@ fn line_entry(
                 let tail = &rest[after_bold..];
                 let tail_trim = tail.trim_start_matches([':', ' ']);
                 let start = after_bold + (tail.len() - tail_trim.len());
-                let end = [" — ", " – ", " - ", ": ", ":"]
-                    .iter()
-                    .filter_map(|sep| tail_trim.find(sep))
-                    .min()
-                    .unwrap_or(tail_trim.len());
+                let mut end = separator(tail_trim).unwrap_or(tail_trim.len());
+                // `III - Self-Healing: ...`: a numeral alone is not the label.
+                if ROMAN.is_match(tail_trim[..end].trim()) && end < tail_trim.len() {
+                    let rest = &tail_trim[end..];
+                    let from = end + rest.len()
+                        - rest
+                            .trim_start_matches(|c: char| c == ' ' || c == ':' || c == '-' || is_dash(c))
+                            .len();
+                    end = separator(&tail_trim[from..]).map_or(tail_trim.len(), |n| from + n);
+                }
                 let label = strip_status(tail_trim[..end].trim(), status).to_string();
                 if label.is_empty() || (bolds.is_empty() && checkbox.is_none()) {
                     return None;
@@ -324,7 +406,7 @@ fn line_entry(
     if NOTE_LABEL.is_match(&label) {
         return None;
     }
-    if SUMMARY_LABEL.is_match(&label) || POST.is_match(&label) {
+    if SUMMARY_LABEL.is_match(&label) || is_summary(&label) || POST.is_match(&label) {
         return status
             .judge(body, false)
             .map(|(v, r)| LineEntry::Verdict(v, line.start + r.start..line.start + r.end));
@@ -354,8 +436,9 @@ fn line_entry(
         // Text after the label: `— PASS: ...` or `: Pass`.
         let after = label_span.end - base;
         let tail = &rest[after.min(rest.len())..];
-        let lead = tail
-            .trim_start_matches(|c: char| c == '*' || c == ':' || c.is_whitespace() || c == '—' || c == '-');
+        let lead = tail.trim_start_matches(|c: char| {
+            c == '*' || c == ':' || c.is_whitespace() || c == '-' || is_dash(c)
+        });
         let lead_off = after + (tail.len() - lead.len());
         let first_word_end = lead.find([':', ' ', ',', '.', ';']).unwrap_or(lead.len());
         if let Some((v, r)) = status.judge(&lead[..first_word_end], false) {
@@ -405,7 +488,59 @@ fn line_entry(
         answer: answer.to_string(),
         text: whole,
         post_design: post,
+        evidence_blank: false,
     }))
+}
+
+/// Where a gate's label ends: a colon, or a dash (ASCII or Unicode) between
+/// spaces.
+fn separator(s: &str) -> Option<usize> {
+    let mut prev = ' ';
+    let mut prev_at = 0;
+    let mut iter = s.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if c == ':' {
+            return Some(i);
+        }
+        let next = iter.peek().map(|(_, n)| *n);
+        if (c == '-' || is_dash(c)) && prev == ' ' && next == Some(' ') && i > 0 {
+            return Some(prev_at);
+        }
+        prev = c;
+        prev_at = i;
+    }
+    None
+}
+
+/// A checkbox item of a simplicity or complexity checklist: the nearest
+/// line above its list that is not a list item (a heading, a bold lead-in,
+/// a sentence ending in a colon) names simplicity or complexity.
+fn checklist_item(plan: &Plan, at: usize) -> bool {
+    let text = plan.text();
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let first = text[at..line_end]
+        .trim_start()
+        .trim_start_matches(['-', '*', '+'])
+        .trim_start();
+    if !(first.starts_with("[x]") || first.starts_with("[X]") || first.starts_with("[ ]")) {
+        return false;
+    }
+    let before = &text[..text[..at].rfind('\n').unwrap_or(0)];
+    for line in before.lines().rev() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let item = t.starts_with(['-', '*', '+']) && !t.starts_with("**")
+            || t.split_once(['.', ')'])
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if item || line.starts_with("  ") {
+            continue;
+        }
+        let lead = t.starts_with('#') || t.starts_with("**") || t.ends_with(':');
+        return lead && CHECKLIST_LEAD.is_match(t);
+    }
+    false
 }
 
 fn answer_is_slot(plan: &Plan, line: &Range<usize>) -> bool {
@@ -422,7 +557,7 @@ fn strip_status<'a>(label: &'a str, status: &StatusMatcher) -> &'a str {
         if let Some((_, r)) = status.judge(l, false) {
             if r.start == 0 || l[..r.start].trim().is_empty() {
                 l = l[r.end..]
-                    .trim_start_matches(|c: char| c.is_whitespace() || "():—-".contains(c))
+                    .trim_start_matches(|c: char| c.is_whitespace() || "():-".contains(c) || is_dash(c))
                     .trim();
             } else if r.end == l.len()
                 || l[r.end..]
@@ -430,7 +565,7 @@ fn strip_status<'a>(label: &'a str, status: &StatusMatcher) -> &'a str {
                     .is_empty()
             {
                 l = l[..r.start]
-                    .trim_end_matches(|c: char| c.is_whitespace() || "(:—-".contains(c))
+                    .trim_end_matches(|c: char| c.is_whitespace() || "(:-".contains(c) || is_dash(c))
                     .trim();
             }
         }
@@ -486,10 +621,18 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
         answer: answer.to_string(),
         text: s.span.clone(),
         post_design: post || POST.is_match(&s.title),
+        evidence_blank: false,
     }
 }
 
-fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out: &mut Vec<GateEntry>) {
+fn table_entries(
+    plan: &Plan,
+    t: &Table,
+    status: &StatusMatcher,
+    post: bool,
+    out: &mut Vec<GateEntry>,
+    verdicts: &mut Vec<(Verdict, Range<usize>)>,
+) {
     let header: Vec<&str> = t.header.cells.iter().map(|c| c.text.as_str()).collect();
     let label_col = header.iter().position(|h| LABEL_HEADER.is_match(h));
     let status_col = header
@@ -515,7 +658,16 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
             }
             continue;
         }
-        let judged = match status_col.and_then(|c| row.cells.get(c)) {
+        if is_summary(&label_cell.text) {
+            // `| Summary | PARTIAL |`: the check's verdict, not a gate.
+            let rest = label_cell.span.end..row.span.end;
+            if let Some((v, r)) = status.judge(&text[rest.clone()], false) {
+                verdicts.push((v, rest.start + r.start..rest.start + r.end));
+            }
+            continue;
+        }
+        let status_cell = status_col.and_then(|c| row.cells.get(c));
+        let judged = match status_cell {
             Some(cell) => status
                 .judge(&text[cell.span.clone()], false)
                 .map(|(v, r)| (v, cell.span.start + r.start..cell.span.start + r.end)),
@@ -534,12 +686,21 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
             .map(|(_, c)| c.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
+        let others: Vec<_> = row
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != label_col && Some(*i) != status_col)
+            .collect();
+        let evidence_blank = !others.is_empty() && others.iter().all(|(_, c)| c.text.trim().is_empty());
         let (st, span) = match judged {
             Some((Verdict::Pass, r)) => (GateStatus::Pass, Some(r)),
             Some((Verdict::Fail, r)) => (GateStatus::Fail, Some(r)),
             None if answer.trim().is_empty() || INSTRUCTION.is_match(answer.trim()) => {
                 (GateStatus::Missing, None)
             }
+            // An empty status cell beside an answer: the status was left out.
+            None if status_cell.is_some_and(|c| c.text.trim().is_empty()) => (GateStatus::Unmarked, None),
             None => (GateStatus::Answered, None),
         };
         let label = strip_status(&label_cell.text, status).to_string();
@@ -556,6 +717,7 @@ fn table_entries(plan: &Plan, t: &Table, status: &StatusMatcher, post: bool, out
             answer,
             text: row.span.clone(),
             post_design: post,
+            evidence_blank,
         });
     }
 }

@@ -168,16 +168,83 @@ pub struct TreeEntry {
     pub skip: bool,
     /// A root of its tree (after stripping a root named after the repository).
     pub top: bool,
+    /// Listed for deletion (under a `# Files to DELETE` header, or marked
+    /// `delete`, `remove` or `deprecated` on its line): expected to be gone.
+    pub deleted: bool,
+    /// The template option block (`# Option 2: ...`) the entry sits in.
+    pub option: Option<u32>,
 }
 
+/// A timestamp-pattern file name (`YYYYMMDDHHMMSS_add_hosts.up.sql`,
+/// `YYYY-MM-DD-notes.md`) as a regex over real names: each run of the
+/// letters Y, M, D, H and S that holds `YYYY` stands for as many digits.
+/// None for an ordinary name. `rel` may be a path; its last segment counts.
+pub fn name_pattern(rel: &str) -> Option<regex::Regex> {
+    let name = rel.trim_end_matches('/').rsplit('/').next()?;
+    if !name.contains("YYYY") {
+        return None;
+    }
+    let mut re = String::from("^");
+    let mut run = String::new();
+    let mut year = false;
+    let mut flush = |run: &mut String, re: &mut String| {
+        let date_part = run.len() == 2 && year && run.chars().all(|c| run.starts_with(c));
+        if run.contains("YYYY") || date_part {
+            year = true;
+            re.push_str(&format!("[0-9]{{{}}}", run.len()));
+        } else {
+            re.push_str(&regex::escape(run));
+        }
+        run.clear();
+    };
+    for c in name.chars() {
+        if "YMDHS".contains(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut re);
+            re.push_str(&regex::escape(&c.to_string()));
+        }
+    }
+    flush(&mut run, &mut re);
+    re.push('$');
+    regex::Regex::new(&re).ok()
+}
+
+/// A comment that says the entry is not there yet, or never committed: new
+/// (in any case, as the comment's first word, or `(new)`), optional,
+/// planned, to be created, or generated at runtime and gitignored.
 fn is_marker(comment: &str) -> bool {
     static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"\bNEW\b|(?i:\(new\)|\bnew (?:file|folder|directory|module|role)\b|\bto be (?:created|added)\b|\bwill be (?:created|added)\b|\boptional\b|\bplanned\b)|新規",
+            r"\bNEW\b|(?i:^[\s#←:*-]*(?:new|generated)\b|\bgitignored\b|\bgenerated at runtime\b|\(generated\)|\(new\)|\bnew (?:file|folder|directory|module|role)\b|\bto be (?:created|added)\b|\bwill be (?:created|added)\b|\boptional\b|\bplanned\b)|新規",
         )
         .expect("valid regex")
     });
     MARK.is_match(comment)
+}
+
+/// A comment that lists what is to go: it starts with the word (`# DELETE:
+/// old image`, `# Files to DELETE`, `# To be removed`, `(deprecated)`).
+/// A comment that only mentions removing something (`# Update: remove the
+/// manual steps`) describes a change to an entry that stays.
+fn is_deletion(comment: &str) -> bool {
+    static DEL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)^[\s#←(*:-]*(?:(?:old\s+)?(?:files?|folders?|directories|paths?|entries)\s+)?(?:to\s+(?:be\s+)?)?(?:delete[sd]?|remove[sd]?|deprecated|obsolete)\b",
+        )
+        .expect("valid regex")
+    });
+    // The template's `[REMOVE IF UNUSED]` option label is not a deletion.
+    let comment = comment.replace("[REMOVE IF UNUSED]", "");
+    DEL.is_match(&comment)
+}
+
+/// The option number of a template option header: `# Option 2: ...`,
+/// `# [REMOVE IF UNUSED] Option 1: ...`.
+pub fn option_number(comment: &str) -> Option<u32> {
+    static OPT: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(?i)\boption\s+(\d+)\b").expect("valid regex"));
+    OPT.captures(comment).and_then(|c| c[1].parse().ok())
 }
 
 /// The entries of one tree block. `repo_name` is the repository folder's
@@ -192,15 +259,23 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
         .filter(|first| !repo_name.is_empty() && *first == repo_name)
         .map(|first| format!("{first}/"));
     let mut group_marked = false;
+    let mut group_deleted = false;
+    let mut option: Option<u32> = None;
     let mut last_comment_col: Option<usize> = None;
     for l in lines {
         let entry = &text[l.path.clone()];
         if entry.is_empty() {
-            if l.comment.is_some() && l.column == 0 {
-                // A header comment governs the group below it.
-                group_marked = l.comment.as_ref().is_some_and(|c| is_marker(&text[c.clone()]));
+            if let Some(c) = l.comment.as_ref().filter(|_| l.column == 0) {
+                // A header comment governs the group below it; an option
+                // header opens an option block that lasts until the next
+                // header comment.
+                let c = &text[c.clone()];
+                group_marked = is_marker(c);
+                group_deleted = is_deletion(c);
+                option = option_number(c);
             } else if l.comment.is_none() {
                 group_marked = false;
+                group_deleted = false;
             }
             continue;
         }
@@ -225,6 +300,7 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
         let marked = group_marked
             || l.comment.as_ref().is_some_and(|c| is_marker(&text[c.clone()]))
             || is_marker(entry);
+        let deleted = group_deleted || l.comment.as_ref().is_some_and(|c| is_deletion(&text[c.clone()]));
         let first_word = full.split_whitespace().next().unwrap_or("").to_string();
         let skip = full.contains(['[', '<', '{', '*', '?'])
             || full.contains("...")
@@ -241,7 +317,20 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
             span: l.path.clone(),
             marked,
             skip,
+            deleted,
+            option,
         });
+    }
+    // Entries under a folder listed for deletion go with it.
+    let gone: Vec<String> = out
+        .iter()
+        .filter(|e| e.deleted)
+        .map(|e| format!("{}/", e.path))
+        .collect();
+    for e in &mut out {
+        if !e.deleted && gone.iter().any(|g| e.path.starts_with(g.as_str())) {
+            e.deleted = true;
+        }
     }
     out
 }
@@ -251,6 +340,37 @@ mod entry_tests {
     use super::*;
 
     #[test]
+    fn timestamp_patterns() {
+        let re = name_pattern("db/YYYYMMDDHHMMSS_add_hosts.up.sql").unwrap();
+        assert!(re.is_match("20260101120000_add_hosts.up.sql"));
+        assert!(!re.is_match("2026010112_add_hosts.up.sql"));
+        assert!(!re.is_match("20260101120000_add_web.up.sql"));
+        let re = name_pattern("YYYY-MM-DD-notes.md").unwrap();
+        assert!(re.is_match("2026-02-03-notes.md"));
+        assert!(name_pattern("COMMON.md").is_none());
+    }
+
+    #[test]
+    fn deletion_comments() {
+        for c in [
+            "# Files to DELETE",
+            "# DELETE: old image",
+            "# to be removed",
+            "(deprecated)",
+            "# Removed",
+        ] {
+            assert!(is_deletion(c), "{c}");
+        }
+        for c in [
+            "# Update: remove manual Helm install steps",
+            "# MODIFY: remove host from group",
+            "# [REMOVE IF UNUSED] Option 1: Single project",
+        ] {
+            assert!(!is_deletion(c), "{c}");
+        }
+    }
+
+    #[test]
     fn markers_roots_and_continuations() {
         let t = "homelab/\n├── k8s/\n│   └── app.yaml   # NEW: the app\n│                  continues the comment\n└── docs/\n\n# New files to be created\nTaskfile.yaml\n\nroles/[name]/\nplaybooks/site.yml  # (optional)\n";
         let lines = parse_lines(t, 0..t.len());
@@ -258,6 +378,9 @@ mod entry_tests {
             .into_iter()
             .map(|e| (e.path, e.marked, e.skip))
             .collect();
+        assert!(is_marker("# new Runbook") && is_marker("# New role") && is_marker("(New)"));
+        assert!(is_marker("# GENERATED at runtime (gitignored)"));
+        assert!(!is_marker("# renew the certificates") && !is_marker("# the news feed"));
         assert_eq!(
             got,
             vec![
