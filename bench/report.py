@@ -69,7 +69,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("raw")
     ap.add_argument("out")
-    for k in ["size", "plans", "iac", "files", "seed", "commit", "cores", "runs", "slow",
+    for k in ["size", "plans", "iac", "files", "seed", "commit", "cores", "runs", "medium", "slow",
               "install-seconds", "total-seconds", "editor-plan"]:
         ap.add_argument("--" + k, required=True)
     a = ap.parse_args()
@@ -111,7 +111,8 @@ def main():
         f"Measured {date} on {a.cores} cores with `bench/run.sh {a.size}`, constable commit `{a.commit}`.",
         f"Tree: {a.plans} plans and {a.iac} IaC files ({a.files} files read by the floor), seed {a.seed}.",
         f"Wall time is hyperfine's median of {a.runs} runs after one warm-up; a command slower than "
-        f"{a.slow} s on its first run is measured once (named below). CPU is user + system time; "
+        f"{a.medium} s on its first run gets 3 runs, and one slower than {a.slow} s is measured once "
+        "(both named below). CPU is user + system time; "
         "peak memory is the maximum resident set size from `/usr/bin/time -v`.",
         "",
         "The peers do different work: markdownlint-cli2 and rumdl check Markdown style, yamllint "
