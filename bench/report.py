@@ -70,7 +70,7 @@ def main():
     ap.add_argument("raw")
     ap.add_argument("out")
     for k in ["size", "plans", "iac", "files", "seed", "commit", "cores", "runs", "medium", "slow",
-              "install-seconds", "total-seconds", "editor-plan"]:
+              "install-seconds", "total-seconds", "editor-plan", "load"]:
         ap.add_argument("--" + k, required=True)
     a = ap.parse_args()
     names = ["floor", "check", "check-1-thread", "editor", "version", "check-plans", "check-iac",
@@ -108,7 +108,8 @@ def main():
     lines = [
         f"# Benchmark results: {a.size} tree",
         "",
-        f"Measured {date} on {a.cores} cores with `bench/run.sh {a.size}`, constable commit `{a.commit}`.",
+        f"Measured {date} on {a.cores} cores (load average {a.load} when measuring started) with "
+        f"`bench/run.sh {a.size}`, constable commit `{a.commit}`.",
         f"Tree: {a.plans} plans and {a.iac} IaC files ({a.files} files read by the floor), seed {a.seed}.",
         f"Wall time is hyperfine's median of {a.runs} runs after one warm-up; a command slower than "
         f"{a.medium} s on its first run gets 3 runs, and one slower than {a.slow} s is measured once "

@@ -75,6 +75,7 @@ INSTALL_SECONDS=$(($(date +%s) - INSTALL_START))
 # CPU); then, if that took less than $SLOW s, hyperfine (-i, --warmup 1,
 # $RUNS runs) for the median wall time and mean CPU time.
 rm -rf "$RAW"; mkdir -p "$RAW"
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 cd "$TREE"
 ONE_PLAN=$(ls -d specs/*/ | sed -n "$(( PLANS / 2 ))p")plan.md
 IAC_DIRS="cluster charts ansible terraform"
@@ -118,6 +119,6 @@ FILES=$(cat "$RAW/floor.stdout")
 python3 "$HERE/report.py" "$RAW" "$HERE/RESULTS-$SIZE.md" \
   --size "$SIZE" --plans "$PLANS" --iac "$IAC" --files "$FILES" --seed "$SEED" \
   --commit "$COMMIT" --cores "$(nproc)" --runs "$RUNS" --medium "$MEDIUM" --slow "$SLOW" \
-  --install-seconds "$INSTALL_SECONDS" --total-seconds "$TOTAL" --editor-plan "$ONE_PLAN"
+  --load "$LOAD" --install-seconds "$INSTALL_SECONDS" --total-seconds "$TOTAL" --editor-plan "$ONE_PLAN"
 cp "$HERE/RESULTS-$SIZE.md" "$HERE/RESULTS.md"
 log "wrote bench/RESULTS-$SIZE.md and bench/RESULTS.md in ${TOTAL}s"
