@@ -72,6 +72,7 @@ def main():
     for k in ["size", "plans", "iac", "files", "seed", "commit", "cores", "runs", "medium", "slow",
               "install-seconds", "total-seconds", "editor-plan", "load"]:
         ap.add_argument("--" + k, required=True)
+    ap.add_argument("--timeout", default="900")
     a = ap.parse_args()
     names = ["floor", "check", "check-1-thread", "editor", "version", "check-plans", "check-iac",
              "markdownlint-cli2", "rumdl", "yamllint", "checkov"]
@@ -86,6 +87,17 @@ def main():
     def r(n):
         return None if not m[n] or m[n]["timeout"] else m[n]["rss_kb"]
 
+    def peer_ratio(n, base):
+        # A peer stopped by the timeout: its wall time is at least the timeout.
+        if m[n] and m[n]["timeout"] and w(base):
+            return f"> {float(a.timeout) / w(base):.0f}×"
+        return ratio(w(n), w(base))
+
+    def peer_secs(n):
+        if m[n] and m[n]["timeout"]:
+            return f"did not finish in {a.timeout} s"
+        return secs(w(n))
+
     rows = [
         ("full check ÷ floor (wall)", ratio(w("check"), w("floor")), f"{secs(w('check'))} vs {secs(w('floor'))}"),
         ("full check ÷ floor (CPU)", ratio(c("check"), c("floor")), f"{secs(c('check'))} vs {secs(c('floor'))}"),
@@ -95,14 +107,14 @@ def main():
          f"{secs(w('check-1-thread'))} with `RAYON_NUM_THREADS=1` vs {secs(w('check'))}"),
         ("editor case ÷ `--version`", ratio(w("editor"), w("version")),
          f"{secs(w('editor'))} vs {secs(w('version'))}"),
-        ("markdownlint-cli2 ÷ constable on the plans", ratio(w("markdownlint-cli2"), w("check-plans")),
-         f"{secs(w('markdownlint-cli2'))} vs {secs(w('check-plans'))} (`check --no-iac`)"),
-        ("rumdl ÷ constable on the plans", ratio(w("rumdl"), w("check-plans")),
-         f"{secs(w('rumdl'))} vs {secs(w('check-plans'))} (`check --no-iac`)"),
-        ("checkov ÷ constable on the IaC", ratio(w("checkov"), w("check-iac")),
-         f"{secs(w('checkov'))} vs {secs(w('check-iac'))} (`check --iac-only`)"),
-        ("yamllint ÷ constable on the IaC", ratio(w("yamllint"), w("check-iac")),
-         f"{secs(w('yamllint'))} vs {secs(w('check-iac'))} (`check --iac-only`)"),
+        ("markdownlint-cli2 ÷ constable on the plans", peer_ratio("markdownlint-cli2", "check-plans"),
+         f"{peer_secs('markdownlint-cli2')} vs {secs(w('check-plans'))} (`check --no-iac`)"),
+        ("rumdl ÷ constable on the plans", peer_ratio("rumdl", "check-plans"),
+         f"{peer_secs('rumdl')} vs {secs(w('check-plans'))} (`check --no-iac`)"),
+        ("checkov ÷ constable on the IaC", peer_ratio("checkov", "check-iac"),
+         f"{peer_secs('checkov')} vs {secs(w('check-iac'))} (`check --iac-only`)"),
+        ("yamllint ÷ constable on the IaC", peer_ratio("yamllint", "check-iac"),
+         f"{peer_secs('yamllint')} vs {secs(w('check-iac'))} (`check --iac-only`)"),
     ]
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [

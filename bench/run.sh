@@ -16,6 +16,7 @@ MEDIUM=${BENCH_MEDIUM_SECONDS:-2} # a command slower than this once gets 3 runs,
 SLOW=${BENCH_SLOW_SECONDS:-10} # a command slower than this once is measured once
 PEER_TIMEOUT=${BENCH_PEER_TIMEOUT:-900} # a peer that takes longer is reported as unfinished
 SEED=${BENCH_SEED:-11}
+ONLY=${BENCH_ONLY:-}           # measure only these commands (space-separated), keep the other raw figures
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -74,14 +75,18 @@ INSTALL_SECONDS=$(($(date +%s) - INSTALL_START))
 # 4. Measure. Each command: one run under /usr/bin/time -v (warm-up, peak RSS,
 # CPU); then, if that took less than $SLOW s, hyperfine (-i, --warmup 1,
 # $RUNS runs) for the median wall time and mean CPU time.
-rm -rf "$RAW"; mkdir -p "$RAW"
+[ -n "$ONLY" ] || rm -rf "$RAW"
+mkdir -p "$RAW"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 cd "$TREE"
 ONE_PLAN=$(ls -d specs/*/ | sed -n "$(( PLANS / 2 ))p")plan.md
 IAC_DIRS="cluster charts ansible terraform"
 export NO_COLOR=1
-measure() { # name, shell command
-  local name=$1 cmd=$2 t0 t1 rc=0
+measure() { # name, command, [noshell: hyperfine -N, the command is split into words, no shell]
+  local name=$1 cmd=$2 mode=${3:-} t0 t1 rc=0 hf=()
+  if [ -n "$ONLY" ] && [[ " $ONLY " != *" $name "* ]]; then return; fi
+  [ "$mode" = noshell ] && hf=(-N)
+  rm -f "$RAW/$name".*
   log "measuring $name"
   t0=$(date +%s.%N)
   /usr/bin/time -v -o "$RAW/$name.time" timeout "$PEER_TIMEOUT" bash -c "$cmd" >"$RAW/$name.stdout" 2>"$RAW/$name.stderr" || rc=$?
@@ -91,10 +96,10 @@ measure() { # name, shell command
     log "$name did not finish in ${PEER_TIMEOUT}s"; echo timeout >"$RAW/$name.note"; return
   fi
   if awk -v a="$t0" -v b="$t1" -v s="$MEDIUM" 'BEGIN{exit !(b-a < s)}'; then
-    hyperfine -i --warmup 1 --runs "$RUNS" --style none --export-json "$RAW/$name.json" -n "$name" "$cmd" >/dev/null 2>"$RAW/$name.hyperfine"
+    hyperfine "${hf[@]}" -i --warmup 1 --runs "$RUNS" --style none --export-json "$RAW/$name.json" -n "$name" "$cmd" >/dev/null 2>"$RAW/$name.hyperfine"
   elif awk -v a="$t0" -v b="$t1" -v s="$SLOW" 'BEGIN{exit !(b-a < s)}'; then
     # The /usr/bin/time run above was the warm-up.
-    hyperfine -i --runs 3 --style none --export-json "$RAW/$name.json" -n "$name" "$cmd" >/dev/null 2>"$RAW/$name.hyperfine"
+    hyperfine "${hf[@]}" -i --runs 3 --style none --export-json "$RAW/$name.json" -n "$name" "$cmd" >/dev/null 2>"$RAW/$name.hyperfine"
     echo "3 runs (took more than ${MEDIUM}s)" >"$RAW/$name.note"
   else
     echo "single run (took more than ${SLOW}s)" >"$RAW/$name.note"
@@ -104,8 +109,10 @@ measure() { # name, shell command
 measure floor "$FLOOR ."
 measure check "$C check ."
 measure check-1-thread "RAYON_NUM_THREADS=1 $C check ."
-measure editor "$C check --stdin-filename $ONE_PLAN - < $ONE_PLAN"
-measure version "$C --version"
+# Both through `sh -c` and without hyperfine's shell: the same start-up cost on
+# both sides (hyperfine's shell correction leaves `--version` at about 0 ms).
+measure editor "sh -c '$C check --stdin-filename $ONE_PLAN - < $ONE_PLAN'" noshell
+measure version "sh -c '$C --version'" noshell
 measure check-plans "$C check --no-iac ."
 measure check-iac "$C check --iac-only ."
 measure markdownlint-cli2 "$MDL 'specs/*/plan.md'"
@@ -119,6 +126,6 @@ FILES=$(cat "$RAW/floor.stdout")
 python3 "$HERE/report.py" "$RAW" "$HERE/RESULTS-$SIZE.md" \
   --size "$SIZE" --plans "$PLANS" --iac "$IAC" --files "$FILES" --seed "$SEED" \
   --commit "$COMMIT" --cores "$(nproc)" --runs "$RUNS" --medium "$MEDIUM" --slow "$SLOW" \
-  --load "$LOAD" --install-seconds "$INSTALL_SECONDS" --total-seconds "$TOTAL" --editor-plan "$ONE_PLAN"
+  --load "$LOAD" --timeout "$PEER_TIMEOUT" --install-seconds "$INSTALL_SECONDS" --total-seconds "$TOTAL" --editor-plan "$ONE_PLAN"
 cp "$HERE/RESULTS-$SIZE.md" "$HERE/RESULTS.md"
 log "wrote bench/RESULTS-$SIZE.md and bench/RESULTS.md in ${TOTAL}s"
