@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark harness (issue 11): constable against the floor and the peers on a
 # generated monorepo. Usage: bench/run.sh small|large
-# Writes bench/RESULTS-<size>.md and copies it to bench/RESULTS.md.
+# Writes bench/RESULTS-<size>.md and rebuilds bench/RESULTS.md from both sizes' files.
 # Peers go to bench/.peers/, the tree and raw figures to bench/out/ (both ignored).
 set -euo pipefail
 
@@ -127,5 +127,15 @@ python3 "$HERE/report.py" "$RAW" "$HERE/RESULTS-$SIZE.md" \
   --size "$SIZE" --plans "$PLANS" --iac "$IAC" --files "$FILES" --seed "$SEED" \
   --commit "$COMMIT" --cores "$(nproc)" --runs "$RUNS" --medium "$MEDIUM" --slow "$SLOW" \
   --load "$LOAD" --timeout "$PEER_TIMEOUT" --install-seconds "$INSTALL_SECONDS" --total-seconds "$TOTAL" --editor-plan "$ONE_PLAN"
-cp "$HERE/RESULTS-$SIZE.md" "$HERE/RESULTS.md"
+# RESULTS.md: the large tree's results first, then the small tree's, whichever exist.
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`bench/run.sh\` from \`bench/RESULTS-large.md\` and \`bench/RESULTS-small.md\`; see \`bench/README.md\` for what each figure means."
+  for s in large small; do
+    [ -f "$HERE/RESULTS-$s.md" ] || continue
+    echo
+    sed 's/^#/##/' "$HERE/RESULTS-$s.md"
+  done
+} >"$HERE/RESULTS.md"
 log "wrote bench/RESULTS-$SIZE.md and bench/RESULTS.md in ${TOTAL}s"
