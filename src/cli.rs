@@ -283,6 +283,7 @@ fn check(args: CheckArgs) -> i32 {
         } else {
             args.baseline.clone()
         },
+        keep_models: false,
     };
     let progress = Progress::start(!args.quiet && !machine);
     let result = pipeline::check(&request);

@@ -16,20 +16,20 @@
 //! Reporting is the caller's: it chooses formats and destinations.
 //! File ids are assigned here, once, when a file is discovered.
 
+use crate::artifacts::Feature;
 use crate::checks::{self, iac::IacContext, RepoContext};
 use crate::discover::{self, DiskFacts, Existence, PlanFile, RepoFs};
 use crate::evaluate::{self, Constitution, Outcome, PlanModel, Problem};
 use crate::filter::{self, Baseline, BaselineEntry};
 use crate::finding::FileId;
 use crate::load::{self, error::ConfigError, Overrides, Settings};
-use crate::artifacts::Feature;
 use crate::parse::checklist::Checklist;
 use crate::parse::constitution::ConstitutionDoc;
-use crate::parse::spec::Spec;
-use crate::parse::tasks::Tasks;
 use crate::parse::iac::IacFile;
 use crate::parse::plan::Plan;
+use crate::parse::spec::Spec;
 use crate::parse::suppress;
+use crate::parse::tasks::Tasks;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,8 @@ pub struct CheckRequest {
     pub force_exclude: bool,
     pub iac: IacScope,
     pub baseline: Option<PathBuf>,
+    /// Keep the parsed plans and constitutions (for `constable report`).
+    pub keep_models: bool,
 }
 
 /// What a check run produced, filtered and sorted, ready to report.
@@ -75,6 +77,18 @@ pub struct CheckRun {
     pub nothing_changed: bool,
     /// Baseline entries that no longer occur.
     pub gone: Vec<BaselineEntry>,
+    /// With `keep_models`: each repository's constitution and parsed plans.
+    pub models: Vec<RepoModels>,
+}
+
+/// The models a run read for one repository, kept for reports that need
+/// more than findings (the compliance matrix): never parsed again.
+#[derive(Debug)]
+pub struct RepoModels {
+    pub root: PathBuf,
+    pub constitution: Constitution,
+    /// Each plan with its file id.
+    pub plans: Vec<(FileId, PlanModel)>,
 }
 
 /// Why a run could not start.
@@ -243,7 +257,8 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         ..CheckRun::default()
     };
     for (ri, job) in jobs.iter().enumerate() {
-        check_repo(ri, job, &mut run.outcome);
+        let models = check_repo(ri, job, &mut run.outcome, req.keep_models);
+        run.models.extend(models);
     }
     let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
     // Filter.
@@ -289,8 +304,8 @@ impl Outcome {
     }
 }
 
-/// Every stage for one repository.
-fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
+/// Every stage for one repository; with `keep`, its models are returned.
+fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Option<RepoModels> {
     let rules = &job.settings.rules;
     let explicit = &job.settings.explicit_select;
     let fs = RepoFs::new(&job.root);
@@ -454,6 +469,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
             (*id, r)
         })
         .collect();
+    let mut kept = Vec::new();
     for ((id, r), (mut f, ids)) in plan_results.into_iter().zip(features) {
         // The feature checks read the plan too: lend it, then take it back.
         let plan = match r {
@@ -462,22 +478,31 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
                 outcome.tree.planned += counts.planned;
                 outcome.tree.gitignored += counts.gitignored;
                 outcome.findings.extend(findings);
-                Some(m.plan)
+                Some(m)
             }
             Err(p) => {
                 outcome.problems.push(p);
                 None
             }
         };
-        f.feature.plan = plan;
-        match evaluate::guarded(&f.feature.dir, || evaluate::feature(&f.feature, &ids, rules, &facts)) {
+        let mut model = plan;
+        f.feature.plan = model
+            .as_mut()
+            .map(|m| std::mem::replace(&mut m.plan, Plan::parse(SourceFile::new("", ""))));
+        match evaluate::guarded(&f.feature.dir, || {
+            evaluate::feature(&f.feature, &ids, rules, &facts)
+        }) {
             Ok(findings) => outcome.findings.extend(findings),
             Err(p) => outcome.problems.push(p),
         }
-        if let Some(plan) = f.feature.plan.take() {
+        if let (Some(plan), Some(mut m)) = (f.feature.plan.take(), model) {
             let sups = suppress::markdown(&plan.file, &plan.comments);
             let rel = plan.file.path.to_string();
-            outcome.fill(id, plan.file, sups, shown(&rel));
+            outcome.fill(id, plan.file.clone(), sups, shown(&rel));
+            if keep {
+                m.plan = plan;
+                kept.push((id, m));
+            }
         }
         for (doc, id) in f.into_files().into_iter().zip(ids.iter().map(|(_, id)| *id)) {
             let sups = suppress::markdown(&doc.file, &doc.comments);
@@ -505,6 +530,11 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
         let rel = f.file.path.to_string();
         outcome.fill(id, f.file, f.suppressions, shown(&rel));
     }
+    keep.then(|| RepoModels {
+        root: job.root.clone(),
+        constitution,
+        plans: kept,
+    })
 }
 
 /// A feature folder's artifacts, parsed, with what could not be read.

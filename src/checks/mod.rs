@@ -249,10 +249,15 @@ pub static REGISTRY: &[(&str, Check)] = &[
     ),
     ("GATE009", Check::Plan(&gate009_no_constitution::NoConstitution)),
     (
+        "GIT003",
+        Check::Iac(&iac::git003_imperative_deploy::ImperativeDeploy),
+    ),
+    (
         "IDM001",
         Check::Iac(&iac::idm001_unguarded_command::UnguardedCommand),
     ),
     ("IDM003", Check::Iac(&iac::idm003_package_latest::PackageLatest)),
+    ("IDM005", Check::Iac(&iac::idm005_unpinned_chart::UnpinnedChart)),
     (
         "OBS003",
         Check::Iac(&iac::obs003_namespace_without_quota::NamespaceWithoutQuota),

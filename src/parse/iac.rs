@@ -46,6 +46,8 @@ pub struct IacFile {
     /// A Helm template (`{{ }}`), skipped.
     pub template: bool,
     pub suppressions: Vec<super::suppress::Suppression>,
+    /// The shell commands the file runs (scripts, CI steps), parsed once.
+    pub commands: Vec<super::shell::Command>,
 }
 
 pub use crate::discover::is_iac_path;
@@ -155,10 +157,12 @@ impl IacFile {
             error: None,
             template: false,
             suppressions,
+            commands: Vec::new(),
             file,
         };
         let text: &str = &out.file.text.clone();
         if lower.ends_with(".sh") {
+            out.commands = super::commands::of(rel, text, &[]);
             out.docs.push(IacDoc {
                 class: DocClass::Script,
                 kind: None,
@@ -197,6 +201,10 @@ impl IacFile {
                 }
             }
             Err(e) => out.error = Some(e),
+        }
+        if out.docs.iter().any(|d| d.class == DocClass::CiWorkflow) {
+            let located: Vec<&Located> = out.docs.iter().map(|d| &d.located).collect();
+            out.commands = super::commands::of(rel, text, &located);
         }
         out
     }

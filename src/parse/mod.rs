@@ -3,6 +3,7 @@
 //! IaC documents, and inline suppressions. No rule knowledge lives here.
 
 pub mod checklist;
+pub mod commands;
 pub mod constitution;
 pub mod family;
 pub mod gates;

@@ -10,8 +10,10 @@ use crate::rules::Select;
 use serde_json::Value;
 
 pub mod declarative;
+pub(super) mod git003_imperative_deploy;
 pub(super) mod idm001_unguarded_command;
 pub(super) mod idm003_package_latest;
+pub(super) mod idm005_unpinned_chart;
 pub(super) mod obs003_namespace_without_quota;
 pub(super) mod obs004_namespace_without_default_deny;
 pub(super) mod prv005_pod_may_run_as_root;
