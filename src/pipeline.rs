@@ -437,7 +437,8 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         }
     }
 
-    // Render: the slot where Kustomize overlays are rendered (next phase).
+    // Render: Kustomize overlays, natively; workload rules read the result.
+    let rendering = render_kustomize(&files, &facts);
 
     // Disk facts for the IaC checks.
     let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
@@ -447,6 +448,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
             files: &files,
             ids: &ids,
             facts: &none,
+            rendering: rendering.as_ref(),
         };
         let mut want = Vec::new();
         evaluate::iac_paths(&cx, &iac_rules, &mut want);
@@ -519,6 +521,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         files: &files,
         ids: &ids,
         facts: &facts,
+        rendering: rendering.as_ref(),
     };
     let (findings, problems) = evaluate::iac(&cx, &iac_rules, false);
     outcome.findings.extend(findings);
@@ -535,6 +538,67 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         constitution,
         plans: kept,
     })
+}
+
+/// Render every kustomization among the IaC files (None when there is none).
+/// The folders Argo CD Applications and Flux Kustomizations deploy are
+/// leaves even when another kustomization includes them.
+fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::render::Rendering> {
+    use crate::parse::iac::DocClass;
+    use serde_json::Value;
+    if !files
+        .iter()
+        .any(|f| f.docs.iter().any(|d| d.class == DocClass::Kustomization))
+    {
+        return None;
+    }
+    let values: Vec<Vec<Value>> = files
+        .iter()
+        .map(|f| f.docs.iter().map(|d| d.located.value.clone()).collect())
+        .collect();
+    let inputs: Vec<crate::render::InputFile<'_>> = files
+        .iter()
+        .zip(&values)
+        .map(|(f, v)| crate::render::InputFile {
+            path: &f.file.path,
+            docs: v,
+        })
+        .collect();
+    let mut deployed = std::collections::BTreeSet::new();
+    for d in files.iter().flat_map(|f| &f.docs) {
+        let v = &d.located.value;
+        let flux = d.kind.as_deref() == Some("Kustomization")
+            && d.api_version
+                .as_deref()
+                .is_some_and(|a| a.starts_with("kustomize.toolkit.fluxcd.io"));
+        if flux {
+            deployed.extend(
+                v.pointer("/spec/path")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            );
+        }
+        if d.class == DocClass::ArgoCd {
+            deployed.extend(
+                v.pointer("/spec/source/path")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            );
+            for s in v
+                .pointer("/spec/sources")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                deployed.extend(s.get("path").and_then(Value::as_str).map(str::to_string));
+            }
+        }
+    }
+    let is_dir = |p: &str| {
+        let key = format!("{}/", p.trim_end_matches('/'));
+        facts.knows(&key) && facts.exists(&key) == Existence::Exists
+    };
+    Some(crate::render::render(&inputs, &is_dir, &deployed))
 }
 
 /// A feature folder's artifacts, parsed, with what could not be read.
@@ -715,6 +779,7 @@ pub fn check_buffer(
                     files: &files,
                     ids: &ids,
                     facts: &facts,
+                    rendering: None,
                 },
                 &iac_rules,
                 &mut want,
@@ -724,6 +789,7 @@ pub fn check_buffer(
                 files: &files,
                 ids: &ids,
                 facts: &facts,
+                rendering: None,
             };
             let (findings, problems) = evaluate::iac(&cx, &iac_rules, true);
             if let Some(p) = problems.into_iter().next() {

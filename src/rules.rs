@@ -324,6 +324,9 @@ pub struct Select {
     pub paths: Option<globset::GlobSet>,
     /// Skip documents where this JSONPath matches (`$.sops`).
     pub unless: Option<serde_json_path::JsonPath>,
+    /// Read the rendered objects of leaf kustomizations instead of the
+    /// manifests a kustomization renders.
+    pub rendered: bool,
 }
 
 /// A JSONPath query over selected documents.

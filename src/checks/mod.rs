@@ -259,6 +259,14 @@ pub static REGISTRY: &[(&str, Check)] = &[
     ("IDM003", Check::Iac(&iac::idm003_package_latest::PackageLatest)),
     ("IDM005", Check::Iac(&iac::idm005_unpinned_chart::UnpinnedChart)),
     (
+        "KUS001",
+        Check::Iac(&iac::kus001_broken_kustomization::BrokenKustomization),
+    ),
+    (
+        "KUS002",
+        Check::Iac(&iac::kus001_broken_kustomization::NotRendered),
+    ),
+    (
         "OBS003",
         Check::Iac(&iac::obs003_namespace_without_quota::NamespaceWithoutQuota),
     ),

@@ -164,6 +164,10 @@ pub struct RawSelect {
     /// Skip documents where this JSONPath matches.
     #[serde(default)]
     pub unless: Option<String>,
+    /// Kustomize: read the rendered objects of each leaf kustomization (and
+    /// not the manifests a kustomization renders) — for workload rules.
+    #[serde(default)]
+    pub rendered: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -982,6 +986,7 @@ fn compile_select(
         api_versions: raw.api_versions.clone(),
         paths,
         unless,
+        rendered: raw.rendered,
     })
 }
 

@@ -898,6 +898,11 @@ impl Ctx<'_, '_> {
         if let Some(s) = entry.get("patch").and_then(Value::as_str) {
             return self.inline_patch(k, &with(at, &[kseg("patch")]), s);
         }
+        // A bare string is read as a path, as `patchesStrategicMerge` entries
+        // are: the file is a patch either way, never a manifest of its own.
+        if let Some(p) = entry.as_str() {
+            return self.patch_file(k, at, p);
+        }
         self.problem(
             k,
             at.to_vec(),

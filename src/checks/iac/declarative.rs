@@ -83,9 +83,10 @@ fn first_segment(value: &str) -> &str {
 }
 
 fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
-    for (fi, f, d) in cx.docs() {
-        for q in queries {
-            if !selects(&q.select, &f.file.path, d) {
+    let mut rendered = super::RenderedFindings::default();
+    for q in queries {
+        for (i, j, fi, f, d) in cx.docs_at() {
+            if cx.hidden(i, j, q.select.rendered) || !selects(&q.select, &f.file.path, d) {
                 continue;
             }
             for node in q.path.query_located(&d.located.value).iter() {
@@ -99,7 +100,26 @@ fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Si
                 sink.report_in(fi, span, msg);
             }
         }
+        if !q.select.rendered {
+            continue;
+        }
+        for r in cx.rendered() {
+            if !selects(&q.select, r.leaf, &r.doc) {
+                continue;
+            }
+            for node in q.path.query_located(&r.doc.located.value).iter() {
+                let mut path = segs(node.location());
+                if node.node().get("name").is_some() && !matches!(path.last(), Some(Seg::Key(_))) {
+                    path.push(Seg::Key("name".into()));
+                }
+                if let Some((fi, span)) = cx.origin_span(r.object, &path) {
+                    let msg = render(q.message.as_deref().unwrap_or(&rule.message), &shown(node.node()));
+                    rendered.add(fi, span, msg, r.leaf);
+                }
+            }
+        }
     }
+    rendered.report(sink);
 }
 
 fn doc_require(
@@ -109,7 +129,10 @@ fn doc_require(
     at: Option<&serde_json_path::JsonPath>,
     sink: &mut Sink<'_>,
 ) {
-    for (fi, f, d) in cx.docs() {
+    for (i, j, fi, f, d) in cx.docs_at() {
+        if cx.hidden(i, j, false) {
+            continue;
+        }
         let selected: Vec<&Query> = queries
             .iter()
             .filter(|q| selects(&q.select, &f.file.path, d))

@@ -8,12 +8,53 @@ use crate::discover::DiskFacts;
 use crate::parse::iac::{DocClass, IacDoc, IacFile};
 use crate::rules::Select;
 use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Findings on rendered objects, grouped by the source place they point at,
+/// with the leaf kustomizations where each occurs: one finding per place.
+#[derive(Default)]
+pub struct RenderedFindings {
+    found: BTreeMap<(crate::finding::FileId, usize, usize, String), Vec<String>>,
+}
+
+impl RenderedFindings {
+    pub fn add(
+        &mut self,
+        file: crate::finding::FileId,
+        span: std::ops::Range<usize>,
+        message: String,
+        leaf: &str,
+    ) {
+        let leaves = self
+            .found
+            .entry((file, span.start, span.end, message))
+            .or_default();
+        if !leaves.iter().any(|l| l == leaf) {
+            leaves.push(leaf.to_string());
+        }
+    }
+
+    /// Report each place once, naming the overlays where the defect is.
+    pub fn report(self, sink: &mut Sink<'_>) {
+        for ((file, start, end, message), mut leaves) in self.found {
+            leaves.sort();
+            let list: Vec<String> = leaves.iter().map(|l| format!("`{l}`")).collect();
+            let what = if leaves.len() == 1 { "overlay" } else { "overlays" };
+            sink.report_in(
+                file,
+                start..end,
+                format!("{message} (rendered by {what} {})", list.join(", ")),
+            );
+        }
+    }
+}
 
 pub mod declarative;
 pub(super) mod git003_imperative_deploy;
 pub(super) mod idm001_unguarded_command;
 pub(super) mod idm003_package_latest;
 pub(super) mod idm005_unpinned_chart;
+pub(super) mod kus001_broken_kustomization;
 pub(super) mod obs003_namespace_without_quota;
 pub(super) mod obs004_namespace_without_default_deny;
 pub(super) mod prv005_pod_may_run_as_root;
@@ -31,6 +72,16 @@ pub struct IacContext<'a> {
     pub ids: &'a [crate::finding::FileId],
     /// Empty while `paths` is asked.
     pub facts: &'a DiskFacts,
+    /// Kustomize, rendered (None when nothing was rendered).
+    pub rendering: Option<&'a crate::render::Rendering>,
+}
+
+/// A rendered object of a leaf kustomization, as a document rules can read.
+pub struct RenderedDoc<'r> {
+    pub doc: IacDoc,
+    pub object: &'r crate::render::RenderedObject,
+    /// The leaf kustomization's folder.
+    pub leaf: &'r str,
 }
 
 impl IacContext<'_> {
@@ -40,6 +91,64 @@ impl IacContext<'_> {
             .iter()
             .zip(self.ids)
             .flat_map(|(f, id)| f.docs.iter().map(move |d| (*id, f, d)))
+    }
+
+    /// True when document `doc` of `files[file]` is a patch, or (for rules
+    /// that read rendered objects) a resource a kustomization renders.
+    pub fn hidden(&self, file: usize, doc: usize, rendered: bool) -> bool {
+        self.rendering
+            .is_some_and(|r| r.patch_files.contains(&file) || (rendered && r.consumed.contains(&(file, doc))))
+    }
+
+    /// Every document with its file's index in `files` and its own index.
+    pub fn docs_at(
+        &self,
+    ) -> impl Iterator<Item = (usize, usize, crate::finding::FileId, &IacFile, &IacDoc)> + '_ {
+        self.files
+            .iter()
+            .zip(self.ids)
+            .enumerate()
+            .flat_map(|(i, (f, id))| f.docs.iter().enumerate().map(move |(j, d)| (i, j, *id, f, d)))
+    }
+
+    /// The rendered objects of every leaf kustomization.
+    pub fn rendered(&self) -> Vec<RenderedDoc<'_>> {
+        let Some(r) = self.rendering else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, objects) in &r.leaves {
+            let leaf = r.kustomizations[*k].dir.as_str();
+            for object in objects {
+                let s = |key: &str| object.value.get(key).and_then(Value::as_str).map(str::to_string);
+                out.push(RenderedDoc {
+                    doc: IacDoc {
+                        class: DocClass::Kubernetes,
+                        kind: s("kind"),
+                        api_version: s("apiVersion"),
+                        located: crate::parse::located::Located {
+                            value: object.value.clone(),
+                            ..Default::default()
+                        },
+                    },
+                    object,
+                    leaf,
+                });
+            }
+        }
+        out
+    }
+
+    /// Where a node of a rendered object is written: its file id and span.
+    pub fn origin_span(
+        &self,
+        object: &crate::render::RenderedObject,
+        path: &[crate::parse::located::Seg],
+    ) -> Option<(crate::finding::FileId, std::ops::Range<usize>)> {
+        let o = object.origin(path);
+        let file = self.files.get(o.file)?;
+        let doc = file.docs.get(o.doc)?;
+        Some((self.ids[o.file], doc.located.span_of(&o.path)))
     }
 
     /// Every file with its id.

@@ -12,35 +12,53 @@ fn non_root(v: Option<&Value>) -> bool {
     v.and_then(|s| s.get("runAsNonRoot")).and_then(Value::as_bool) == Some(true)
 }
 
+/// The path to report at when the pod spec of `d` may run as root.
+fn may_run_as_root(d: &crate::parse::iac::IacDoc) -> Option<Vec<Seg>> {
+    let (path, spec) = pod_specs(d)?;
+    if non_root(spec.get("securityContext")) {
+        return None;
+    }
+    let containers: Vec<&Value> = ["containers", "initContainers"]
+        .iter()
+        .filter_map(|k| spec.get(*k).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    if !containers.is_empty() && containers.iter().all(|c| non_root(c.get("securityContext"))) {
+        return None;
+    }
+    let mut p = path.clone();
+    p.push(Seg::Key("containers".into()));
+    Some(p)
+}
+
+fn message(d: &crate::parse::iac::IacDoc) -> String {
+    format!(
+        "{} `{}` does not set `runAsNonRoot: true`",
+        d.kind.as_deref().unwrap_or("pod"),
+        d.name().unwrap_or("?")
+    )
+}
+
 impl IacCheck for PodMayRunAsRoot {
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
-        for (fi, _, d) in cx.docs().filter(|(_, _, d)| d.class.is_object()) {
-            let Some((path, spec)) = pod_specs(d) else {
-                continue;
-            };
-            if non_root(spec.get("securityContext")) {
+        // Manifests a kustomization renders are checked as rendered.
+        for (i, j, fi, _, d) in cx.docs_at().filter(|(_, _, _, _, d)| d.class.is_object()) {
+            if cx.hidden(i, j, true) {
                 continue;
             }
-            let containers: Vec<&Value> = ["containers", "initContainers"]
-                .iter()
-                .filter_map(|k| spec.get(*k).and_then(Value::as_array))
-                .flatten()
-                .collect();
-            if !containers.is_empty() && containers.iter().all(|c| non_root(c.get("securityContext"))) {
-                continue;
+            if let Some(p) = may_run_as_root(d) {
+                sink.report_in(fi, d.located.span_of(&p), message(d));
             }
-            let mut p = path.clone();
-            p.push(Seg::Key("containers".into()));
-            let name = d.name().unwrap_or("?");
-            sink.report_in(
-                fi,
-                d.located.span_of(&p),
-                format!(
-                    "{} `{name}` does not set `runAsNonRoot: true`",
-                    d.kind.as_deref().unwrap_or("pod")
-                ),
-            );
         }
+        let mut rendered = super::RenderedFindings::default();
+        for r in cx.rendered() {
+            if let Some(p) = may_run_as_root(&r.doc) {
+                if let Some((fi, span)) = cx.origin_span(r.object, &p) {
+                    rendered.add(fi, span, message(&r.doc), r.leaf);
+                }
+            }
+        }
+        rendered.report(sink);
     }
 }
 
