@@ -135,6 +135,7 @@ pub fn iac_hits(code: &str, files: &[(&str, &str)], existing: &[&str]) -> Vec<Hi
             files: &parsed,
             ids: &ids,
             facts: &none,
+            rendering: None,
         },
         &rule_refs,
         &mut asked,
@@ -146,6 +147,7 @@ pub fn iac_hits(code: &str, files: &[(&str, &str)], existing: &[&str]) -> Vec<Hi
         files: &parsed,
         ids: &ids,
         facts: &facts,
+        rendering: None,
     };
     let (found, problems) = evaluate::iac(&cx, &rule_refs, false);
     assert!(problems.is_empty(), "rule {code} panicked");
