@@ -11,9 +11,8 @@ use std::path::PathBuf;
 use std::sync::LazyLock;
 
 /// One folder per fuzzing process, rewritten for every input.
-static DIR: LazyLock<PathBuf> = LazyLock::new(|| {
-    std::env::temp_dir().join(format!("constable-fuzz-{}", std::process::id()))
-});
+static DIR: LazyLock<PathBuf> =
+    LazyLock::new(|| std::env::temp_dir().join(format!("constable-fuzz-{}", std::process::id())));
 
 const FILES: [&str; 4] = [
     "specs/001-fuzz/plan.md",

@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
     constable_fuzz::check_gates(&plan, &model);
     let _ = model.first_section(&plan);
 
-    let doc = ConstitutionDoc::parse(Plan::parse(SourceFile::new(".specify/memory/constitution.md", &text)));
+    let doc = ConstitutionDoc::parse(Plan::parse(SourceFile::new(
+        ".specify/memory/constitution.md",
+        &text,
+    )));
     let file = &doc.doc.file;
     for p in &doc.principles {
         constable_fuzz::assert_located(file, &p.heading, "principle heading");
@@ -36,7 +39,10 @@ fuzz_target!(|data: &[u8]| {
         .flatten()
     {
         constable_fuzz::assert_located(file, span, "constitution field");
-        assert!(file.text[span.clone()].contains(value.as_str()), "field value {value:?} not at {span:?}");
+        assert!(
+            file.text[span.clone()].contains(value.as_str()),
+            "field value {value:?} not at {span:?}"
+        );
     }
     for t in &doc.tokens {
         constable_fuzz::assert_located(file, t, "standing token");

@@ -26,7 +26,11 @@ static QUERIES: LazyLock<Vec<JsonPath>> = LazyLock::new(|| {
         }
         out.extend(at.cloned());
     }
-    assert!(out.len() >= 10, "the built-in packs have their queries ({} found)", out.len());
+    assert!(
+        out.len() >= 10,
+        "the built-in packs have their queries ({} found)",
+        out.len()
+    );
     out
 });
 

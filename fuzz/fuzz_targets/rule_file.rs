@@ -13,7 +13,10 @@ static REGISTERED: LazyLock<Vec<&'static str>> = LazyLock::new(constable::checks
 
 fuzz_target!(|data: &[u8]| {
     let text = constable_fuzz::text_of(data);
-    let file = FileText { name: "rules/fuzz.toml", text: &text };
+    let file = FileText {
+        name: "rules/fuzz.toml",
+        text: &text,
+    };
     let source = SourceFile::new("rules/fuzz.toml", &text);
     match parse_pack(file, "rules/fuzz.toml", &REGISTERED) {
         Ok(pack) => {

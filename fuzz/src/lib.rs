@@ -40,11 +40,22 @@ pub fn assert_located(file: &SourceFile, span: &Range<usize>, what: &str) {
     assert_span(&file.text, span, what);
     let (line, col) = file.line_col(span.start);
     let back = file.index.offset_of(&file.text, line, col);
-    let crlf_tail = span.start > 0 && file.text.as_bytes().get(span.start) == Some(&b'\n') && file.text.as_bytes()[span.start - 1] == b'\r';
+    let crlf_tail = span.start > 0
+        && file.text.as_bytes().get(span.start) == Some(&b'\n')
+        && file.text.as_bytes()[span.start - 1] == b'\r';
     if crlf_tail {
-        assert_eq!(back, span.start - 1, "{what}: offset {} -> {line}:{col} -> {back}", span.start);
+        assert_eq!(
+            back,
+            span.start - 1,
+            "{what}: offset {} -> {line}:{col} -> {back}",
+            span.start
+        );
     } else {
-        assert_eq!(back, span.start, "{what}: offset {} -> {line}:{col} -> {back}", span.start);
+        assert_eq!(
+            back, span.start,
+            "{what}: offset {} -> {line}:{col} -> {back}",
+            span.start
+        );
     }
 }
 
@@ -62,7 +73,12 @@ pub fn check_plan(plan: &Plan) {
         if let Some(p) = s.parent {
             assert!(p < i, "section {i} has parent {p} after it");
             let ps = &plan.sections[p];
-            assert!(ps.level < s.level, "parent level {} >= child level {}", ps.level, s.level);
+            assert!(
+                ps.level < s.level,
+                "parent level {} >= child level {}",
+                ps.level,
+                s.level
+            );
             assert_within(&s.span, &ps.span, "section in its parent");
         }
         if i > 0 {
@@ -128,9 +144,10 @@ pub fn check_plan(plan: &Plan) {
     for e in plan.tree_entries("repo") {
         assert_located(file, &e.span, "tree entry");
         assert!(
-            plan.trees
-                .iter()
-                .any(|(bi, _)| { let c = &plan.code_blocks[*bi].content; c.start <= e.span.start && e.span.end <= c.end }),
+            plan.trees.iter().any(|(bi, _)| {
+                let c = &plan.code_blocks[*bi].content;
+                c.start <= e.span.start && e.span.end <= c.end
+            }),
             "tree entry {:?} outside every tree block",
             e.span
         );
@@ -166,7 +183,11 @@ pub fn check_tree_lines(text: &str, lines: &[TreeLine], content: &Range<usize>) 
         );
         let entry = &text[l.path.clone()];
         if !entry.is_empty() {
-            assert!(l.full_path.ends_with(entry), "full path {:?} does not end with {entry:?}", l.full_path);
+            assert!(
+                l.full_path.ends_with(entry),
+                "full path {:?} does not end with {entry:?}",
+                l.full_path
+            );
         }
     }
 }
@@ -176,8 +197,15 @@ pub fn check_tree_entries(text: &str, lines: &[TreeLine], entries: &[TreeEntry],
     for e in entries {
         assert_span(text, &e.span, "tree entry");
         assert_within(&e.span, content, "tree entry in its block");
-        assert!(lines.iter().any(|l| l.path == e.span), "tree entry span is not a line's entry");
-        assert!(!e.path.ends_with('/') || e.skip, "entry path {:?} ends with /", e.path);
+        assert!(
+            lines.iter().any(|l| l.path == e.span),
+            "tree entry span is not a line's entry"
+        );
+        assert!(
+            !e.path.ends_with('/') || e.skip,
+            "entry path {:?} ends with /",
+            e.path
+        );
     }
 }
 
