@@ -409,3 +409,60 @@ fn rendered_defect_line_points_at_the_marker() {
         "**Target Platform**: NEEDS CLARIFICATION  "
     );
 }
+
+// Regression tests for inputs the fuzz targets found (docs/fuzzing.md).
+
+/// Every node and key span of every document inside the document.
+fn yaml_spans_inside_documents(text: &str) {
+    let docs = constable::parse::yaml::parse_yaml(text).expect("parses");
+    for d in &docs {
+        assert!(d.span.end <= text.len(), "document {:?} outside the text", d.span);
+        for (path, s) in d.spans.iter().chain(d.key_spans.iter()) {
+            assert!(
+                d.span.start <= s.start && s.end <= d.span.end,
+                "{path:?} at {s:?} outside its document {:?} in {text:?}",
+                d.span
+            );
+        }
+    }
+}
+
+/// fuzz `yaml`: an implicit null key at the start of the last line.
+#[test]
+fn yaml_empty_key_on_the_last_line_is_inside_the_document() {
+    yaml_spans_inside_documents("s:\n:");
+}
+
+/// Every table cell inside its row and every row inside its table.
+fn cells_inside_rows(text: &str) {
+    use constable::parse::plan::Plan;
+    use constable::source::SourceFile;
+    let plan = Plan::parse(SourceFile::new("plan.md", text));
+    assert!(!plan.tables.is_empty(), "a table in {text:?}");
+    for t in &plan.tables {
+        for r in std::iter::once(&t.header).chain(&t.rows) {
+            assert!(
+                t.span.start <= r.span.start && r.span.end <= t.span.end,
+                "row {:?} outside {:?}",
+                r.span,
+                t.span
+            );
+            for c in &r.cells {
+                assert!(
+                    r.span.start <= c.span.start && c.span.end <= r.span.end,
+                    "cell {:?} outside its row {:?} in {text:?}",
+                    c.span,
+                    r.span
+                );
+            }
+        }
+    }
+}
+
+/// fuzz `plan_model`: a body row with fewer cells than the header gets
+/// padding cells, which pulldown-cmark places after the row's line break.
+#[test]
+fn padding_cells_of_a_short_row_stay_in_the_row() {
+    cells_inside_rows("#|]\n-|-\nh\n");
+    cells_inside_rows("| a | b | c |\n|---|---|---|\n| x |\n| y | z |\n");
+}

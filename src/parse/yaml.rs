@@ -260,22 +260,23 @@ impl Builder<'_, '_> {
             }
             YamlData::Sequence(items) => {
                 let mut values = Vec::with_capacity(items.len());
-                let mut last = start;
+                let (mut last, mut floor) = (start, start);
                 for (i, item) in items.iter().enumerate() {
                     self.path.push(Seg::Index(i));
                     let (value, span) = self.node(item, item.span, record)?;
                     self.path.pop();
                     last = last.max(span.end);
+                    floor = floor.max(span.start);
                     values.push(value);
                 }
                 (
                     Value::Array(values),
-                    start..collection_end(text, start, raw.end, last),
+                    start..collection_end(text, start, raw.end, last, floor),
                 )
             }
             YamlData::Mapping(entries) => {
                 let mut object = Map::new();
-                let mut last = start;
+                let (mut last, mut floor) = (start, start);
                 for (k, v) in entries {
                     let (key, key_span) = self.node(k, k.span, false)?;
                     let key = match key {
@@ -291,11 +292,12 @@ impl Builder<'_, '_> {
                     let (value, span) = self.node(v, v.span, record)?;
                     self.path.pop();
                     last = last.max(key_span.end).max(span.end);
+                    floor = floor.max(key_span.start).max(span.start);
                     object.insert(key, value);
                 }
                 (
                     Value::Object(object),
-                    start..collection_end(text, start, raw.end, last),
+                    start..collection_end(text, start, raw.end, last, floor),
                 )
             }
             // `Value` only comes with `early_parse`; `BadValue` from a bad alias.
@@ -472,8 +474,10 @@ fn trim_end(text: &[u8], start: usize, mut end: usize) -> usize {
 
 /// End of a collection: saphyr's end marker sits on a flow collection's
 /// closing bracket, but at the next token after a block collection, which
-/// ends with its last entry instead.
-fn collection_end(text: &[u8], start: usize, marker: usize, last: usize) -> usize {
+/// ends with its last entry instead. Trailing blanks are trimmed, but never
+/// back past `floor`, the start of the last child (an empty key or value on
+/// the last line is a zero-width span after a line break).
+fn collection_end(text: &[u8], start: usize, marker: usize, last: usize, floor: usize) -> usize {
     let close = match byte(text, start) {
         b'[' => b']',
         b'{' => b'}',
@@ -482,7 +486,7 @@ fn collection_end(text: &[u8], start: usize, marker: usize, last: usize) -> usiz
     if close != 0 && byte(text, marker) == close {
         marker + 1
     } else {
-        trim_end(text, start, last)
+        trim_end(text, start.max(floor.min(last)), last)
     }
 }
 
