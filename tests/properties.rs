@@ -466,3 +466,13 @@ fn padding_cells_of_a_short_row_stay_in_the_row() {
     cells_inside_rows("#|]\n-|-\nh\n");
     cells_inside_rows("| a | b | c |\n|---|---|---|\n| x |\n| y | z |\n");
 }
+
+/// fuzz `yaml`: an empty value after `key :` at the end of a nested
+/// mapping kept the inner mapping's end past its parent's.
+#[test]
+fn yaml_nested_empty_value_after_a_blank_is_inside_every_ancestor() {
+    yaml_spans_inside_documents(
+        "---\n-\u{fffd} ~am\u{fffd}mmic\u{fffd}\u{fffd}\u{fffd}q:\n  \u{fffd}tence:\n  \u{fffd}e:e :   ",
+    );
+    yaml_spans_inside_documents("a:\n  b:\n    c :  \n");
+}

@@ -266,7 +266,7 @@ impl Builder<'_, '_> {
                     let (value, span) = self.node(item, item.span, record)?;
                     self.path.pop();
                     last = last.max(span.end);
-                    floor = floor.max(span.start);
+                    floor = floor.max(kept(text, &span));
                     values.push(value);
                 }
                 (
@@ -292,7 +292,7 @@ impl Builder<'_, '_> {
                     let (value, span) = self.node(v, v.span, record)?;
                     self.path.pop();
                     last = last.max(key_span.end).max(span.end);
-                    floor = floor.max(key_span.start).max(span.start);
+                    floor = floor.max(kept(text, &key_span)).max(kept(text, &span));
                     object.insert(key, value);
                 }
                 (
@@ -472,11 +472,22 @@ fn trim_end(text: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
+/// How far a parent's end may be trimmed back: to the child's start, or,
+/// when the child itself ends in a blank (it kept a zero-width descendant
+/// after one), to its end.
+fn kept(text: &[u8], span: &Range<usize>) -> usize {
+    if span.end > span.start && blank(byte(text, span.end - 1)) {
+        span.end
+    } else {
+        span.start
+    }
+}
+
 /// End of a collection: saphyr's end marker sits on a flow collection's
 /// closing bracket, but at the next token after a block collection, which
 /// ends with its last entry instead. Trailing blanks are trimmed, but never
-/// back past `floor`, the start of the last child (an empty key or value on
-/// the last line is a zero-width span after a line break).
+/// back past `floor` (see [`kept`]): an empty key or value is a zero-width
+/// span that may sit after a blank or a line break, and stays inside.
 fn collection_end(text: &[u8], start: usize, marker: usize, last: usize, floor: usize) -> usize {
     let close = match byte(text, start) {
         b'[' => b']',
