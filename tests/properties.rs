@@ -476,3 +476,20 @@ fn yaml_nested_empty_value_after_a_blank_is_inside_every_ancestor() {
     );
     yaml_spans_inside_documents("a:\n  b:\n    c :  \n");
 }
+
+/// fuzz `yaml`: the missing value of an explicit key (`? key` alone) was
+/// placed at offset 0, before its document.
+#[test]
+fn yaml_missing_value_of_an_explicit_key_follows_its_key() {
+    yaml_spans_inside_documents(" ?  a b ");
+    for text in [" ?  a b ", "? a b\n", "x: 1\n? a b\n"] {
+        let docs = constable::parse::yaml::parse_yaml(text).expect("parses");
+        let path = vec![constable::parse::located::Seg::Key("a b".into())];
+        let key = docs[0].key_spans[&path].clone();
+        let value = docs[0].value_span_of(&path);
+        assert!(
+            value.start >= key.end,
+            "value {value:?} before its key {key:?} in {text:?}"
+        );
+    }
+}

@@ -289,7 +289,17 @@ impl Builder<'_, '_> {
                         let span = clamp_span(self.pos.text, key_span.clone());
                         self.out.key_spans.insert(self.path.clone(), span);
                     }
-                    let (value, span) = self.node(v, v.span, record)?;
+                    let (value, mut span) = self.node(v, v.span, record)?;
+                    // The missing value of an explicit key (`? a` alone) has
+                    // no position of its own (saphyr says 0:0): put it after
+                    // its key.
+                    if span.is_empty() && span.start < key_span.end {
+                        span = key_span.end..key_span.end;
+                        if record {
+                            let clamped = clamp_span(self.pos.text, span.clone());
+                            self.out.spans.insert(self.path.clone(), clamped);
+                        }
+                    }
                     self.path.pop();
                     last = last.max(key_span.end).max(span.end);
                     floor = floor.max(kept(text, &key_span)).max(kept(text, &span));
