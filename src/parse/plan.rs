@@ -467,6 +467,10 @@ fn walk<'a>(text: &str, events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
             Event::End(TagEnd::TableCell) => {
                 if let (Some(r), Some(mut c)) = (row.as_mut(), cell.take()) {
                     c.text = c.text.trim().to_string();
+                    // pulldown-cmark pads a short row with empty cells placed
+                    // past the row's line break: keep them at the row's end.
+                    let end = r.span.end;
+                    c.span = c.span.start.min(end)..c.span.end.min(end);
                     r.cells.push(c);
                 }
             }

@@ -260,22 +260,23 @@ impl Builder<'_, '_> {
             }
             YamlData::Sequence(items) => {
                 let mut values = Vec::with_capacity(items.len());
-                let mut last = start;
+                let (mut last, mut floor) = (start, start);
                 for (i, item) in items.iter().enumerate() {
                     self.path.push(Seg::Index(i));
                     let (value, span) = self.node(item, item.span, record)?;
                     self.path.pop();
                     last = last.max(span.end);
+                    floor = floor.max(kept(text, &span));
                     values.push(value);
                 }
                 (
                     Value::Array(values),
-                    start..collection_end(text, start, raw.end, last),
+                    start..collection_end(text, start, raw.end, last, floor),
                 )
             }
             YamlData::Mapping(entries) => {
                 let mut object = Map::new();
-                let mut last = start;
+                let (mut last, mut floor) = (start, start);
                 for (k, v) in entries {
                     let (key, key_span) = self.node(k, k.span, false)?;
                     let key = match key {
@@ -288,14 +289,25 @@ impl Builder<'_, '_> {
                         let span = clamp_span(self.pos.text, key_span.clone());
                         self.out.key_spans.insert(self.path.clone(), span);
                     }
-                    let (value, span) = self.node(v, v.span, record)?;
+                    let (value, mut span) = self.node(v, v.span, record)?;
+                    // The missing value of an explicit key (`? a` alone) has
+                    // no position of its own (saphyr says 0:0): put it after
+                    // its key.
+                    if span.is_empty() && span.start < key_span.end {
+                        span = key_span.end..key_span.end;
+                        if record {
+                            let clamped = clamp_span(self.pos.text, span.clone());
+                            self.out.spans.insert(self.path.clone(), clamped);
+                        }
+                    }
                     self.path.pop();
                     last = last.max(key_span.end).max(span.end);
+                    floor = floor.max(kept(text, &key_span)).max(kept(text, &span));
                     object.insert(key, value);
                 }
                 (
                     Value::Object(object),
-                    start..collection_end(text, start, raw.end, last),
+                    start..collection_end(text, start, raw.end, last, floor),
                 )
             }
             // `Value` only comes with `early_parse`; `BadValue` from a bad alias.
@@ -470,10 +482,23 @@ fn trim_end(text: &[u8], start: usize, mut end: usize) -> usize {
     end
 }
 
+/// How far a parent's end may be trimmed back: to the child's start, or,
+/// when the child itself ends in a blank (it kept a zero-width descendant
+/// after one), to its end.
+fn kept(text: &[u8], span: &Range<usize>) -> usize {
+    if span.end > span.start && blank(byte(text, span.end - 1)) {
+        span.end
+    } else {
+        span.start
+    }
+}
+
 /// End of a collection: saphyr's end marker sits on a flow collection's
 /// closing bracket, but at the next token after a block collection, which
-/// ends with its last entry instead.
-fn collection_end(text: &[u8], start: usize, marker: usize, last: usize) -> usize {
+/// ends with its last entry instead. Trailing blanks are trimmed, but never
+/// back past `floor` (see [`kept`]): an empty key or value is a zero-width
+/// span that may sit after a blank or a line break, and stays inside.
+fn collection_end(text: &[u8], start: usize, marker: usize, last: usize, floor: usize) -> usize {
     let close = match byte(text, start) {
         b'[' => b']',
         b'{' => b'}',
@@ -482,7 +507,7 @@ fn collection_end(text: &[u8], start: usize, marker: usize, last: usize) -> usiz
     if close != 0 && byte(text, marker) == close {
         marker + 1
     } else {
-        trim_end(text, start, last)
+        trim_end(text, start.max(floor.min(last)), last)
     }
 }
 
