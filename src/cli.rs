@@ -232,7 +232,8 @@ pub fn run(cli: Cli) -> i32 {
             Ok(())
         }),
         Command::Man { dir: None } => emit(|out| {
-            let cmd = <Cli as clap::CommandFactory>::command();
+            // As `--dir` writes it: no `help` subcommand, whose page would not exist.
+            let cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
             clap_mangen::Man::new(cmd).render(out)
         }),
         Command::Man { dir: Some(dir) } => {
