@@ -294,7 +294,7 @@ fn width_comes_from_columns_off_a_terminal() {
     let wrapped_max = |s: &str| {
         s.lines()
             .filter(|l| l.contains("help:"))
-            .map(|l| unicode_width::UnicodeWidthStr::width(l))
+            .map(unicode_width::UnicodeWidthStr::width)
             .max()
             .unwrap_or(0)
     };
