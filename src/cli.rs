@@ -10,6 +10,11 @@ use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+mod show;
+mod watch;
+use show::{show_files, show_settings};
+use watch::watch;
+
 /// Exit codes, the CLI's contract.
 pub mod exit {
     /// Nothing at error severity.
@@ -62,8 +67,24 @@ pub enum Command {
     Server,
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or write every page to a folder.
+    Man {
+        /// Write `constable.1` and one `constable-<subcommand>.1` per
+        /// subcommand into DIR instead of printing the main page.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal, unless `NO_COLOR`; `FORCE_COLOR` or
+    /// `CLICOLOR_FORCE` colour off a terminal too.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -134,6 +155,35 @@ pub struct CheckArgs {
     /// Do not check IaC files, only plans and the constitution.
     #[arg(long, conflicts_with_all = ["iac_only", "iac_root"])]
     pub no_iac: bool,
+    /// Exit 0 even when findings remain (input and configuration errors still exit 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Add rules to the selection (the configuration's `select`, or --select), like ruff.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    pub extend_select: Vec<String>,
+    /// Skip files matching GLOB (relative to the repository root; added to
+    /// the configuration's `exclude`). Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Ignore constable.toml and .constable.toml: built-in defaults only.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+    /// Print the resolved configuration, and where each value came from, then exit.
+    #[arg(long, conflicts_with_all = ["show_files", "watch"])]
+    pub show_settings: bool,
+    /// Print the files that would be checked, and why the others are not, then exit.
+    #[arg(long, conflicts_with = "watch")]
+    pub show_files: bool,
+    /// Print how long each stage took, on stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// When to colour the output [NO_COLOR, FORCE_COLOR and CLICOLOR_FORCE are honoured in `auto`].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Check again whenever a file under the paths changes (Ctrl-C exits).
+    #[arg(long, short = 'w', conflicts_with_all = ["stdin_filename", "write_baseline"])]
+    pub watch: bool,
+    // Fix flags (--fix, --diff, --unsafe-fixes, --add-suppressions) go below.
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -147,8 +197,8 @@ pub enum FailOn {
 /// on a terminal without `NO_COLOR`, 100 columns when not on a terminal.
 pub fn install_error_renderer() {
     let tty = std::io::stderr().is_terminal();
-    let color = tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let width = if tty { terminal_width().unwrap_or(100) } else { 100 };
+    let color = use_color(ColorChoice::Auto, tty);
+    let width = terminal_width(terminal_size::terminal_size_of(std::io::stderr()));
     let _ = miette::set_hook(Box::new(move |_| {
         Box::new(
             miette::MietteHandlerOpts::new()
@@ -181,10 +231,21 @@ pub fn run(cli: Cli) -> i32 {
             clap_complete::generate(shell, &mut cmd, "constable", out);
             Ok(())
         }),
-        Command::Man => emit(|out| {
-            let cmd = <Cli as clap::CommandFactory>::command();
+        Command::Man { dir: None } => emit(|out| {
+            // As `--dir` writes it: no `help` subcommand, whose page would not exist.
+            let cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
             clap_mangen::Man::new(cmd).render(out)
         }),
+        Command::Man { dir: Some(dir) } => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match std::fs::create_dir_all(&dir).and_then(|_| clap_mangen::generate_to(cmd, &dir)) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: cannot write man pages to {}: {e}", dir.display());
+                    exit::INPUT
+                }
+            }
+        }
         Command::Schema => emit(|out| {
             serde_json::to_writer_pretty(&mut *out, &load::schema())?;
             writeln!(out)
@@ -226,7 +287,6 @@ fn settings_here(config: &ConfigArgs) -> Result<Settings, i32> {
 }
 
 fn check(args: CheckArgs) -> i32 {
-    let machine = args.formats.iter().any(|f| f.is_machine());
     let json = args
         .formats
         .iter()
@@ -268,12 +328,15 @@ fn check(args: CheckArgs) -> i32 {
         IacScope::FromPlans
     };
     let request = CheckRequest {
-        paths: paths.clone(),
+        paths,
         stdin,
         overrides: Overrides {
             config: args.config.config.clone(),
             select: args.select.clone(),
             ignore: args.ignore.clone(),
+            extend_select: args.extend_select.clone(),
+            exclude: args.exclude.clone(),
+            isolated: args.isolated,
         },
         changed_since: args.changed_since.clone(),
         force_exclude: args.force_exclude,
@@ -285,8 +348,49 @@ fn check(args: CheckArgs) -> i32 {
         },
         keep_models: false,
     };
+    if args.show_settings {
+        return show_settings(&request);
+    }
+    if args.show_files {
+        return show_files(&request);
+    }
+    let formats = output_formats(&args);
+    if args.watch {
+        return watch(&args, &request, &formats);
+    }
+    check_once(&args, &request, &formats)
+}
+
+/// The formats to write: `--format`, else a CI's own (GitHub annotations in
+/// GitHub Actions, concise lines in GitLab CI), else human.
+fn output_formats(args: &CheckArgs) -> Vec<Format> {
+    if !args.formats.is_empty() {
+        return args.formats.clone();
+    }
+    if args.outputs.is_empty() {
+        let set = |name: &str| std::env::var(name).is_ok_and(|v| v == "true");
+        if set("GITHUB_ACTIONS") {
+            eprintln!("constable: GITHUB_ACTIONS is set: writing GitHub annotations (--format chooses another format)");
+            return vec![Format::Github];
+        }
+        if set("GITLAB_CI") {
+            eprintln!("constable: GITLAB_CI is set: writing concise lines (--format gitlab writes the Code Quality report)");
+            return vec![Format::Concise];
+        }
+    }
+    vec![Format::Human]
+}
+
+/// One check: run the pipeline, write the reports, return the exit code.
+fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i32 {
+    let machine = formats.iter().any(|f| f.is_machine());
+    let json = formats
+        .iter()
+        .any(|f| matches!(f, Format::Json | Format::JsonLines));
+    let paths = &request.paths;
+    let started = std::time::Instant::now();
     let progress = Progress::start(!args.quiet && !machine);
-    let result = pipeline::check(&request);
+    let result = pipeline::check(request);
     progress.finish();
     let run = match result {
         Ok(run) => run,
@@ -368,11 +472,7 @@ fn check(args: CheckArgs) -> i32 {
             n
         },
     };
-    let formats = if args.formats.is_empty() {
-        vec![Format::Human]
-    } else {
-        args.formats.clone()
-    };
+    let reported_at = std::time::Instant::now();
     for (i, format) in formats.iter().enumerate() {
         let result = match args.outputs.get(i) {
             Some(path) => std::fs::File::create(path).and_then(|f| {
@@ -388,8 +488,8 @@ fn check(args: CheckArgs) -> i32 {
                 let stdout = std::io::stdout();
                 let tty = stdout.is_terminal();
                 let style = Style {
-                    color: tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-                    width: if tty { terminal_width().unwrap_or(100) } else { 100 },
+                    color: use_color(args.color, tty),
+                    width: terminal_width(terminal_size::terminal_size_of(&stdout)),
                     quiet: args.quiet,
                 };
                 let mut lock = stdout.lock();
@@ -439,15 +539,26 @@ fn check(args: CheckArgs) -> i32 {
         FailOn::Warning => counts.errors + counts.warnings,
         FailOn::Info => counts.errors + counts.warnings + counts.infos,
     };
+    if args.verbose {
+        for (stage, took) in &run.timings {
+            eprintln!("constable: {stage:<20} {}", millis(*took));
+        }
+        eprintln!("constable: {:<20} {}", "report", millis(reported_at.elapsed()));
+        eprintln!("constable: {:<20} {}", "total", millis(started.elapsed()));
+    }
     if outcome.problems.iter().any(|p| p.internal) {
         exit::INTERNAL
     } else if !outcome.problems.is_empty() {
         exit::INPUT
-    } else if failing > 0 {
+    } else if failing > 0 && !args.exit_zero {
         exit::FINDINGS
     } else {
         exit::OK
     }
+}
+
+fn millis(d: std::time::Duration) -> String {
+    format!("{:>9.1} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A usage or input error: on stderr, and as a JSON document on stdout when
@@ -484,8 +595,31 @@ fn write_one(
     }
 }
 
-fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+/// Whether to colour: `--color`, then `NO_COLOR`, then `FORCE_COLOR` or
+/// `CLICOLOR_FORCE`, then whether the output is a terminal.
+pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let forced = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set("NO_COLOR") => false,
+        ColorChoice::Auto if forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") => true,
+        ColorChoice::Auto => tty,
+    }
+}
+
+/// The width to render at: the terminal's, then `$COLUMNS`, then 100.
+fn terminal_width(size: Option<(terminal_size::Width, terminal_size::Height)>) -> usize {
+    size.map(|(w, _)| usize::from(w.0))
+        .filter(|w| *w > 0)
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse().ok())
+                .filter(|w| *w > 0)
+        })
+        .unwrap_or(100)
 }
 
 fn explain(code: &str, config: &ConfigArgs) -> i32 {

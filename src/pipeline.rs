@@ -79,6 +79,10 @@ pub struct CheckRun {
     pub gone: Vec<BaselineEntry>,
     /// With `keep_models`: each repository's constitution and parsed plans.
     pub models: Vec<RepoModels>,
+    /// The repository roots, by the index in `outcome.repo_of`.
+    pub roots: Vec<PathBuf>,
+    /// How long each stage took, in order (`--verbose`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// The models a run read for one repository, kept for reports that need
@@ -172,9 +176,28 @@ pub fn constitution_doc(root: &Path) -> Option<Result<(String, ConstitutionDoc),
 
 /// Run `constable check`: discover, load, parse, evaluate, filter.
 pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
+    let mut clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = |stage: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
     let mut paths = req.paths.clone();
+    // A `--stdin-filename` that does not exist yet (a new, unsaved plan) is
+    // placed under the repository of its nearest existing folder.
+    let mut new_plan: Option<PlanFile> = None;
     if let Some((name, _)) = &req.stdin {
-        paths.push(name.clone());
+        if name.exists() {
+            paths.push(name.clone());
+        } else {
+            let plan = unsaved_plan(name)?;
+            if paths.is_empty() {
+                // Check only the new plan (and the repository it reads).
+                paths.push(plan.root.to_path_buf());
+            }
+            new_plan = Some(plan);
+        }
     }
     if paths.is_empty() {
         paths.push(PathBuf::from("."));
@@ -204,21 +227,42 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         }
         paths = changed;
     }
-    let targets = discover::targets(&paths).map_err(|e| RunError::Input(e.to_string()))?;
+    let mut targets = discover::targets(&paths).map_err(|e| RunError::Input(e.to_string()))?;
+    if let Some(plan) = &new_plan {
+        let only_plan = req.paths.is_empty();
+        match targets.iter_mut().find(|t| t.root == plan.root) {
+            Some(t) => {
+                if only_plan {
+                    t.plans.clear();
+                    t.only = None;
+                }
+                t.plans.push(plan.clone());
+            }
+            None => targets.push(discover::Target {
+                root: plan.root.clone(),
+                plans: vec![plan.clone()],
+                iac_files: Vec::new(),
+                only: None,
+            }),
+        }
+    }
     let named_files: Vec<PathBuf> = paths
         .iter()
         .filter(|p| p.is_file() || req.stdin.is_some())
         .cloned()
+        .chain(new_plan.iter().map(|p| p.abs.clone()))
         .collect();
+    lap("discover");
     // Load: one settings per repository.
     let mut jobs = Vec::new();
     for mut t in targets {
         let settings = settings(&t.root, &req.overrides).map_err(RunError::Config)?;
         // Excluded files: skipped when found, and when named if --force-exclude.
         let named = |rel: &str| {
-            named_files
-                .iter()
-                .any(|n| std::fs::canonicalize(n).is_ok_and(|a| a == t.root.join(rel)))
+            named_files.iter().any(|n| {
+                std::fs::canonicalize(n).is_ok_and(|a| a == t.root.join(rel))
+                    || new_plan.as_ref().is_some_and(|p| p.abs == *n && p.rel == rel)
+            })
         };
         t.plans
             .retain(|p| !settings.excluded(&p.rel) || (named(&p.rel) && !req.force_exclude));
@@ -228,6 +272,9 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
             o.retain(|f| t.iac_files.contains(f));
         }
         let stdin = req.stdin.as_ref().map(|(name, text)| {
+            if let Some(p) = new_plan.as_ref().filter(|p| p.root == t.root) {
+                return (p.rel.clone(), text.clone());
+            }
             let abs = std::fs::canonicalize(name).unwrap_or_else(|_| name.clone());
             let rel = abs
                 .strip_prefix(&*t.root)
@@ -251,6 +298,7 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
             stdin,
         });
     }
+    lap("load");
     let mut run = CheckRun {
         plans: jobs.iter().map(|j| j.plans.len()).sum(),
         named_iac: jobs.iter().map(|j| j.iac_files.len()).sum(),
@@ -260,6 +308,7 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         let models = check_repo(ri, job, &mut run.outcome, req.keep_models);
         run.models.extend(models);
     }
+    lap("parse and evaluate");
     let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
     // Filter.
     filter::apply(&mut run.outcome, &settings);
@@ -269,8 +318,54 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         let baseline = read_baseline(path)?;
         run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
     }
+    lap("filter");
+    run.roots = jobs.iter().map(|j| j.root.clone()).collect();
     run.settings = jobs.into_iter().map(|j| j.settings).collect();
+    run.timings = timings;
     Ok(run)
+}
+
+/// A plan that exists only in an editor buffer: its absolute path under the
+/// nearest existing folder, and the repository root found from there.
+fn unsaved_plan(name: &Path) -> Result<PlanFile, RunError> {
+    if discover::classify_named(name) != discover::Named::Plan {
+        return Err(RunError::Input(format!(
+            "{}: no such file (only a plan can be checked before it is saved)",
+            name.display()
+        )));
+    }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let abs = cwd.join(name);
+    let mut existing = abs.parent();
+    let mut rest = vec![abs
+        .file_name()
+        .ok_or_else(|| RunError::Input(format!("--stdin-filename {}: no file name", name.display())))?
+        .to_os_string()];
+    while let Some(dir) = existing {
+        if dir.is_dir() {
+            break;
+        }
+        rest.push(dir.file_name().map(|n| n.to_os_string()).unwrap_or_default());
+        existing = dir.parent();
+    }
+    let dir = existing
+        .ok_or_else(|| RunError::Input(format!("{}: no existing folder above it", name.display())))?;
+    let mut real =
+        std::fs::canonicalize(dir).map_err(|e| RunError::Input(format!("{}: {e}", dir.display())))?;
+    let root: std::sync::Arc<Path> = std::sync::Arc::from(discover::find_root(&real));
+    for part in rest.iter().rev().filter(|p| !p.is_empty() && *p != "..") {
+        if part != "." {
+            real.push(part);
+        }
+    }
+    let rel = real
+        .strip_prefix(&*root)
+        .unwrap_or(&real)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(PlanFile { root, abs: real, rel })
 }
 
 /// Read a baseline file written by `--write-baseline`.

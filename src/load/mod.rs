@@ -57,6 +57,41 @@ pub struct Overrides {
     pub select: Option<Vec<String>>,
     /// Added to the configuration's `ignore`.
     pub ignore: Vec<String>,
+    /// Added to the configuration's (or `--select`'s) `select`, like ruff's
+    /// `--extend-select`.
+    pub extend_select: Vec<String>,
+    /// `exclude` globs added to the configuration's.
+    pub exclude: Vec<String>,
+    /// Ignore every configuration file: defaults only (`--isolated`).
+    pub isolated: bool,
+}
+
+/// Where a setting's value came from, for `--show-settings`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Built into constable.
+    Default,
+    /// The configuration file (`Settings::config_path`).
+    Config,
+    /// A command-line option.
+    CommandLine,
+}
+
+/// The resolved selection with the origin of each value (`--show-settings`).
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    /// Packs loaded, in order.
+    pub extends: Vec<(String, Origin)>,
+    /// `select`, or None when every rule is selected.
+    pub select: Option<Vec<(String, Origin)>>,
+    /// `--extend-select` (also in `select` when that is set).
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<(String, Origin)>,
+    pub severity: Vec<(String, Severity, Origin)>,
+    pub per_file_ignores: Vec<(String, Vec<String>, Origin)>,
+    pub exclude: Vec<(String, Origin)>,
+    pub iac_roots: Vec<(String, Origin)>,
+    pub script_roots: Vec<(String, Origin)>,
 }
 
 /// Everything one repository is checked with.
@@ -78,6 +113,8 @@ pub struct Settings {
     pub exclude: Option<globset::GlobSet>,
     /// Rules turned off by `select` or `ignore`, with the reason.
     pub off: std::collections::BTreeMap<std::sync::Arc<str>, String>,
+    /// Where each selection value came from.
+    pub origins: Origins,
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +140,9 @@ impl Settings {
 /// The configuration file for `root`: `--config`, else the first of
 /// `CONFIG_NAMES` in the root.
 pub fn config_path(root: &Path, overrides: &Overrides) -> Option<PathBuf> {
+    if overrides.isolated {
+        return None;
+    }
     if let Some(c) = &overrides.config {
         return Some(c.clone());
     }
@@ -262,32 +302,69 @@ pub fn load_from(
         e.help = closest(sel, &names).map(|c| format!("did you mean `{c}`?"));
         Err(e)
     };
+    let mut origins = Origins {
+        extends: extends
+            .iter()
+            .map(|(n, span)| {
+                (
+                    n.clone(),
+                    if span.is_some() {
+                        Origin::Config
+                    } else {
+                        Origin::Default
+                    },
+                )
+            })
+            .collect(),
+        ..Origins::default()
+    };
     let mut select: Option<Vec<String>> = None;
     if let Some(list) = &config.select {
         for s in list {
             check(s.get_ref(), Some(s.span()))?;
         }
         select = Some(list.iter().map(|s| s.get_ref().clone()).collect());
+        origins.select = Some(
+            list.iter()
+                .map(|s| (s.get_ref().clone(), Origin::Config))
+                .collect(),
+        );
     }
     if let Some(list) = &overrides.select {
         for s in list {
             check(s, None)?;
         }
         select = Some(list.clone());
+        origins.select = Some(list.iter().map(|s| (s.clone(), Origin::CommandLine)).collect());
+    }
+    // `--extend-select` adds to whatever `select` is; with no `select` every
+    // rule already runs, and the selectors still count as explicit.
+    for s in &overrides.extend_select {
+        check(s, None)?;
+        origins.extend_select.push(s.clone());
+        if let Some(list) = &mut select {
+            list.push(s.clone());
+        }
+        if let Some(list) = &mut origins.select {
+            list.push((s.clone(), Origin::CommandLine));
+        }
     }
     let mut ignore: Vec<String> = Vec::new();
     for s in &config.ignore {
         check(s.get_ref(), Some(s.span()))?;
         ignore.push(s.get_ref().clone());
+        origins.ignore.push((s.get_ref().clone(), Origin::Config));
     }
     for s in &overrides.ignore {
         check(s, None)?;
         ignore.push(s.clone());
+        origins.ignore.push((s.clone(), Origin::CommandLine));
     }
     let mut severities: Vec<(&str, Severity)> = Vec::new();
     for (k, v) in &config.severity {
         check(k.get_ref(), Some(k.span()))?;
         severities.push((k.get_ref(), *v));
+        origins.severity.push((k.get_ref().clone(), *v, Origin::Config));
     }
     // More specific selectors (longer) win.
     severities.sort_by_key(|(k, _)| k.len());
@@ -299,6 +376,11 @@ pub fn load_from(
         for s in sels {
             check(s.get_ref(), Some(s.span()))?;
         }
+        origins.per_file_ignores.push((
+            glob.get_ref().clone(),
+            sels.iter().map(|s| s.get_ref().clone()).collect(),
+            Origin::Config,
+        ));
         per_file_ignores.push(PerFileIgnore {
             glob: matcher,
             selectors: sels.iter().map(|s| s.get_ref().clone()).collect(),
@@ -335,19 +417,43 @@ pub fn load_from(
         })
         .collect();
 
-    let explicit_select = select.clone().unwrap_or_default();
-    let exclude = if config.exclude.is_empty() {
+    let mut explicit_select = select.clone().unwrap_or_default();
+    if select.is_none() {
+        explicit_select.extend(overrides.extend_select.iter().cloned());
+    }
+    origins.exclude = config
+        .exclude
+        .iter()
+        .map(|g| (g.clone(), Origin::Config))
+        .chain(overrides.exclude.iter().map(|g| (g.clone(), Origin::CommandLine)))
+        .collect();
+    let exclude = if origins.exclude.is_empty() {
         None
     } else {
         let mut b = globset::GlobSetBuilder::new();
-        for g in &config.exclude {
-            b.add(
-                Glob::new(g).map_err(|e| plain(format!("{config_name}: invalid exclude glob `{g}`: {e}")))?,
-            );
+        for (g, origin) in &origins.exclude {
+            let from = match origin {
+                Origin::CommandLine => "--exclude",
+                _ => config_name.as_str(),
+            };
+            b.add(Glob::new(g).map_err(|e| plain(format!("{from}: invalid exclude glob `{g}`: {e}")))?);
         }
         Some(b.build().map_err(|e| plain(format!("{config_name}: {e}")))?)
     };
+    origins.iac_roots = config
+        .iac
+        .as_ref()
+        .map(|i| i.roots.iter().map(|r| (r.clone(), Origin::Config)).collect())
+        .unwrap_or_default();
+    origins.script_roots = match config.iac.as_ref().and_then(|i| i.scripts.as_ref()) {
+        Some(list) => list.iter().map(|r| (r.clone(), Origin::Config)).collect(),
+        None => DEFAULT_SCRIPT_ROOTS
+            .iter()
+            .map(|r| (r.to_string(), Origin::Default))
+            .collect(),
+    };
     Ok(Settings {
+        origins,
         off,
         exclude,
         explicit_select,

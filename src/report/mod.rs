@@ -65,6 +65,16 @@ pub struct Style {
     pub quiet: bool,
 }
 
+/// A message on one line: newlines (and carriage returns) escaped as `\n`
+/// (`\r`), so each finding stays one line for grep and editors.
+pub fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
+    if message.contains(['\n', '\r']) {
+        message.replace('\r', "\\r").replace('\n', "\\n").into()
+    } else {
+        message.into()
+    }
+}
+
 /// Counts by severity.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -124,7 +134,10 @@ impl Report<'_> {
                     writeln!(
                         out,
                         "{}:{line}:{col}: {} {} {}",
-                        file.path, f.severity, f.code, f.message
+                        file.path,
+                        f.severity,
+                        f.code,
+                        one_line(&f.message)
                     )?;
                 }
                 if !style.quiet {
@@ -173,5 +186,45 @@ impl Report<'_> {
             writeln!(out, "{n:>width$}  {code:<8} {name}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn concise_escapes_newlines_in_messages() {
+        let file = SourceFile::new("specs/001-x/plan.md", "# Plan\n\nTODO\n");
+        let finding = Finding {
+            code: "TPL001".into(),
+            severity: Severity::Warning,
+            principle: None,
+            file: 0,
+            span: 8..12,
+            message: "first line\nsecond line\r\nthird".into(),
+            help: None,
+        };
+        let r = Report {
+            files: std::slice::from_ref(&file),
+            findings: std::slice::from_ref(&finding),
+            rules: &[],
+            repo_of: &[0],
+            reported: &[true],
+            checked: 1,
+            notes: Vec::new(),
+        };
+        let mut out = Vec::new();
+        let style = Style {
+            color: false,
+            width: 100,
+            quiet: true,
+        };
+        r.write(Format::Concise, style, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "specs/001-x/plan.md:3:1: warning TPL001 first line\\nsecond line\\r\\nthird\n"
+        );
+        assert_eq!(one_line("plain"), "plain");
     }
 }

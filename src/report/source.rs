@@ -4,7 +4,13 @@
 use crate::source::SourceFile;
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-pub struct IndexedSource<'f>(pub &'f SourceFile);
+pub struct IndexedSource<'f> {
+    pub file: &'f SourceFile,
+    /// The text miette shows: the file's text, or a copy of the same byte
+    /// length and line layout with wide grapheme clusters masked (see
+    /// `human::Masked`).
+    pub text: &'f str,
+}
 
 impl SourceCode for IndexedSource<'_> {
     fn read_span<'a>(
@@ -13,8 +19,8 @@ impl SourceCode for IndexedSource<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let file = self.0;
-        let text: &str = &file.text;
+        let file = self.file;
+        let text: &str = self.text;
         let start = span.offset();
         let end = start + span.len();
         if end > text.len() {

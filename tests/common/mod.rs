@@ -30,7 +30,12 @@ pub fn constable_in(dir: &Path, args: &[&str]) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env_remove("FORCE_COLOR")
+        .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
+        // In GitHub Actions or GitLab CI constable picks that CI's format.
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITLAB_CI")
         .env_remove("CONSTABLE_TEST_PANIC")
         .output()
         .expect("the constable binary runs");
