@@ -168,7 +168,7 @@ pub struct BaselineEntry {
 
 impl Baseline {
     pub fn of(files: &[SourceFile], findings: &[Finding]) -> Baseline {
-        let prints = crate::report::fingerprint::of(files, findings);
+        let prints = crate::fingerprint::of(files, findings);
         let mut entries: Vec<BaselineEntry> = findings
             .iter()
             .zip(prints)
@@ -189,7 +189,7 @@ impl Baseline {
     /// Drop findings the baseline knows; return the baseline entries that no
     /// longer occur.
     pub fn apply(&self, files: &[SourceFile], findings: &mut Vec<Finding>) -> Vec<BaselineEntry> {
-        let prints = crate::report::fingerprint::of(files, findings);
+        let prints = crate::fingerprint::of(files, findings);
         let key = |code: &str, path: &str, fp: &str| format!("{code}\u{0}{path}\u{0}{fp}");
         let known: std::collections::HashSet<String> = self
             .findings

@@ -27,7 +27,18 @@ fn codes(json: &str) -> BTreeSet<String> {
 fn clean_fixtures_are_silent() {
     for f in FLAVOURS {
         let dir = format!("fixtures/{f}-clean");
-        let r = constable(&["check", &dir, "--format", "json"]);
+        // Info findings say what was not checked (a Helm chart a
+        // kustomization inflates is not rendered): they are not defects.
+        let r = constable(&[
+            "check",
+            &dir,
+            "--format",
+            "json",
+            "--fail-on",
+            "info",
+            "--ignore",
+            "KUS002",
+        ]);
         assert_eq!(r.code, 0, "{dir}: {}", r.stdout);
         assert!(
             codes(&r.stdout).is_empty(),

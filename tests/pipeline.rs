@@ -50,7 +50,8 @@ fn a_require_rule_with_stray_keys_is_refused_at_the_key() {
     let r = constable_in(&d, &["check", "."]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("a rule of kind `require` takes no key `repo_key`"),
+        r.stderr
+            .contains("a rule of kind `require` takes no key `repo_key`"),
         "{}",
         r.stderr
     );
@@ -62,7 +63,12 @@ fn a_builtin_rule_without_a_registered_check_is_refused() {
     let d = repo("unregistered", EMPTY_CHECK, Some(&cfg));
     let r = constable_in(&d, &["check", "."]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("no procedural check is registered under `TEAM001`"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("no procedural check is registered under `TEAM001`"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -84,7 +90,11 @@ fn old_kinds_say_what_to_change() {
     let cfg = team_rule("kind = \"line-forbid\"\nselect = {}\npattern = 'x'", "m");
     let d = repo("line-forbid-empty-select", EMPTY_CHECK, Some(&cfg));
     let r = constable_in(&d, &["check", "."]);
-    assert_eq!(r.code, 2, "a line rule that selects no file never fires: {}", r.stderr);
+    assert_eq!(
+        r.code, 2,
+        "a line rule that selects no file never fires: {}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -99,9 +109,17 @@ fn rules_are_independent_gate001_without_gate008() {
     // Ignoring GATE008 no longer silences the gate: GATE001 reports.
     let ignored = constable_in(&d, &["check", ".", "--format", "json", "--ignore", "GATE008"]);
     assert_eq!(ignored.code, 1, "{}", ignored.stdout);
-    assert!(codes(&ignored.stdout).contains(&"GATE001".to_string()), "{}", ignored.stdout);
+    assert!(
+        codes(&ignored.stdout).contains(&"GATE001".to_string()),
+        "{}",
+        ignored.stdout
+    );
     let selected = constable_in(&d, &["check", ".", "--format", "json", "--select", "GATE001"]);
-    assert!(codes(&selected.stdout).iter().all(|c| c == "GATE001"), "{}", selected.stdout);
+    assert!(
+        codes(&selected.stdout).iter().all(|c| c == "GATE001"),
+        "{}",
+        selected.stdout
+    );
     assert!(!codes(&selected.stdout).is_empty(), "{}", selected.stdout);
     // explain shows the precedence.
     let e = constable_in(&d, &["explain", "GATE001"]);
@@ -134,9 +152,14 @@ fn json_output_is_json_even_for_a_configuration_error() {
     // Bug: `--format json` printed nothing on stdout for a broken config.
     let r = constable(&["check", "fixtures/config/unknown-key", "--format", "json"]);
     assert_eq!(r.code, 2);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    let v: serde_json::Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
     assert_eq!(v["version"], 1);
-    assert!(v["errors"][0]["message"].as_str().unwrap().contains("sevrity"), "{}", r.stdout);
+    assert!(
+        v["errors"][0]["message"].as_str().unwrap().contains("sevrity"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -169,18 +192,18 @@ fn sarif_rule_descriptions_hold_no_raw_placeholders() {
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     for rule in v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap() {
         let text = rule["shortDescription"]["text"].as_str().unwrap();
-        assert!(!text.contains("{match}") && !text.contains("{folder}"), "{}: {text}", rule["id"]);
+        assert!(
+            !text.contains("{match}") && !text.contains("{folder}"),
+            "{}: {text}",
+            rule["id"]
+        );
     }
 }
 
 #[test]
 fn rules_says_whether_each_rule_runs_here_and_why_not() {
     // Bug: `constable rules` did not say whether a rule runs in this repository.
-    let d = repo(
-        "rules-runs",
-        EMPTY_CHECK,
-        Some("ignore = [\"TPL004\"]\n"),
-    );
+    let d = repo("rules-runs", EMPTY_CHECK, Some("ignore = [\"TPL004\"]\n"));
     std::fs::create_dir_all(d.join(".specify/memory")).unwrap();
     std::fs::write(
         d.join(".specify/memory/constitution.md"),
@@ -189,7 +212,14 @@ fn rules_says_whether_each_rule_runs_here_and_why_not() {
     .unwrap();
     let r = constable_in(&d, &["rules", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let get = |code: &str| v.as_array().unwrap().iter().find(|x| x["code"] == code).unwrap().clone();
+    let get = |code: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["code"] == code)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(get("TPL001")["runs"], true);
     assert_eq!(get("TPL004")["runs"], false);
     assert!(get("TPL004")["why_not"].as_str().unwrap().contains("ignored"));
@@ -211,9 +241,20 @@ fn init_writes_the_default_packs() {
     }
     let before = constable_in(&d, &["rules", "--format", "json"]);
     assert!(Path::new(&d.join("constable.toml")).is_file());
-    let n: usize = serde_json::from_str::<serde_json::Value>(&before.stdout).unwrap().as_array().unwrap().len();
+    let n: usize = serde_json::from_str::<serde_json::Value>(&before.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len();
     std::fs::remove_file(d.join("constable.toml")).unwrap();
     let default = constable_in(&d, &["rules", "--format", "json"]);
-    let m: usize = serde_json::from_str::<serde_json::Value>(&default.stdout).unwrap().as_array().unwrap().len();
-    assert_eq!(n, m, "init's configuration loads the same rules as no configuration");
+    let m: usize = serde_json::from_str::<serde_json::Value>(&default.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(
+        n, m,
+        "init's configuration loads the same rules as no configuration"
+    );
 }

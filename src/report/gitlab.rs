@@ -6,7 +6,7 @@ use serde_json::json;
 use std::io::{self, Write};
 
 pub fn write(r: &Report<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let prints = super::fingerprint::fingerprints(r);
+    let prints = super::fingerprints(r);
     let list: Vec<_> = r
         .findings
         .iter()

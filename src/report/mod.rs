@@ -1,7 +1,6 @@
 //! Report stage: turns sorted findings into text for people and machines.
 //! Only this stage knows miette and JSON; it never decides what is a finding.
 
-pub mod fingerprint;
 pub mod github;
 mod gitlab;
 mod human;
@@ -73,6 +72,11 @@ pub fn one_line(message: &str) -> std::borrow::Cow<'_, str> {
     } else {
         message.into()
     }
+}
+
+/// The fingerprint of every finding of the report, in order.
+pub fn fingerprints(r: &Report<'_>) -> Vec<String> {
+    crate::fingerprint::of(r.files, r.findings)
 }
 
 /// Counts by severity.

@@ -60,7 +60,7 @@ pub fn build(r: &Report<'_>) -> Value {
             })
         })
         .collect();
-    let prints = super::fingerprint::fingerprints(r);
+    let prints = super::fingerprints(r);
     let results: Vec<Value> = r
         .findings
         .iter()

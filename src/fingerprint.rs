@@ -1,18 +1,13 @@
 //! Fingerprints that survive unrelated edits: a hash of the rule code, the
 //! path and the whitespace-normalised text of the finding's line (not its
 //! number), plus an occurrence count for identical lines. Used by SARIF,
-//! GitLab and baselines.
+//! GitLab and baselines. Foundation code: it knows files and findings, no
+//! stage.
 
-use super::Report;
 use crate::finding::Finding;
 use crate::source::SourceFile;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// The fingerprint of every finding of the report, in order.
-pub fn fingerprints(r: &Report<'_>) -> Vec<String> {
-    of(r.files, r.findings)
-}
 
 /// The fingerprint of every finding, in order.
 pub fn of(files: &[SourceFile], findings: &[Finding]) -> Vec<String> {
