@@ -134,6 +134,18 @@ pub struct CheckArgs {
     /// Do not check IaC files, only plans and the constitution.
     #[arg(long, conflicts_with_all = ["iac_only", "iac_root"])]
     pub no_iac: bool,
+    /// Apply safe fixes to the files (and unsafe ones with --unsafe-fixes), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 when there are changes).
+    #[arg(long)]
+    pub diff: bool,
+    /// With --fix or --diff, also apply fixes that write content the author must complete.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Insert a suppression comment with this reason for every current finding.
+    #[arg(long, value_name = "REASON")]
+    pub add_suppressions: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -306,6 +318,24 @@ fn check(args: CheckArgs) -> i32 {
         }
         return exit::OK;
     }
+    // --fix, --diff, --add-suppressions: the only writes `check` makes.
+    let fixing = crate::autofix::FixOptions {
+        fix: args.fix,
+        diff: args.diff,
+        unsafe_fixes: args.unsafe_fixes,
+        add_suppressions: args.add_suppressions.clone(),
+    };
+    let run = if fixing.any() {
+        if request.stdin.is_some() {
+            return input_error(json, "--fix, --diff and --add-suppressions need files, not standard input".into());
+        }
+        match crate::autofix::run(run, &request, &fixing, args.quiet) {
+            Ok(run) => run,
+            Err(code) => return code,
+        }
+    } else {
+        run
+    };
     let outcome = &run.outcome;
     let checked = outcome.reported.iter().filter(|r| **r).count();
 

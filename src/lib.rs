@@ -6,12 +6,14 @@
 //! may use; `cli`, `lsp` and `init` are front ends that call the pipeline.
 
 pub mod artifacts;
+pub mod autofix;
 pub mod checks;
 pub mod cli;
 pub mod discover;
 pub mod evaluate;
 pub mod filter;
 pub mod finding;
+pub mod fix;
 pub mod init;
 pub mod load;
 pub mod lsp;

@@ -75,6 +75,8 @@ pub struct CheckRun {
     pub nothing_changed: bool,
     /// Baseline entries that no longer occur.
     pub gone: Vec<BaselineEntry>,
+    /// The root of each repository, by the index in `outcome.repo_of`.
+    pub roots: Vec<PathBuf>,
 }
 
 /// Why a run could not start.
@@ -254,6 +256,7 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         let baseline = read_baseline(path)?;
         run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
     }
+    run.roots = jobs.iter().map(|j| j.root.clone()).collect();
     run.settings = jobs.into_iter().map(|j| j.settings).collect();
     Ok(run)
 }
