@@ -383,7 +383,8 @@ mod tests {
     #[test]
     fn identical_fixes_apply_once() {
         let a = Fix::safe("a", vec![Edit::delete(0..2)]);
-        let (out, taken) = apply("xxyy", &[&a, &a.clone()]);
+        let b = a.clone();
+        let (out, taken) = apply("xxyy", &[&a, &b]);
         assert_eq!(out, "yy");
         assert_eq!(taken.len(), 1);
     }
