@@ -182,6 +182,15 @@ pub fn delete_block(text: &str, span: Range<usize>) -> Edit {
     let before_blank = text[ls..span.start].trim().is_empty();
     let after_blank = text[span.end..le].trim().is_empty();
     if before_blank && after_blank {
+        // Between two blank lines (or at the start): take one of them too.
+        let prev_blank = ls == 0 || {
+            let ps = line_start(text, ls - 1);
+            text[ps..ls].trim().is_empty()
+        };
+        let next_end = line_end_inclusive(text, le);
+        if prev_blank && le < text.len() && text[le..next_end].trim().is_empty() {
+            return Edit::delete(ls..next_end);
+        }
         Edit::delete(ls..le)
     } else {
         Edit::delete(span)
@@ -268,90 +277,143 @@ pub fn suppression_comment(style: CommentStyle, codes: &[&str], reason: &str) ->
     }
 }
 
-/// The edit that suppresses `codes` on the line holding `at`: a comment
-/// line above it, with the line's own indentation and line ending.
-/// In a Markdown table a comment line would split the table, so the
-/// comment goes above the table's first row (a `disable` ... `enable`
-/// pair around the table).
+/// The lines a Markdown suppression must cover for the line holding
+/// `at`: the whole table, HTML comment or fenced code block around it (a
+/// comment line inside one would split it or become its content), else the
+/// line itself. Returns the start of the first line and the end (after the
+/// line ending) of the last.
+pub fn markdown_block(text: &str, at: usize) -> Range<usize> {
+    let at = at.min(text.len());
+    let ls = line_start(text, at);
+    let le = line_end_inclusive(text, ls);
+    let row = |s: usize| text[s..line_end_inclusive(text, s)].trim_start().starts_with('|');
+    if row(ls) {
+        let mut first = ls;
+        while first > 0 && row(line_start(text, first - 1)) {
+            first = line_start(text, first - 1);
+        }
+        let mut end = le;
+        while end < text.len() && row(end) {
+            end = line_end_inclusive(text, end);
+        }
+        return first..end;
+    }
+    // An HTML comment that opens on this line and closes on a later one.
+    if let Some(i) = text[ls..le].rfind("<!--") {
+        let open = ls + i;
+        if !text[open..le].contains("-->") {
+            let end = text[open..].find("-->").map_or(text.len(), |i| open + i + 3);
+            return ls..line_end_inclusive(text, end.saturating_sub(1).max(open));
+        }
+    }
+    // Inside an HTML comment that started on an earlier line.
+    if let Some(open) = text[..ls].rfind("<!--") {
+        if !text[open..ls].contains("-->") {
+            let end = text[open..].find("-->").map_or(text.len(), |i| open + i + 3);
+            return line_start(text, open)..line_end_inclusive(text, end.saturating_sub(1).max(open));
+        }
+    }
+    // Inside a fenced code block: an odd number of fence lines before it.
+    let mut fence: Option<usize> = None;
+    let mut s = 0;
+    while s < ls {
+        let e = line_end_inclusive(text, s);
+        let t = text[s..e].trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            fence = if fence.is_some() { None } else { Some(s) };
+        }
+        s = e;
+    }
+    let opens = {
+        let t = text[ls..le].trim_start();
+        t.starts_with("```") || t.starts_with("~~~")
+    };
+    if fence.is_none() && opens {
+        // An opening fence: the block runs to the closing one.
+        fence = Some(ls);
+    }
+    if let Some(open) = fence {
+        let mut end = le;
+        let mut s = if open == ls { le } else { ls };
+        while s < text.len() {
+            let e = line_end_inclusive(text, s);
+            let t = text[s..e].trim_start();
+            end = e;
+            if t.starts_with("```") || t.starts_with("~~~") {
+                break;
+            }
+            s = e;
+        }
+        return open..end;
+    }
+    ls..le
+}
+
+/// The edits that suppress `codes` for the finding at `at`. Markdown: a
+/// `disable-next-line` comment above the line, or a `disable` ... `enable`
+/// pair around a multi-line block (or the first line). `#` styles: a
+/// comment line above with the line's indentation, or at the end of the
+/// first line (where nothing can go above a file-level finding or a shebang).
 pub fn suppression_edits(text: &str, style: CommentStyle, at: usize, codes: &[&str], reason: &str) -> Vec<Edit> {
     let nl = line_ending(text);
     let ls = line_start(text, at.min(text.len()));
-    let line = &text[ls..line_end_inclusive(text, ls)];
+    let le = line_end_inclusive(text, ls);
+    let line = &text[ls..le];
     let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    if style == CommentStyle::Markdown && line.trim_start().starts_with('|') {
-        // Find the table's first and last rows.
-        let mut first = ls;
-        while first > 0 {
-            let prev = line_start(text, first - 1);
-            if text[prev..first].trim_start().starts_with('|') {
-                first = prev;
+    let reason = reason.replace(['\r', '\n'], " ").replace("-->", "- ->");
+    let codes_s = codes.join(", ");
+    match style {
+        CommentStyle::Markdown => {
+            let block = markdown_block(text, at);
+            let multi = text[block.clone()].trim_end_matches(['\r', '\n']).contains('\n');
+            if multi || block.start == 0 {
+                let tail_nl = if block.end == text.len() && !text.ends_with('\n') { nl } else { "" };
+                vec![
+                    Edit::insert(block.start, format!("<!-- constable-disable {codes_s} -- {reason} -->{nl}")),
+                    Edit::insert(block.end, format!("{tail_nl}<!-- constable-enable {codes_s} -->{nl}")),
+                ]
             } else {
-                break;
+                vec![Edit::insert(
+                    ls,
+                    format!("{indent}{}{nl}", suppression_comment(style, codes, &reason)),
+                )]
             }
         }
-        let mut end = line_end_inclusive(text, ls);
-        while end < text.len() && text[end..line_end_inclusive(text, end)].trim_start().starts_with('|') {
-            end = line_end_inclusive(text, end);
+        CommentStyle::Hash if ls == 0 => {
+            let end = line.trim_end_matches(['\r', '\n']).len();
+            vec![Edit::insert(end, format!(" {}", suppression_comment(style, codes, &reason)))]
         }
-        let codes_s = codes.join(", ");
-        let reason = reason.replace(['\r', '\n'], " ").replace("-->", "- ->");
-        let tail_nl = if end == text.len() && !text.ends_with('\n') { nl } else { "" };
-        return vec![
-            Edit::insert(first, format!("<!-- constable-disable {codes_s} -- {reason} -->{nl}")),
-            Edit::insert(end, format!("{tail_nl}<!-- constable-enable {codes_s} -->{nl}")),
-        ];
+        CommentStyle::Hash => vec![Edit::insert(
+            ls,
+            format!("{indent}{}{nl}", suppression_comment(style, codes, &reason)),
+        )],
     }
-    if style == CommentStyle::Hash && ls == 0 && line.starts_with("#!") {
-        // Never above a shebang: at the end of its line instead.
-        let end = ls + line.trim_end_matches(['\r', '\n']).len();
-        return vec![Edit::insert(end, format!(" {}", suppression_comment(style, codes, reason)))];
-    }
-    vec![Edit::insert(
-        ls,
-        format!("{indent}{}{nl}", suppression_comment(style, codes, reason)),
-    )]
 }
 
-/// Insert one suppression per line that has findings (all of that line's
-/// codes in one comment), for `--add-suppressions`. `lines` are the byte
-/// offsets of the findings with their codes; the text has no BOM.
+/// Insert one suppression per line (or Markdown block) that has findings,
+/// with all of its codes, for `--add-suppressions`. `at` holds each
+/// finding's byte offset and code; the text has no BOM.
 pub fn add_suppressions(text: &str, style: CommentStyle, at: &[(usize, &str)], reason: &str) -> String {
     use std::collections::BTreeMap;
-    // Group by the line (or the table) the comment goes above.
-    let mut by_line: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    let mut by_place: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for (off, code) in at {
-        let ls = line_start(text, (*off).min(text.len()));
-        let key = if style == CommentStyle::Markdown {
-            // Table rows share the table's comment.
-            let mut first = ls;
-            if text[ls..line_end_inclusive(text, ls)].trim_start().starts_with('|') {
-                while first > 0 {
-                    let prev = line_start(text, first - 1);
-                    if text[prev..first].trim_start().starts_with('|') {
-                        first = prev;
-                    } else {
-                        break;
-                    }
-                }
-            }
-            first
-        } else {
-            ls
+        let key = match style {
+            CommentStyle::Markdown => markdown_block(text, *off).start,
+            CommentStyle::Hash => line_start(text, (*off).min(text.len())),
         };
-        let codes = by_line.entry(key).or_default();
+        let codes = by_place.entry(key).or_default();
         if !codes.contains(code) {
             codes.push(code);
         }
     }
-    let mut edits = Vec::new();
-    for (ls, mut codes) in by_line {
-        codes.sort();
-        edits.push(Fix::safe(
-            "add suppression",
-            suppression_edits(text, style, ls, &codes, reason),
-        ));
-    }
-    let refs: Vec<&Fix> = edits.iter().collect();
+    let fixes: Vec<Fix> = by_place
+        .into_iter()
+        .map(|(place, mut codes)| {
+            codes.sort();
+            Fix::safe("add suppression", suppression_edits(text, style, place, &codes, reason))
+        })
+        .collect();
+    let refs: Vec<&Fix> = fixes.iter().collect();
     apply(text, &refs).0
 }
 
@@ -392,6 +454,10 @@ mod tests {
     #[test]
     fn delete_block_takes_the_line_and_keeps_crlf() {
         let text = "one\r\n  <!-- x -->\r\ntwo\r\n";
+        let spaced = "one\r\n\r\n<!-- x -->\r\n\r\ntwo\r\n";
+        let s = spaced.find("<!--").unwrap();
+        let f = Fix::safe("d", vec![delete_block(spaced, s..s + 10)]);
+        assert_eq!(apply(spaced, &[&f]).0, "one\r\n\r\ntwo\r\n");
         let s = text.find("<!--").unwrap();
         let e = text.find("-->").unwrap() + 3;
         let f = Fix::safe("d", vec![delete_block(text, s..e)]);
@@ -409,6 +475,20 @@ mod tests {
         let at = text.find("b:").unwrap();
         let out = add_suppressions(text, CommentStyle::Hash, &[(at, "IDM001"), (at, "PRV005")], "lab only");
         assert_eq!(out, "a: 1\r\n  # constable: ignore IDM001, PRV005 -- lab only\r\n  b: 2\r\n");
+    }
+
+    #[test]
+    fn comments_and_fences_are_suppressed_around_the_block() {
+        let text = "# T\n\n<!--\n  ACTION REQUIRED\n-->\n\n```text\nsrc/\n```\n";
+        let a = text.find("ACTION").unwrap();
+        let s = text.find("src/").unwrap();
+        let out = add_suppressions(text, CommentStyle::Markdown, &[(a, "TPL004"), (s, "TREE001")], "r");
+        assert_eq!(
+            out,
+            "# T\n\n<!-- constable-disable TPL004 -- r -->\n<!--\n  ACTION REQUIRED\n-->\n<!-- constable-enable TPL004 -->\n\n<!-- constable-disable TREE001 -- r -->\n```text\nsrc/\n```\n<!-- constable-enable TREE001 -->\n"
+        );
+        let first = add_suppressions("a: 1\nb: 2\n", CommentStyle::Hash, &[(0, "DOC001")], "r");
+        assert_eq!(first, "a: 1 # constable: ignore DOC001 -- r\nb: 2\n");
     }
 
     #[test]

@@ -123,7 +123,9 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
         let line = &text[ls..];
         let indent = &line[..line.len() - line.trim_start().len()];
         let marker = line.trim_start().chars().next().unwrap_or('-');
-        let at = line_end_inclusive(text, last.text.end.max(last.span.end).saturating_sub(1).max(last.span.start));
+        let whole = last.text.start.min(last.span.start)..last.text.end.max(last.span.end);
+        let end = whole.start + text[whole.clone()].trim_end().len();
+        let at = line_end_inclusive(text, end.saturating_sub(1).max(whole.start));
         let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
         return Some(Fix::unsafe_(
             title,
