@@ -349,3 +349,74 @@ fn utf16_is_the_default_encoding_for_code_actions() {
     );
     s.stop();
 }
+
+/// The Neovim 0.7 snippet of docs/editors.md, run for real in headless
+/// Neovim: open a plan, wait for the server's diagnostics, print them.
+#[test]
+fn neovim_07_snippet_shows_diagnostics() {
+    let nvim = Command::new("nvim").arg("--version").output();
+    if missing_tool(nvim.as_ref().is_ok_and(|o| o.status.success()), "nvim (apt-get install neovim)") {
+        return;
+    }
+    let doc = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
+    let after = doc
+        .split("<!-- editors:nvim-0.7 -->")
+        .nth(1)
+        .expect("docs/editors.md marks the Neovim 0.7 snippet");
+    let snippet = after
+        .split("```lua\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("a lua block after the marker");
+    let (dir, _) = repo("lsp-nvim");
+    let out = dir.join("diagnostics.txt");
+    // The snippet, then a harness: wait for diagnostics, write them, quit.
+    let harness = format!(
+        r#"{snippet}
+vim.api.nvim_create_autocmd("VimEnter", {{
+  callback = function()
+    vim.wait(20000, function() return #vim.diagnostic.get(0) > 0 end, 50)
+    local lines = {{}}
+    for _, d in ipairs(vim.diagnostic.get(0)) do
+      table.insert(lines, string.format("%d:%d %s %s", d.lnum + 1, d.col + 1, d.source or "", d.message:gsub("\n.*", "")))
+    end
+    table.sort(lines)
+    vim.fn.writefile(lines, "{out}")
+    vim.cmd("qa!")
+  end,
+}})
+"#,
+        out = out.display()
+    );
+    std::fs::write(dir.join("snippet.lua"), harness).unwrap();
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_constable")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let status = Command::new("timeout")
+        .args(["60", "nvim", "--headless", "-n", "-i", "NONE", "-u", "snippet.lua", "specs/001-grafana/plan.md"])
+        .current_dir(&dir)
+        .env("PATH", path)
+        .env("XDG_STATE_HOME", dir.join(".nvim-state"))
+        .env("XDG_DATA_HOME", dir.join(".nvim-data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "nvim exited with {status}");
+    let got = std::fs::read_to_string(&out).expect("the harness wrote the diagnostics");
+    let lines: Vec<&str> = got.lines().collect();
+    // GATE007 on the footer (last line of the plan), from constable.
+    let footer = PLAN.lines().count();
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("{footer}:25 constable plan cites constitution v1.0.0"))),
+        "{got}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("never addresses principle `III. Least-Privilege & Secrets`")),
+        "{got}"
+    );
+}
