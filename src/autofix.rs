@@ -88,12 +88,15 @@ pub fn plan_fixes(run: &CheckRun, unsafe_fixes: bool) -> (Vec<FileChange>, Vec<S
             }
         };
         let settings = &run.settings[ri];
-        let fixed = fix::fix_file(&before, unsafe_fixes, MAX_ROUNDS, |text| {
-            match pipeline::check_buffer(&abs, text, settings) {
+        let fixed = fix::fix_file(
+            &before,
+            unsafe_fixes,
+            MAX_ROUNDS,
+            |text| match pipeline::check_buffer(&abs, text, settings) {
                 Ok((_, findings)) => findings,
                 Err(_) => Vec::new(),
-            }
-        });
+            },
+        );
         if fixed.text != before {
             changes.push(FileChange {
                 abs,
@@ -220,7 +223,11 @@ pub fn run(
                 plural(changes.len(), "file", "files")
             );
         }
-        return Err(if changes.is_empty() { exit::OK } else { exit::FINDINGS });
+        return Err(if changes.is_empty() {
+            exit::OK
+        } else {
+            exit::FINDINGS
+        });
     }
     let again = |run: &mut CheckRun| match pipeline::check(request) {
         Ok(r) => {
@@ -254,7 +261,12 @@ pub fn run(
             return Err(fail(errors));
         }
         if !quiet {
-            let n: usize = run.outcome.findings.iter().filter(|f| !f.code.starts_with("SUP")).count();
+            let n: usize = run
+                .outcome
+                .findings
+                .iter()
+                .filter(|f| !f.code.starts_with("SUP"))
+                .count();
             eprintln!(
                 "added suppressions for {} in {}",
                 plural(n, "finding", "findings"),

@@ -327,7 +327,10 @@ fn check(args: CheckArgs) -> i32 {
     };
     let run = if fixing.any() {
         if request.stdin.is_some() {
-            return input_error(json, "--fix, --diff and --add-suppressions need files, not standard input".into());
+            return input_error(
+                json,
+                "--fix, --diff and --add-suppressions need files, not standard input".into(),
+            );
         }
         match crate::autofix::run(run, &request, &fixing, args.quiet) {
             Ok(run) => run,

@@ -93,7 +93,11 @@ impl Fix {
 /// same point are applied in the order of their fixes.
 fn conflicts(a: &Edit, b: &Edit) -> bool {
     if a.span.start == a.span.end || b.span.start == b.span.end {
-        let (ins, other) = if a.span.start == a.span.end { (a, b) } else { (b, a) };
+        let (ins, other) = if a.span.start == a.span.end {
+            (a, b)
+        } else {
+            (b, a)
+        };
         let p = ins.span.start;
         return other.span.start < p && p < other.span.end;
     }
@@ -124,11 +128,9 @@ pub fn apply<'f>(text: &str, fixes: &[&'f Fix]) -> (String, Vec<&'f Fix>) {
         if taken.iter().any(|t| *t == f) {
             continue;
         }
-        let clash = f
-            .edits
-            .iter()
-            .enumerate()
-            .any(|(i, e)| edits.iter().any(|t| conflicts(e, t)) || f.edits[..i].iter().any(|o| conflicts(e, o)));
+        let clash = f.edits.iter().enumerate().any(|(i, e)| {
+            edits.iter().any(|t| conflicts(e, t)) || f.edits[..i].iter().any(|o| conflicts(e, o))
+        });
         if clash {
             continue;
         }
@@ -354,7 +356,13 @@ pub fn markdown_block(text: &str, at: usize) -> Range<usize> {
 /// pair around a multi-line block (or the first line). `#` styles: a
 /// comment line above with the line's indentation, or at the end of the
 /// first line (where nothing can go above a file-level finding or a shebang).
-pub fn suppression_edits(text: &str, style: CommentStyle, at: usize, codes: &[&str], reason: &str) -> Vec<Edit> {
+pub fn suppression_edits(
+    text: &str,
+    style: CommentStyle,
+    at: usize,
+    codes: &[&str],
+    reason: &str,
+) -> Vec<Edit> {
     let nl = line_ending(text);
     let ls = line_start(text, at.min(text.len()));
     let le = line_end_inclusive(text, ls);
@@ -367,10 +375,20 @@ pub fn suppression_edits(text: &str, style: CommentStyle, at: usize, codes: &[&s
             let block = markdown_block(text, at);
             let multi = text[block.clone()].trim_end_matches(['\r', '\n']).contains('\n');
             if multi || block.start == 0 {
-                let tail_nl = if block.end == text.len() && !text.ends_with('\n') { nl } else { "" };
+                let tail_nl = if block.end == text.len() && !text.ends_with('\n') {
+                    nl
+                } else {
+                    ""
+                };
                 vec![
-                    Edit::insert(block.start, format!("<!-- constable-disable {codes_s} -- {reason} -->{nl}")),
-                    Edit::insert(block.end, format!("{tail_nl}<!-- constable-enable {codes_s} -->{nl}")),
+                    Edit::insert(
+                        block.start,
+                        format!("<!-- constable-disable {codes_s} -- {reason} -->{nl}"),
+                    ),
+                    Edit::insert(
+                        block.end,
+                        format!("{tail_nl}<!-- constable-enable {codes_s} -->{nl}"),
+                    ),
                 ]
             } else {
                 vec![Edit::insert(
@@ -381,7 +399,10 @@ pub fn suppression_edits(text: &str, style: CommentStyle, at: usize, codes: &[&s
         }
         CommentStyle::Hash if ls == 0 => {
             let end = line.trim_end_matches(['\r', '\n']).len();
-            vec![Edit::insert(end, format!(" {}", suppression_comment(style, codes, &reason)))]
+            vec![Edit::insert(
+                end,
+                format!(" {}", suppression_comment(style, codes, &reason)),
+            )]
         }
         CommentStyle::Hash => vec![Edit::insert(
             ls,
@@ -410,7 +431,10 @@ pub fn add_suppressions(text: &str, style: CommentStyle, at: &[(usize, &str)], r
         .into_iter()
         .map(|(place, mut codes)| {
             codes.sort();
-            Fix::safe("add suppression", suppression_edits(text, style, place, &codes, reason))
+            Fix::safe(
+                "add suppression",
+                suppression_edits(text, style, place, &codes, reason),
+            )
         })
         .collect();
     let refs: Vec<&Fix> = fixes.iter().collect();
@@ -473,8 +497,16 @@ mod tests {
     fn suppressions_keep_indentation_and_line_endings() {
         let text = "a: 1\r\n  b: 2\r\n";
         let at = text.find("b:").unwrap();
-        let out = add_suppressions(text, CommentStyle::Hash, &[(at, "IDM001"), (at, "PRV005")], "lab only");
-        assert_eq!(out, "a: 1\r\n  # constable: ignore IDM001, PRV005 -- lab only\r\n  b: 2\r\n");
+        let out = add_suppressions(
+            text,
+            CommentStyle::Hash,
+            &[(at, "IDM001"), (at, "PRV005")],
+            "lab only",
+        );
+        assert_eq!(
+            out,
+            "a: 1\r\n  # constable: ignore IDM001, PRV005 -- lab only\r\n  b: 2\r\n"
+        );
     }
 
     #[test]
@@ -482,7 +514,12 @@ mod tests {
         let text = "# T\n\n<!--\n  ACTION REQUIRED\n-->\n\n```text\nsrc/\n```\n";
         let a = text.find("ACTION").unwrap();
         let s = text.find("src/").unwrap();
-        let out = add_suppressions(text, CommentStyle::Markdown, &[(a, "TPL004"), (s, "TREE001")], "r");
+        let out = add_suppressions(
+            text,
+            CommentStyle::Markdown,
+            &[(a, "TPL004"), (s, "TREE001")],
+            "r",
+        );
         assert_eq!(
             out,
             "# T\n\n<!-- constable-disable TPL004 -- r -->\n<!--\n  ACTION REQUIRED\n-->\n<!-- constable-enable TPL004 -->\n\n<!-- constable-disable TREE001 -- r -->\n```text\nsrc/\n```\n<!-- constable-enable TREE001 -->\n"

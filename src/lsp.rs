@@ -411,7 +411,11 @@ fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
 /// Code actions over the requested range: every finding's fix (quickfix;
 /// unsafe fixes say so in their title and are never preferred), then
 /// "suppress on this line" with a reason for the author to write.
-fn code_actions(p: &lsp_types::CodeActionParams, docs: &HashMap<String, String>, enc: Encoding) -> Vec<lsp_types::CodeAction> {
+fn code_actions(
+    p: &lsp_types::CodeActionParams,
+    docs: &HashMap<String, String>,
+    enc: Encoding,
+) -> Vec<lsp_types::CodeAction> {
     use lsp_types::{CodeAction, CodeActionKind, TextEdit, WorkspaceEdit};
     let Some(c) = checked(&p.text_document.uri, docs) else {
         return Vec::new();
@@ -490,7 +494,9 @@ fn plan_view(path: &Path, text: &str, settings: &Settings) -> Option<PlanView> {
         let t = pipeline::read_text(abs, rel).ok()?;
         Some((abs.clone(), SourceFile::new(rel.as_str(), &t)))
     });
-    let doc = cons_file.as_ref().map(|(_, f)| crate::evaluate::constitution_doc(f));
+    let doc = cons_file
+        .as_ref()
+        .map(|(_, f)| crate::evaluate::constitution_doc(f));
     let constitution = crate::evaluate::Constitution::new(doc, cons.map(|c| c.1), &settings.rules);
     let name = crate::discover::RepoFs::new(&root).name();
     let plan = crate::parse::plan::Plan::parse(SourceFile::new("plan.md", text));
@@ -519,7 +525,8 @@ fn cited_at(v: &PlanView, at: usize) -> Option<usize> {
 
 /// The heading span and the section span of a principle in constitution.md.
 fn principle_section(v: &PlanView, i: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
-    let crate::parse::constitution::Origin::Document { heading } = &v.constitution.principles.get(i)?.origin else {
+    let crate::parse::constitution::Origin::Document { heading } = &v.constitution.principles.get(i)?.origin
+    else {
         return None;
     };
     let doc = v.constitution.doc.as_ref()?;
@@ -529,7 +536,11 @@ fn principle_section(v: &PlanView, i: usize) -> Option<(std::ops::Range<usize>, 
 
 /// Hover: the rule's documentation over a finding; the principle's text
 /// (its section of constitution.md) over a gate's principle citation.
-fn hover(p: &lsp_types::HoverParams, docs: &HashMap<String, String>, enc: Encoding) -> Option<lsp_types::Hover> {
+fn hover(
+    p: &lsp_types::HoverParams,
+    docs: &HashMap<String, String>,
+    enc: Encoding,
+) -> Option<lsp_types::Hover> {
     let uri = &p.text_document_position_params.text_document.uri;
     let c = checked(uri, docs)?;
     let at = offset(&c.file, p.text_document_position_params.position, enc);
@@ -539,15 +550,25 @@ fn hover(p: &lsp_types::HoverParams, docs: &HashMap<String, String>, enc: Encodi
     if let Some(text) = docs.get(uri.as_str()).filter(|_| markdown) {
         if let Some(v) = plan_view(&c.path, text, &c.settings) {
             if let Some(i) = cited_at(&v, at) {
-                if let (Some((_, section)), Some((_, cf))) = (principle_section(&v, i), &v.constitution_text) {
+                if let (Some((_, section)), Some((_, cf))) = (principle_section(&v, i), &v.constitution_text)
+                {
                     parts.push(cf.text[section].trim_end().to_string());
-                    let e = v.model.gates.entries.iter().find(|e| e.label_span.start <= at && at <= e.label_span.end)?;
+                    let e = v
+                        .model
+                        .gates
+                        .entries
+                        .iter()
+                        .find(|e| e.label_span.start <= at && at <= e.label_span.end)?;
                     range = Some(range_of(&c.file, &e.label_span, enc));
                 }
             }
         }
     }
-    for f in c.findings.iter().filter(|f| f.span.start <= at && at <= f.span.end) {
+    for f in c
+        .findings
+        .iter()
+        .filter(|f| f.span.start <= at && at <= f.span.end)
+    {
         if let Some(rule) = c.settings.all_rules.iter().find(|r| r.code == f.code) {
             let doc = rule.doc_markdown();
             if !parts.contains(&doc) {

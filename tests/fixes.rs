@@ -121,7 +121,11 @@ fn the_plan_has_one_finding_per_fixable_rule() {
 fn fix_applies_safe_fixes_only_and_is_idempotent() {
     let dir = repo("fix-safe", PLAN);
     let run = constable_in(&dir, &["check", "--fix", "--format", "concise", "."]);
-    assert!(run.stderr.contains("fixed 4 findings in 1 file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("fixed 4 findings in 1 file"),
+        "{}",
+        run.stderr
+    );
     // What remains is reported: the unsafe fixes were not applied.
     let remaining: Vec<&str> = run
         .stdout
@@ -212,11 +216,7 @@ fn crlf_and_bom_survive_every_fix() {
 
 #[test]
 fn fix_creates_the_complexity_tracking_section_when_missing() {
-    let plan = PLAN
-        .split("## Complexity Tracking")
-        .next()
-        .unwrap()
-        .to_string();
+    let plan = PLAN.split("## Complexity Tracking").next().unwrap().to_string();
     let dir = repo("fix-cpx-section", &plan);
     assert!(codes(&dir, &[]).contains(&"CPX001".to_string()));
     constable_in(&dir, &["check", "--fix", "--unsafe-fixes", "--quiet", "."]);
@@ -239,7 +239,9 @@ fn gate001_adds_a_bullet_when_the_check_is_a_list() {
     constable_in(&dir, &["check", "--fix", "--unsafe-fixes", "--quiet", "."]);
     let fixed = read(&dir, PLAN_PATH);
     assert!(
-        fixed.contains("runbook in `docs/runbooks/grafana.md`\n- **III. Least-Privilege & Secrets**: [TODO]\n"),
+        fixed.contains(
+            "runbook in `docs/runbooks/grafana.md`\n- **III. Least-Privilege & Secrets**: [TODO]\n"
+        ),
         "{fixed}"
     );
     let left = codes(&dir, &[]);
@@ -271,7 +273,16 @@ fn add_suppressions_silences_every_finding_once() {
     assert!(before.contains(&"PRV005".to_string()), "{before:?}");
     let run = constable_in(
         &dir,
-        &["check", "--iac-root", "cluster", "--add-suppressions", "accepted for the lab", "--format", "concise", "."],
+        &[
+            "check",
+            "--iac-root",
+            "cluster",
+            "--add-suppressions",
+            "accepted for the lab",
+            "--format",
+            "concise",
+            ".",
+        ],
     );
     // Only the unused suppression is left: a suppression is never suppressed.
     let left: Vec<&str> = run
@@ -283,7 +294,9 @@ fn add_suppressions_silences_every_finding_once() {
     assert_eq!(left, ["SUP001"], "{}{}", run.stdout, run.stderr);
     let y = read(&dir, "cluster/apps/grafana/deployment.yaml");
     assert!(
-        y.contains("    spec:\r\n      # constable: ignore PRV005 -- accepted for the lab\r\n      containers:\r\n"),
+        y.contains(
+            "    spec:\r\n      # constable: ignore PRV005 -- accepted for the lab\r\n      containers:\r\n"
+        ),
         "{y:?}"
     );
     let plan = read(&dir, PLAN_PATH);
@@ -298,7 +311,9 @@ fn add_suppressions_silences_every_finding_once() {
         assert!(plan.contains(&want), "{want}\n{plan}");
     }
     assert!(
-        plan.contains("<!-- constable-disable-next-line GATE001 -- accepted for the lab -->\n## Constitution Check\n"),
+        plan.contains(
+            "<!-- constable-disable-next-line GATE001 -- accepted for the lab -->\n## Constitution Check\n"
+        ),
         "{plan}"
     );
     // Never twice.
@@ -306,7 +321,14 @@ fn add_suppressions_silences_every_finding_once() {
     let p1 = plan.clone();
     constable_in(
         &dir,
-        &["check", "--iac-root", "cluster", "--add-suppressions", "accepted for the lab", "."],
+        &[
+            "check",
+            "--iac-root",
+            "cluster",
+            "--add-suppressions",
+            "accepted for the lab",
+            ".",
+        ],
     );
     assert_eq!(read(&dir, "cluster/apps/grafana/deployment.yaml"), y1);
     assert_eq!(read(&dir, PLAN_PATH), p1);
@@ -320,7 +342,10 @@ fn add_suppressions_keeps_a_bom() {
     let out = read(&dir, PLAN_PATH);
     assert!(out.starts_with('\u{feff}'));
     assert_eq!(out.matches('\n').count(), out.matches("\r\n").count(), "{out:?}");
-    assert!(out.contains("<!-- constable-disable TPL004 -- lab -->\r\n<!--\r\n"), "{out:?}");
+    assert!(
+        out.contains("<!-- constable-disable TPL004 -- lab -->\r\n<!--\r\n"),
+        "{out:?}"
+    );
     let left = codes(&dir, &[]);
     assert_eq!(left, ["SUP001"], "{left:?}");
 }

@@ -167,7 +167,8 @@ fn apply(text: &str, edits: &[Value]) -> String {
     let starts: Vec<usize> = std::iter::once(0)
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let off = |p: &Value| starts[p["line"].as_u64().unwrap() as usize] + p["character"].as_u64().unwrap() as usize;
+    let off =
+        |p: &Value| starts[p["line"].as_u64().unwrap() as usize] + p["character"].as_u64().unwrap() as usize;
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| {
@@ -218,7 +219,10 @@ fn code_actions_hover_and_definition() {
     );
     let diags = s.diagnostics();
     let codes: Vec<&str> = diags.iter().filter_map(|d| d["code"].as_str()).collect();
-    assert!(codes.contains(&"GATE007") && codes.contains(&"GATE001"), "{codes:?}");
+    assert!(
+        codes.contains(&"GATE007") && codes.contains(&"GATE001"),
+        "{codes:?}"
+    );
 
     // A safe fix: GATE007's version, as a preferred quickfix.
     let gate007 = diags.iter().find(|d| d["code"] == "GATE007").unwrap();
@@ -229,7 +233,12 @@ fn code_actions_hover_and_definition() {
     let actions = actions.as_array().unwrap();
     let fix = actions
         .iter()
-        .find(|a| a["title"].as_str().unwrap().starts_with("Update the cited constitution version"))
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Update the cited constitution version")
+        })
         .unwrap_or_else(|| panic!("{actions:#?}"));
     assert_eq!(fix["kind"], "quickfix");
     assert_eq!(fix["isPreferred"], true);
@@ -243,7 +252,9 @@ fn code_actions_hover_and_definition() {
         .unwrap_or_else(|| panic!("{actions:#?}"));
     let suppressed = apply(PLAN, sup["edit"]["changes"][&uri].as_array().unwrap());
     assert!(
-        suppressed.contains("<!-- constable-disable-next-line GATE007 -- TODO: reason -->\n*Based on Constitution v1.0.0*"),
+        suppressed.contains(
+            "<!-- constable-disable-next-line GATE007 -- TODO: reason -->\n*Based on Constitution v1.0.0*"
+        ),
         "{suppressed}"
     );
 
@@ -283,14 +294,23 @@ fn code_actions_hover_and_definition() {
         json!({"textDocument": {"uri": uri}, "position": pos(PLAN, "1.0.0", 0)}),
     );
     let text = hover["contents"]["value"].as_str().unwrap();
-    assert!(text.contains("GATE007") && text.contains("stale-constitution-version"), "{text}");
+    assert!(
+        text.contains("GATE007") && text.contains("stale-constitution-version"),
+        "{text}"
+    );
 
     // Definition: a gate entry to its principle's heading ...
     let def = s.request(
         "textDocument/definition",
         json!({"textDocument": {"uri": uri}, "position": pos(PLAN, "GitOps Source of Truth |", 0)}),
     );
-    assert!(def["uri"].as_str().unwrap().ends_with("/.specify/memory/constitution.md"), "{def}");
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/.specify/memory/constitution.md"),
+        "{def}"
+    );
     assert_eq!(def["range"]["start"], pos(CONSTITUTION, "### I. GitOps", 0));
     // ... and a structure-tree path to the folder.
     let def = s.request(
@@ -321,7 +341,10 @@ fn utf16_is_the_default_encoding_for_code_actions() {
     let plan = PLAN.replace("| None | | |", "| [e.g., 4th project] | [current need] | [why] |");
     let plan = plan.replace("Deploy Grafana (監視)", "Deploy Grafana (監視) 🚀");
     let mut s = Server::start(&dir);
-    let init = s.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    let init = s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
     assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
     s.notify("initialized", json!({}));
     s.notify(
@@ -355,7 +378,10 @@ fn utf16_is_the_default_encoding_for_code_actions() {
 #[test]
 fn neovim_07_snippet_shows_diagnostics() {
     let nvim = Command::new("nvim").arg("--version").output();
-    if missing_tool(nvim.as_ref().is_ok_and(|o| o.status.success()), "nvim (apt-get install neovim)") {
+    if missing_tool(
+        nvim.as_ref().is_ok_and(|o| o.status.success()),
+        "nvim (apt-get install neovim)",
+    ) {
         return;
     }
     let doc = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
@@ -396,7 +422,17 @@ vim.api.nvim_create_autocmd("VimEnter", {{
         std::env::var("PATH").unwrap_or_default()
     );
     let status = Command::new("timeout")
-        .args(["60", "nvim", "--headless", "-n", "-i", "NONE", "-u", "snippet.lua", "specs/001-grafana/plan.md"])
+        .args([
+            "60",
+            "nvim",
+            "--headless",
+            "-n",
+            "-i",
+            "NONE",
+            "-u",
+            "snippet.lua",
+            "specs/001-grafana/plan.md",
+        ])
         .current_dir(&dir)
         .env("PATH", path)
         .env("XDG_STATE_HOME", dir.join(".nvim-state"))
@@ -412,11 +448,15 @@ vim.api.nvim_create_autocmd("VimEnter", {{
     // GATE007 on the footer (last line of the plan), from constable.
     let footer = PLAN.lines().count();
     assert!(
-        lines.iter().any(|l| l.starts_with(&format!("{footer}:25 constable plan cites constitution v1.0.0"))),
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("{footer}:25 constable plan cites constitution v1.0.0"))),
         "{got}"
     );
     assert!(
-        lines.iter().any(|l| l.contains("never addresses principle `III. Least-Privilege & Secrets`")),
+        lines
+            .iter()
+            .any(|l| l.contains("never addresses principle `III. Least-Privilege & Secrets`")),
         "{got}"
     );
 }

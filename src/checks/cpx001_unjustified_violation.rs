@@ -5,9 +5,9 @@ use super::{is_blank, PlanCheck, PlanContext};
 use crate::checks::gate001_uncovered_principle::table_row;
 use crate::checks::Sink;
 use crate::fix::{line_end_inclusive, line_ending, Edit, Fix};
-use crate::parse::plan::title_matches;
 use crate::parse::constitution::{mentions, normalise_name, Citation};
 use crate::parse::gates::GateStatus;
+use crate::parse::plan::title_matches;
 
 pub struct UnjustifiedViolation;
 
@@ -75,12 +75,26 @@ fn row_fix(cx: &PlanContext<'_>, label: &str) -> Option<Fix> {
     let nl = line_ending(text);
     let title = format!("Add a Complexity Tracking row for `{label}` (justification TODO)");
     let label = label.replace('|', "\\|");
-    let in_complexity =
-        |at: usize| plan.ancestry(plan.section_at(at)).any(|a| title_matches(&a.title, COMPLEXITY));
-    let lead = |at: usize| if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+    let in_complexity = |at: usize| {
+        plan.ancestry(plan.section_at(at))
+            .any(|a| title_matches(&a.title, COMPLEXITY))
+    };
+    let lead = |at: usize| {
+        if at == text.len() && !text.ends_with('\n') {
+            nl
+        } else {
+            ""
+        }
+    };
     let row = |n: usize| {
         let cells: Vec<String> = (0..n.max(3))
-            .map(|i| if i == 0 { label.clone() } else { "[TODO]".to_string() })
+            .map(|i| {
+                if i == 0 {
+                    label.clone()
+                } else {
+                    "[TODO]".to_string()
+                }
+            })
             .collect();
         table_row(&cells)
     };
@@ -99,11 +113,18 @@ fn row_fix(cx: &PlanContext<'_>, label: &str) -> Option<Fix> {
         let at = line_end_inclusive(text, last.end);
         return Some(Fix::unsafe_(
             title,
-            vec![Edit::insert(at, format!("{}{}{nl}", lead(at), row(t.header.cells.len())))],
+            vec![Edit::insert(
+                at,
+                format!("{}{}{nl}", lead(at), row(t.header.cells.len())),
+            )],
         ));
     }
     if let Some(s) = plan.sections.iter().find(|s| title_matches(&s.title, COMPLEXITY)) {
-        if plan.tables.iter().any(|t| s.span.start <= t.span.start && t.span.start < s.span.end) {
+        if plan
+            .tables
+            .iter()
+            .any(|t| s.span.start <= t.span.start && t.span.start < s.span.end)
+        {
             // A table of another shape: CPX004's business, not ours to extend.
             return None;
         }
@@ -122,10 +143,17 @@ fn row_fix(cx: &PlanContext<'_>, label: &str) -> Option<Fix> {
         // No final line ending: end the last line, then a blank line.
         "\n\n"
     };
-    let sep = if sep == "\n\n" { format!("{nl}{nl}") } else { sep.to_string() };
+    let sep = if sep == "\n\n" {
+        format!("{nl}{nl}")
+    } else {
+        sep.to_string()
+    };
     Some(Fix::unsafe_(
         title,
-        vec![Edit::insert(at, format!("{sep}## Complexity Tracking{nl}{nl}{}", template()))],
+        vec![Edit::insert(
+            at,
+            format!("{sep}## Complexity Tracking{nl}{nl}{}", template()),
+        )],
     ))
 }
 

@@ -44,8 +44,9 @@ impl PlanCheck for UncoveredPrinciple {
     }
 }
 
-static LABEL_HEADER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)principle|gate|article|requirement|check|rule|name|area").expect("valid"));
+static LABEL_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)principle|gate|article|requirement|check|rule|name|area").expect("valid")
+});
 static STATUS_HEADER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)status|result|verdict|complian|pass|outcome|state").expect("valid"));
 
@@ -101,7 +102,11 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
             .collect();
         let last = t.rows.last().map_or(&t.header.span, |r| &r.span);
         let at = line_end_inclusive(text, last.end);
-        let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+        let lead = if at == text.len() && !text.ends_with('\n') {
+            nl
+        } else {
+            ""
+        };
         return Some(Fix::unsafe_(
             title,
             vec![Edit::insert(at, format!("{lead}{}{nl}", table_row(&cells)))],
@@ -126,18 +131,32 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
         let whole = last.text.start.min(last.span.start)..last.text.end.max(last.span.end);
         let end = whole.start + text[whole.clone()].trim_end().len();
         let at = line_end_inclusive(text, end.saturating_sub(1).max(whole.start));
-        let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+        let lead = if at == text.len() && !text.ends_with('\n') {
+            nl
+        } else {
+            ""
+        };
         return Some(Fix::unsafe_(
             title,
-            vec![Edit::insert(at, format!("{lead}{indent}{marker} **{label}**: [TODO]{nl}"))],
+            vec![Edit::insert(
+                at,
+                format!("{lead}{indent}{marker} **{label}**: [TODO]{nl}"),
+            )],
         ));
     }
     if cx.gates.entries.iter().any(|e| in_section(e.span.start)) {
         // Entries of another shape (one heading per principle): leave it to the author.
         return None;
     }
-    let at = line_end_inclusive(text, section.heading.end.saturating_sub(1).max(section.heading.start));
-    let lead = if at == text.len() && !text.ends_with('\n') { nl } else { "" };
+    let at = line_end_inclusive(
+        text,
+        section.heading.end.saturating_sub(1).max(section.heading.start),
+    );
+    let lead = if at == text.len() && !text.ends_with('\n') {
+        nl
+    } else {
+        ""
+    };
     Some(Fix::unsafe_(
         title,
         vec![Edit::insert(at, format!("{lead}{nl}- **{label}**: [TODO]{nl}"))],
