@@ -125,7 +125,7 @@ pub fn apply<'f>(text: &str, fixes: &[&'f Fix]) -> (String, Vec<&'f Fix>) {
     let mut taken: Vec<&Fix> = Vec::new();
     let mut edits: Vec<&Edit> = Vec::new();
     for f in order {
-        if taken.iter().any(|t| *t == f) {
+        if taken.contains(&f) {
             continue;
         }
         let clash = f.edits.iter().enumerate().any(|(i, e)| {

@@ -411,6 +411,7 @@ fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
 /// Code actions over the requested range: every finding's fix (quickfix;
 /// unsafe fixes say so in their title and are never preferred), then
 /// "suppress on this line" with a reason for the author to write.
+#[allow(clippy::mutable_key_type)] // lsp-types keys WorkspaceEdit changes by Uri
 fn code_actions(
     p: &lsp_types::CodeActionParams,
     docs: &HashMap<String, String>,
