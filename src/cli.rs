@@ -184,6 +184,18 @@ pub struct CheckArgs {
     #[arg(long, short = 'w', conflicts_with_all = ["stdin_filename", "write_baseline"])]
     pub watch: bool,
     // Fix flags (--fix, --diff, --unsafe-fixes, --add-suppressions) go below.
+    /// Apply safe fixes to the files (and unsafe ones with --unsafe-fixes), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print a unified diff of what --fix would change and write nothing (exit 1 when there are changes).
+    #[arg(long)]
+    pub diff: bool,
+    /// With --fix or --diff, also apply fixes that write content the author must complete.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Insert a suppression comment with this reason for every current finding.
+    #[arg(long, value_name = "REASON")]
+    pub add_suppressions: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -411,6 +423,27 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
         }
         return exit::OK;
     }
+    // --fix, --diff, --add-suppressions: the only writes `check` makes.
+    let fixing = crate::autofix::FixOptions {
+        fix: args.fix,
+        diff: args.diff,
+        unsafe_fixes: args.unsafe_fixes,
+        add_suppressions: args.add_suppressions.clone(),
+    };
+    let run = if fixing.any() {
+        if request.stdin.is_some() {
+            return input_error(
+                json,
+                "--fix, --diff and --add-suppressions need files, not standard input".into(),
+            );
+        }
+        match crate::autofix::run(run, &request, &fixing, args.quiet) {
+            Ok(run) => run,
+            Err(code) => return code,
+        }
+    } else {
+        run
+    };
     let outcome = &run.outcome;
     let checked = outcome.reported.iter().filter(|r| **r).count();
 

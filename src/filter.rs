@@ -5,6 +5,7 @@
 use crate::checks::{builtin, Check, Sink, SuppressionCheck};
 use crate::evaluate::Outcome;
 use crate::finding::Finding;
+use crate::fix::{delete_block, Fix};
 use crate::load::Settings;
 use crate::rules::{Rule, Within};
 use crate::source::SourceFile;
@@ -92,6 +93,7 @@ fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
                 .iter()
                 .filter(|c| !s.all_rules.iter().any(|r| r.code.eq_ignore_ascii_case(c)))
                 .collect();
+            let text: &str = &outcome.files[fi].text;
             let mut report = |which: SuppressionCheck, msg: String| {
                 if let Some(rule) = suppression_rule(s, which) {
                     let mut sink = Sink {
@@ -99,7 +101,13 @@ fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
                         rule,
                         out: &mut extra,
                     };
-                    sink.report(sup.span.clone(), msg);
+                    let f = sink.report(sup.span.clone(), msg);
+                    if which == SuppressionCheck::Unused {
+                        f.fix = Some(Fix::safe(
+                            "Remove the unused suppression",
+                            vec![unused_suppression_edit(text, sup.span.clone())],
+                        ));
+                    }
                 }
             };
             if sup.codes.is_empty() {
@@ -135,6 +143,25 @@ fn suppress(outcome: &mut Outcome, settings: &[&Settings]) {
         }
     }
     outcome.findings.extend(extra);
+}
+
+/// The edit that removes a suppression directive: the whole comment (and
+/// its line, when alone on it). A Markdown directive's span starts at `<!--`
+/// and may stop before `-->`; a `#` directive runs to the line's end.
+fn unused_suppression_edit(text: &str, span: std::ops::Range<usize>) -> crate::fix::Edit {
+    let mut end = span.end.min(text.len());
+    if text[span.start..].starts_with("<!--") {
+        if let Some(i) = text[span.start..].find("-->") {
+            end = end.max(span.start + i + 3);
+        }
+    }
+    let mut start = span.start;
+    // A trailing `# ...` after code: also drop the blanks before it.
+    let ls = crate::fix::line_start(text, start);
+    if !text[ls..start].trim().is_empty() {
+        start = ls + text[ls..start].trim_end().len();
+    }
+    delete_block(text, start..end)
 }
 
 /// Sort by path, line, column, code, then message; drop duplicates.

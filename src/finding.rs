@@ -58,4 +58,6 @@ pub struct Finding {
     /// Finding-specific help; the rule's help is used when absent.
     pub help: Option<String>,
     pub principle: Option<Arc<str>>,
+    /// An edit that resolves the finding, when the check knows one.
+    pub fix: Option<crate::fix::Fix>,
 }

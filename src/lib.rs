@@ -6,6 +6,7 @@
 //! may use; `cli`, `lsp` and `init` are front ends that call the pipeline.
 
 pub mod artifacts;
+pub mod autofix;
 pub mod checks;
 pub mod cli;
 pub mod discover;
@@ -13,6 +14,7 @@ pub mod evaluate;
 pub mod filter;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod init;
 pub mod load;
 pub mod lsp;

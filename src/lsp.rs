@@ -219,6 +219,14 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             save: Some(TextDocumentSyncSaveOptions::Supported(true)),
             ..TextDocumentSyncOptions::default()
         })),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp_types::OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
     let result = serde_json::json!({
@@ -235,11 +243,23 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                         .send(Message::Response(Response::new_ok(req.id, ())))?;
                     continue;
                 }
-                let resp = Response::new_err(
-                    req.id,
-                    lsp_server::ErrorCode::MethodNotFound as i32,
-                    format!("unsupported request {}", req.method),
-                );
+                let path = req.method.clone();
+                let answered = crate::evaluate::guarded(&path, || request(&req, &docs, enc));
+                let resp = match answered {
+                    Ok(Some(Ok(value))) => Response::new_ok(req.id, value),
+                    Ok(Some(Err(message))) => {
+                        Response::new_err(req.id, lsp_server::ErrorCode::InvalidParams as i32, message)
+                    }
+                    Ok(None) => Response::new_err(
+                        req.id,
+                        lsp_server::ErrorCode::MethodNotFound as i32,
+                        format!("unsupported request {}", req.method),
+                    ),
+                    Err(p) => {
+                        show_error(&conn, &p.message);
+                        Response::new_err(req.id, lsp_server::ErrorCode::InternalError as i32, p.message)
+                    }
+                };
                 conn.sender.send(Message::Response(resp))?;
             }
             Message::Response(_) => {}
@@ -304,6 +324,323 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     Ok(())
 }
 
+/// A position in `enc` as a byte offset into the file's text (clamped to
+/// the line and to character boundaries).
+pub fn offset(file: &SourceFile, pos: Position, enc: Encoding) -> usize {
+    let text: &str = &file.text;
+    let line0 = (pos.line as usize).min(file.index.line_count() - 1);
+    let start = file.index.line_start(line0);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut units = 0usize;
+    for (i, c) in text[start..end].char_indices() {
+        if units >= pos.character as usize {
+            return start + i;
+        }
+        units += match enc {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+        };
+    }
+    end
+}
+
+fn range_of(file: &SourceFile, span: &std::ops::Range<usize>, enc: Encoding) -> Range {
+    Range {
+        start: position(file, span.start, enc),
+        end: position(file, span.end, enc),
+    }
+}
+
+/// Answer a request, or `None` when the method is not supported.
+fn request(
+    req: &lsp_server::Request,
+    docs: &HashMap<String, String>,
+    enc: Encoding,
+) -> Option<Result<serde_json::Value, String>> {
+    use lsp_types::request::{CodeActionRequest, GotoDefinition, HoverRequest};
+    let params = req.params.clone();
+    let json = |v: Result<serde_json::Value, String>| Some(v);
+    match req.method.as_str() {
+        m if m == CodeActionRequest::METHOD => json(
+            serde_json::from_value::<lsp_types::CodeActionParams>(params)
+                .map_err(|e| e.to_string())
+                .map(|p| serde_json::to_value(code_actions(&p, docs, enc)).unwrap_or_default()),
+        ),
+        m if m == HoverRequest::METHOD => json(
+            serde_json::from_value::<lsp_types::HoverParams>(params)
+                .map_err(|e| e.to_string())
+                .map(|p| serde_json::to_value(hover(&p, docs, enc)).unwrap_or_default()),
+        ),
+        m if m == GotoDefinition::METHOD => json(
+            serde_json::from_value::<lsp_types::GotoDefinitionParams>(params)
+                .map_err(|e| e.to_string())
+                .map(|p| serde_json::to_value(definition(&p, docs, enc)).unwrap_or_default()),
+        ),
+        _ => None,
+    }
+}
+
+/// The open document's text and path, and the findings of checking it.
+struct Checked {
+    path: PathBuf,
+    file: SourceFile,
+    findings: Vec<Finding>,
+    settings: Settings,
+}
+
+fn checked(uri: &Uri, docs: &HashMap<String, String>) -> Option<Checked> {
+    let text = docs.get(uri.as_str())?;
+    let path = uri_to_path(uri)?;
+    if path.extension().is_some_and(|e| e == "toml") {
+        return None;
+    }
+    let settings = settings_for(&path).ok()?;
+    let (file, findings) = pipeline::check_buffer(&path, text, &settings).ok()?;
+    Some(Checked {
+        path,
+        file,
+        findings,
+        settings,
+    })
+}
+
+fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+/// Code actions over the requested range: every finding's fix (quickfix;
+/// unsafe fixes say so in their title and are never preferred), then
+/// "suppress on this line" with a reason for the author to write.
+#[allow(clippy::mutable_key_type)] // lsp-types keys WorkspaceEdit changes by Uri
+fn code_actions(
+    p: &lsp_types::CodeActionParams,
+    docs: &HashMap<String, String>,
+    enc: Encoding,
+) -> Vec<lsp_types::CodeAction> {
+    use lsp_types::{CodeAction, CodeActionKind, TextEdit, WorkspaceEdit};
+    let Some(c) = checked(&p.text_document.uri, docs) else {
+        return Vec::new();
+    };
+    let file = &c.file;
+    let want = offset(file, p.range.start, enc)..offset(file, p.range.end, enc);
+    let edit_of = |edits: &[crate::fix::Edit]| {
+        let mut changes = HashMap::new();
+        changes.insert(
+            p.text_document.uri.clone(),
+            edits
+                .iter()
+                .map(|e| TextEdit {
+                    range: range_of(file, &e.span, enc),
+                    new_text: e.replacement.clone(),
+                })
+                .collect::<Vec<_>>(),
+        );
+        WorkspaceEdit {
+            changes: Some(changes),
+            ..WorkspaceEdit::default()
+        }
+    };
+    let mut fixes = Vec::new();
+    let mut suppressions = Vec::new();
+    for f in c.findings.iter().filter(|f| overlaps(&f.span, &want)) {
+        let diag = diagnostic(file, f, &c.settings, enc);
+        if let Some(fix) = &f.fix {
+            let title = if fix.is_safe() {
+                format!("{} ({})", fix.title, f.code)
+            } else {
+                format!("{} ({}, unsafe: review the result)", fix.title, f.code)
+            };
+            fixes.push(CodeAction {
+                title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diag.clone()]),
+                edit: Some(edit_of(&fix.edits)),
+                is_preferred: Some(fix.is_safe()),
+                ..CodeAction::default()
+            });
+        }
+        if f.code.starts_with("SUP") {
+            continue;
+        }
+        let style = crate::fix::CommentStyle::of_path(&file.path);
+        let text: &str = &file.text;
+        let edits = crate::fix::suppression_edits(text, style, f.span.start, &[&f.code], "TODO: reason");
+        suppressions.push(CodeAction {
+            title: format!("Suppress {} on this line", f.code),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![diag]),
+            edit: Some(edit_of(&edits)),
+            is_preferred: Some(false),
+            ..CodeAction::default()
+        });
+    }
+    fixes.extend(suppressions);
+    fixes
+}
+
+/// The plan model of an open plan, with its repository's constitution.
+struct PlanView {
+    root: PathBuf,
+    model: crate::evaluate::PlanModel,
+    constitution: crate::evaluate::Constitution,
+    /// constitution.md's text, when the repository has one.
+    constitution_text: Option<(PathBuf, SourceFile)>,
+}
+
+fn plan_view(path: &Path, text: &str, settings: &Settings) -> Option<PlanView> {
+    let dir = std::fs::canonicalize(path.parent()?).ok()?;
+    let root = crate::discover::find_root(&dir);
+    let cons = crate::discover::constitution(&root);
+    let cons_file = cons.as_ref().and_then(|(abs, rel)| {
+        let t = pipeline::read_text(abs, rel).ok()?;
+        Some((abs.clone(), SourceFile::new(rel.as_str(), &t)))
+    });
+    let doc = cons_file
+        .as_ref()
+        .map(|(_, f)| crate::evaluate::constitution_doc(f));
+    let constitution = crate::evaluate::Constitution::new(doc, cons.map(|c| c.1), &settings.rules);
+    let name = crate::discover::RepoFs::new(&root).name();
+    let plan = crate::parse::plan::Plan::parse(SourceFile::new("plan.md", text));
+    let model = crate::evaluate::PlanModel::new(plan, &settings.rules, &constitution, &name);
+    Some(PlanView {
+        root,
+        model,
+        constitution,
+        constitution_text: cons_file,
+    })
+}
+
+/// The gate entry whose label holds `at`, and the principle it cites.
+fn cited_at(v: &PlanView, at: usize) -> Option<usize> {
+    v.model
+        .gates
+        .entries
+        .iter()
+        .zip(&v.model.citations)
+        .find(|(e, _)| e.label_span.start <= at && at <= e.label_span.end)
+        .and_then(|(_, c)| match c {
+            crate::parse::constitution::Citation::Principle(i) => Some(*i),
+            _ => None,
+        })
+}
+
+/// The heading span and the section span of a principle in constitution.md.
+fn principle_section(v: &PlanView, i: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+    let crate::parse::constitution::Origin::Document { heading } = &v.constitution.principles.get(i)?.origin
+    else {
+        return None;
+    };
+    let doc = v.constitution.doc.as_ref()?;
+    let section = doc.doc.sections.iter().find(|s| s.heading == *heading)?;
+    Some((heading.clone(), section.span.clone()))
+}
+
+/// Hover: the rule's documentation over a finding; the principle's text
+/// (its section of constitution.md) over a gate's principle citation.
+fn hover(
+    p: &lsp_types::HoverParams,
+    docs: &HashMap<String, String>,
+    enc: Encoding,
+) -> Option<lsp_types::Hover> {
+    let uri = &p.text_document_position_params.text_document.uri;
+    let c = checked(uri, docs)?;
+    let at = offset(&c.file, p.text_document_position_params.position, enc);
+    let mut parts = Vec::new();
+    let mut range = None;
+    let markdown = c.path.extension().is_some_and(|e| e == "md");
+    if let Some(text) = docs.get(uri.as_str()).filter(|_| markdown) {
+        if let Some(v) = plan_view(&c.path, text, &c.settings) {
+            if let Some(i) = cited_at(&v, at) {
+                if let (Some((_, section)), Some((_, cf))) = (principle_section(&v, i), &v.constitution_text)
+                {
+                    parts.push(cf.text[section].trim_end().to_string());
+                    let e = v
+                        .model
+                        .gates
+                        .entries
+                        .iter()
+                        .find(|e| e.label_span.start <= at && at <= e.label_span.end)?;
+                    range = Some(range_of(&c.file, &e.label_span, enc));
+                }
+            }
+        }
+    }
+    for f in c
+        .findings
+        .iter()
+        .filter(|f| f.span.start <= at && at <= f.span.end)
+    {
+        if let Some(rule) = c.settings.all_rules.iter().find(|r| r.code == f.code) {
+            let doc = rule.doc_markdown();
+            if !parts.contains(&doc) {
+                parts.push(doc);
+            }
+            range.get_or_insert_with(|| range_of(&c.file, &f.span, enc));
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(lsp_types::Hover {
+        contents: lsp_types::HoverContents::Markup(lsp_types::MarkupContent {
+            kind: lsp_types::MarkupKind::Markdown,
+            value: parts.join("\n\n---\n\n"),
+        }),
+        range,
+    })
+}
+
+fn file_uri(path: &Path) -> Option<Uri> {
+    let mut s = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Uri::from_str(&s).ok()
+}
+
+/// Go to definition: from a gate's principle citation to the principle's
+/// heading in constitution.md; from a structure-tree path to that file or
+/// folder in the repository.
+fn definition(
+    p: &lsp_types::GotoDefinitionParams,
+    docs: &HashMap<String, String>,
+    enc: Encoding,
+) -> Option<lsp_types::GotoDefinitionResponse> {
+    let uri = &p.text_document_position_params.text_document.uri;
+    let text = docs.get(uri.as_str())?;
+    let path = uri_to_path(uri)?;
+    let settings = settings_for(&path).ok()?;
+    let v = plan_view(&path, text, &settings)?;
+    let file = &v.model.plan.file;
+    let at = offset(file, p.text_document_position_params.position, enc);
+    if let Some(i) = cited_at(&v, at) {
+        let (heading, _) = principle_section(&v, i)?;
+        let (abs, cf) = v.constitution_text.as_ref()?;
+        return Some(lsp_types::GotoDefinitionResponse::Scalar(lsp_types::Location {
+            uri: file_uri(abs)?,
+            range: range_of(cf, &heading, enc),
+        }));
+    }
+    let entry = v
+        .model
+        .tree_entries
+        .iter()
+        .find(|e| !e.skip && e.span.start <= at && at <= e.span.end)?;
+    // Only inside the repository (TREE005 reports the rest).
+    let target = std::fs::canonicalize(v.root.join(&entry.path)).ok()?;
+    if !target.starts_with(std::fs::canonicalize(&v.root).ok()?) {
+        return None;
+    }
+    Some(lsp_types::GotoDefinitionResponse::Scalar(lsp_types::Location {
+        uri: file_uri(&target)?,
+        range: Range::default(),
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,6 +663,19 @@ mod tests {
                 character: 5
             }
         );
+    }
+
+    #[test]
+    fn offsets_invert_positions() {
+        let f = SourceFile::new("x", "a🚀b\nxé z");
+        for (i, _) in f.text.char_indices() {
+            for enc in [Encoding::Utf8, Encoding::Utf16] {
+                if f.text.as_bytes()[i] == b'\n' {
+                    continue;
+                }
+                assert_eq!(offset(&f, position(&f, i, enc), enc), i, "{i} {enc:?}");
+            }
+        }
     }
 
     #[test]

@@ -2,9 +2,12 @@
 //! Complexity Tracking row that names it and fills both justification cells.
 
 use super::{is_blank, PlanCheck, PlanContext};
+use crate::checks::gate001_uncovered_principle::table_row;
 use crate::checks::Sink;
+use crate::fix::{line_end_inclusive, line_ending, Edit, Fix};
 use crate::parse::constitution::{mentions, normalise_dashes, normalise_name, split_numeral, Citation};
 use crate::parse::gates::{GateEntry, GateStatus};
+use crate::parse::plan::title_matches;
 
 pub struct UnjustifiedViolation;
 
@@ -15,6 +18,10 @@ impl PlanCheck for UnjustifiedViolation {
                 continue;
             }
             if justified(cx, e, *c) {
+                continue;
+            }
+            // A row names the gate but leaves a cell unfilled: CPX002 reports that row.
+            if named_incomplete(cx, e, *c) {
                 continue;
             }
             let span = e.status_span.clone().unwrap_or_else(|| e.label_span.clone());
@@ -31,9 +38,120 @@ impl PlanCheck for UnjustifiedViolation {
                 f.principle = Some(p.id.clone());
                 f.severity = f.severity.min(p.severity);
             }
+            f.fix = row_fix(cx, &e.label);
         }
     }
 }
+
+/// Whether a row of a template-shaped table refers to the gate but leaves a
+/// cell unfilled (CPX002 then reports that row).
+fn named_incomplete(cx: &PlanContext<'_>, e: &GateEntry, c: Citation) -> bool {
+    cx.gates
+        .complexity
+        .iter()
+        .filter(|t| t.is_template_shaped())
+        .flat_map(|t| t.rows.iter())
+        .filter(|r| !r.example && !r.says_none())
+        .any(|r| {
+            r.cells
+                .first()
+                .is_some_and(|(first, _)| row_matches(cx, first, e, c))
+        })
+}
+
+/// An unsafe fix: a Complexity Tracking row for the gate, in the table's own
+/// columns, its justification cells left as `[TODO]` slots for the author
+/// (CPX002 and TPL002 report them until they are filled). Creates the
+/// section and the table when the plan has none.
+fn row_fix(cx: &PlanContext<'_>, label: &str) -> Option<Fix> {
+    let plan = cx.plan;
+    let text = plan.text();
+    let nl = line_ending(text);
+    let title = format!("Add a Complexity Tracking row for `{label}` (justification TODO)");
+    let label = label.replace('|', "\\|");
+    let in_complexity = |at: usize| {
+        plan.ancestry(plan.section_at(at))
+            .any(|a| title_matches(&a.title, COMPLEXITY))
+    };
+    let lead = |at: usize| {
+        if at == text.len() && !text.ends_with('\n') {
+            nl
+        } else {
+            ""
+        }
+    };
+    let row = |n: usize| {
+        let cells: Vec<String> = (0..n.max(3))
+            .map(|i| {
+                if i == 0 {
+                    label.clone()
+                } else {
+                    "[TODO]".to_string()
+                }
+            })
+            .collect();
+        table_row(&cells)
+    };
+    let template = || {
+        format!(
+            "| Violation | Why Needed | Simpler Alternative Rejected Because |{nl}|-----------|------------|-------------------------------------|{nl}{}{nl}",
+            row(3)
+        )
+    };
+    if let Some(t) = plan.tables.iter().find(|t| {
+        in_complexity(t.span.start)
+            && t.header.cells.len() >= 3
+            && t.header.cells[0].text.to_lowercase().contains("violation")
+    }) {
+        let last = t.rows.last().map_or(&t.header.span, |r| &r.span);
+        let at = line_end_inclusive(text, last.end);
+        return Some(Fix::unsafe_(
+            title,
+            vec![Edit::insert(
+                at,
+                format!("{}{}{nl}", lead(at), row(t.header.cells.len())),
+            )],
+        ));
+    }
+    if let Some(s) = plan.sections.iter().find(|s| title_matches(&s.title, COMPLEXITY)) {
+        if plan
+            .tables
+            .iter()
+            .any(|t| s.span.start <= t.span.start && t.span.start < s.span.end)
+        {
+            // A table of another shape: CPX004's business, not ours to extend.
+            return None;
+        }
+        let at = line_end_inclusive(text, s.heading.end.saturating_sub(1).max(s.heading.start));
+        return Some(Fix::unsafe_(
+            title,
+            vec![Edit::insert(at, format!("{}{nl}{}", lead(at), template()))],
+        ));
+    }
+    let at = text.len();
+    let sep = if text.is_empty() || text.ends_with("\n\n") || text.ends_with("\r\n\r\n") {
+        ""
+    } else if text.ends_with('\n') {
+        nl
+    } else {
+        // No final line ending: end the last line, then a blank line.
+        "\n\n"
+    };
+    let sep = if sep == "\n\n" {
+        format!("{nl}{nl}")
+    } else {
+        sep.to_string()
+    };
+    Some(Fix::unsafe_(
+        title,
+        vec![Edit::insert(
+            at,
+            format!("{sep}## Complexity Tracking{nl}{nl}{}", template()),
+        )],
+    ))
+}
+
+const COMPLEXITY: &[&str] = &["complexity tracking"];
 
 /// A complete row that refers to the gate (see `row_matches`).
 pub fn justified(cx: &PlanContext<'_>, e: &GateEntry, c: Citation) -> bool {

@@ -3,6 +3,7 @@
 //! data in `rules/*.toml`; this file is the only code behind it.
 
 use crate::checks::Sink;
+use crate::fix::{delete_block, Fix};
 use crate::parse::plan::{title_matches, Plan};
 use crate::rules::{Pattern, Rule, RuleKind, Scope, SectionGlob};
 use std::ops::Range;
@@ -67,6 +68,7 @@ fn render(template: &str, matched: &str) -> String {
 
 fn forbid(rule: &Rule, plan: &Plan, patterns: &[Pattern], scope: &Scope, sink: &mut Sink<'_>) {
     let text = plan.text();
+    let comments_only = scope.comments && !scope.prose && !scope.tables && !scope.code;
     for region in regions(plan, scope) {
         let body = &text[region.clone()];
         // One finding per place: the first pattern (in rule order) that matches there.
@@ -83,7 +85,15 @@ fn forbid(rule: &Rule, plan: &Plan, patterns: &[Pattern], scope: &Scope, sink: &
                 taken.push(span.clone());
                 let msg = render(p.message.as_deref().unwrap_or(&rule.message), m.as_str());
                 let sev = p.severity.unwrap_or(rule.severity);
-                sink.report_with(span, sev, msg);
+                let f = sink.report_with(span, sev, msg);
+                // A forbid over comments only: deleting the comment is safe
+                // (it never shows in the rendered plan).
+                if comments_only && plan.comments.contains(&region) {
+                    f.fix = Some(Fix::safe(
+                        "Remove the template guidance comment",
+                        vec![delete_block(text, region.clone())],
+                    ));
+                }
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
+use crate::fix::{Edit, Fix};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -26,13 +27,17 @@ impl PlanCheck for StaleConstitutionVersion {
                 let m = c.get(1).expect("group 1");
                 if m.as_str() != current {
                     let span = run.start + m.start()..run.start + m.end();
-                    sink.report(
-                        span,
+                    let f = sink.report(
+                        span.clone(),
                         format!(
                             "plan cites constitution v{}, but the current version is {current}",
                             m.as_str()
                         ),
                     );
+                    f.fix = Some(Fix::safe(
+                        format!("Update the cited constitution version to {current}"),
+                        vec![Edit::replace(span, current)],
+                    ));
                 }
             }
         }

@@ -104,6 +104,7 @@ impl Sink<'_> {
             message,
             help: None,
             principle: self.rule.principle.clone(),
+            fix: None,
         });
         self.out.last_mut().expect("just pushed")
     }

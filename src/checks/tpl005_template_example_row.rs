@@ -3,6 +3,7 @@
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
+use crate::fix::{delete_block, Fix};
 
 pub struct TemplateExampleRow;
 
@@ -10,10 +11,15 @@ impl PlanCheck for TemplateExampleRow {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         for row in cx.plan.example_rows() {
             let first = &row.cells[0].text;
-            sink.report(
+            let text = cx.plan.text();
+            let f = sink.report(
                 row.span.clone(),
                 format!("table row `{first}` is still the template's example"),
             );
+            f.fix = Some(Fix::safe(
+                "Remove the template's example row",
+                vec![delete_block(text, row.span.clone())],
+            ));
         }
     }
 }
