@@ -346,6 +346,7 @@ fn check(args: CheckArgs) -> i32 {
         rules: &rule_sets,
         repo_of: &outcome.repo_of,
         reported: &outcome.reported,
+        families: &outcome.families,
         checked,
         notes: {
             let t = outcome.tree;

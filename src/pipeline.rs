@@ -459,6 +459,9 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
         let plan = match r {
             Ok((m, findings)) => {
                 let counts = evaluate::tree_counts(&m, &facts);
+                outcome
+                    .families
+                    .push((id, job.settings.family.unwrap_or(m.family)));
                 outcome.tree.planned += counts.planned;
                 outcome.tree.gitignored += counts.gitignored;
                 outcome.findings.extend(findings);

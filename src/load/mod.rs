@@ -76,6 +76,8 @@ pub struct Settings {
     pub explicit_select: Vec<String>,
     /// `exclude` globs.
     pub exclude: Option<globset::GlobSet>,
+    /// `family` from the configuration: overrides detection for every plan.
+    pub family: Option<crate::parse::family::Family>,
     /// Rules turned off by `select` or `ignore`, with the reason.
     pub off: std::collections::BTreeMap<std::sync::Arc<str>, String>,
 }
@@ -348,6 +350,7 @@ pub fn load_from(
         Some(b.build().map_err(|e| plain(format!("{config_name}: {e}")))?)
     };
     Ok(Settings {
+        family: config.family,
         off,
         exclude,
         explicit_select,
