@@ -17,7 +17,14 @@ pub fn check(spec: &Spec, tasks: Option<&Plan>, plan: Option<&Plan>, out: &mut V
             if !defined.iter().any(|d| d.prefix == c.prefix) || defined.iter().any(|d| d.id == c.id) {
                 continue;
             }
-            let known = defined.iter().filter(|d| d.prefix == c.prefix).count();
+            let mut known: Vec<&str> = defined
+                .iter()
+                .filter(|d| d.prefix == c.prefix)
+                .map(|d| d.id.as_str())
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            let known = known.len();
             out.push(Hit::new(
                 &doc.file.path,
                 c.span.clone(),
