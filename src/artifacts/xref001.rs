@@ -80,7 +80,7 @@ pub fn citations(doc: &Plan) -> Citations {
             span: whole.start()..head_end,
         });
         let Some(last) = c.get(6) else { continue };
-        let named = c.get(4).or(c.get(5));
+        let named = c.get(4).or_else(|| c.get(5));
         if named.is_some_and(|m| m.as_str() != prefix) {
             continue;
         }

@@ -107,7 +107,7 @@ pub fn check(plan: &Plan, dir: &str, spec_exists: Existence, out: &mut Vec<Hit>)
             continue;
         };
         if FEATURE_DIR.is_match(name) && FEATURE_DIR.is_match(ours) && name != ours {
-            let at = text[f.value.clone()].find(name).map_or(0, |i| i);
+            let at = text[f.value.clone()].find(name).unwrap_or(0);
             let span = f.value.start + at..f.value.start + at + name.len();
             out.push(Hit::new(
                 &plan.file.path,

@@ -19,7 +19,7 @@ pub const OUTPUTS: &[(u32, &str)] = &[
 ];
 
 static PHASE_DONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\s*[-*+]\s+\[[xX]\]\s+(?:\*\*)?phase\s+([01])\b").expect("valid regex")
+    Regex::new(r"(?i)^\s*[-*+]\s+\[[xX]\]\s+(?:\*\*)?(phase)\s+([01])\b").expect("valid regex")
 });
 
 /// The repository path of an output in the feature folder `dir` (no
@@ -63,11 +63,8 @@ fn claims(plan: &Plan) -> Vec<(Range<usize>, &'static str, String)> {
         let Some(c) = PHASE_DONE.captures(&text[line.clone()]) else {
             continue;
         };
-        let phase: u32 = c[1].parse().unwrap_or(9);
-        let body = text[line.clone()]
-            .find("Phase")
-            .or(text[line.clone()].find("phase"))
-            .unwrap_or(0);
+        let phase: u32 = c[2].parse().unwrap_or(9);
+        let body = c.get(1).map_or(0, |m| m.start());
         for (_, name) in OUTPUTS.iter().filter(|(p, _)| *p == phase) {
             if !out.iter().any(|(_, n, _)| n == name) {
                 out.push((
