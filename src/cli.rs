@@ -484,6 +484,7 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
         rules: &rule_sets,
         repo_of: &outcome.repo_of,
         reported: &outcome.reported,
+        families: &outcome.families,
         checked,
         notes: {
             let t = outcome.tree;

@@ -49,6 +49,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub problems: Vec<Problem>,
     pub tree: TreeCounts,
+    /// Each checked plan's template family, by file id.
+    pub families: Vec<(FileId, crate::parse::family::Family)>,
 }
 
 /// The parsed constitution of one repository, shared by its plans.
@@ -169,6 +171,8 @@ pub struct PlanModel {
     /// For each gate entry, what its label cites.
     pub citations: Vec<Citation>,
     pub tree_entries: Vec<TreeEntry>,
+    /// The template family the plan was written from, detected once here.
+    pub family: crate::parse::family::Family,
 }
 
 impl PlanModel {
@@ -182,7 +186,9 @@ impl PlanModel {
             .map(|e| cite(&e.label, &constitution.principles, headings))
             .collect();
         let tree_entries = plan.tree_entries(repo_name);
+        let family = crate::parse::family::detect(&plan.file.path, &plan);
         PlanModel {
+            family,
             plan,
             gates,
             citations,

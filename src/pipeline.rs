@@ -572,6 +572,9 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         let plan = match r {
             Ok((m, findings)) => {
                 let counts = evaluate::tree_counts(&m, &facts);
+                outcome
+                    .families
+                    .push((id, job.settings.family.unwrap_or(m.family)));
                 outcome.tree.planned += counts.planned;
                 outcome.tree.gitignored += counts.gitignored;
                 outcome.findings.extend(findings);
@@ -586,8 +589,14 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         f.feature.plan = model
             .as_mut()
             .map(|m| std::mem::replace(&mut m.plan, Plan::parse(SourceFile::new("", ""))));
+        // Feature findings may land in the plan too (TASK006, XREF).
+        let with_plan: Vec<(String, FileId)> = ids
+            .iter()
+            .cloned()
+            .chain(f.feature.plan.as_ref().map(|p| (p.file.path.to_string(), id)))
+            .collect();
         match evaluate::guarded(&f.feature.dir, || {
-            evaluate::feature(&f.feature, &ids, rules, &facts)
+            evaluate::feature(&f.feature, &with_plan, rules, &facts)
         }) {
             Ok(findings) => outcome.findings.extend(findings),
             Err(p) => outcome.problems.push(p),

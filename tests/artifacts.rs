@@ -465,3 +465,137 @@ fn corpus_findings() {
         format!("{features} feature folders\n{table}")
     );
 }
+
+/// The feature-level checks as the registry runs them, with the fixture's
+/// own disk answers.
+fn feature_hits(f: &Feature, repo: &Path, check: FeatureFn) -> Vec<String> {
+    let mut out = Vec::new();
+    check(f, &on_disk(repo), &mut out);
+    at(f, &out)
+}
+
+#[test]
+fn xref001_orphan_requirements() {
+    let fx = fixtures();
+    let repo = fixture("artifacts-leftovers/repo");
+    // Cited: FR-001 (and the undefined FR-009); FR-003 is reported once,
+    // at its first definition.
+    assert_eq!(
+        feature_hits(&fx.dirty, &repo, artifacts::XREF001),
+        ["spec.md:30", "spec.md:31", "spec.md:32", "spec.md:34"]
+    );
+    // The clean plan cites a range and single ids that cover every definition.
+    assert!(feature_hits(&fx.clean, &fixture("artifacts-clean/repo"), artifacts::XREF001).is_empty());
+    // The draft cites no ids at all: not checked.
+    assert!(feature_hits(&fx.draft, &fixture("artifacts-draft/repo"), artifacts::XREF001).is_empty());
+}
+
+#[test]
+fn xref002_unknown_requirements() {
+    let fx = fixtures();
+    let repo = fixture("artifacts-leftovers/repo");
+    let mut out = Vec::new();
+    artifacts::XREF002(&fx.dirty, &on_disk(&repo), &mut out);
+    assert_eq!(at(&fx.dirty, &out), ["plan.md:13"]);
+    assert!(
+        out[0].message.starts_with("FR-009 is cited"),
+        "{}",
+        out[0].message
+    );
+    assert!(feature_hits(&fx.clean, &fixture("artifacts-clean/repo"), artifacts::XREF002).is_empty());
+}
+
+#[test]
+fn xref003_header_points_elsewhere() {
+    let fx = fixtures();
+    let repo = fixture("artifacts-leftovers/repo");
+    let mut out = Vec::new();
+    artifacts::XREF003(&fx.dirty, &on_disk(&repo), &mut out);
+    assert_eq!(at(&fx.dirty, &out), ["plan.md:5"]);
+    assert!(out[0].message.contains("`001-metrics`"), "{}", out[0].message);
+    assert!(feature_hits(&fx.clean, &fixture("artifacts-clean/repo"), artifacts::XREF003).is_empty());
+}
+
+#[test]
+fn xref004_missing_phase_outputs() {
+    let fx = fixtures();
+    let repo = fixture("artifacts-leftovers/repo");
+    assert_eq!(feature_hits(&fx.dirty, &repo, artifacts::XREF004), ["plan.md:21"]);
+    assert!(feature_hits(&fx.clean, &fixture("artifacts-clean/repo"), artifacts::XREF004).is_empty());
+}
+
+/// The family of every plan of the corpus, by repository and path.
+#[test]
+fn corpus_plan_families() {
+    let Some(corpus) = shared_dir("corpus") else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return;
+    };
+    let mut lines = String::new();
+    for (repo, dir) in corpus_features(&corpus) {
+        let rel = format!("{dir}/plan.md");
+        let Some(file) = read(&repo, &rel) else { continue };
+        let name = repo.file_name().unwrap().to_string_lossy().into_owned();
+        let plan = Plan::parse(file);
+        lines.push_str(&format!("{name}/{rel}: {}\n", detect(&rel, &plan).as_str()));
+    }
+    assert!(!lines.is_empty(), "the corpus has plans");
+    insta::assert_snapshot!("artifacts-corpus-families", lines);
+}
+
+/// `--format json` lists every checked file with its kind, and each plan
+/// with its family; `family` in constable.toml overrides detection.
+#[test]
+fn json_lists_files_with_plan_families() {
+    let dir = temp_dir("artifacts-json-families");
+    copy_tree(&fixture("artifacts-leftovers/repo"), &dir);
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    let files = |dir: &Path| {
+        let out = constable_in(dir, &["check", ".", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+        json["files"]
+            .as_array()
+            .expect("a files array")
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["path"].as_str().unwrap(),
+                    f["kind"].as_str().unwrap(),
+                    f["family"].as_str().unwrap_or("-")
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let got = files(&dir);
+    assert!(
+        got.contains(&"specs/002-log-shipping/plan.md plan spec-kit".to_string()),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&"specs/002-log-shipping/spec.md spec -".to_string()),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&"specs/002-log-shipping/tasks.md tasks -".to_string()),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&"specs/002-log-shipping/checklists/review.md checklist -".to_string()),
+        "{got:#?}"
+    );
+    std::fs::write(dir.join("constable.toml"), "family = \"specops\"\n").unwrap();
+    let got = files(&dir);
+    assert!(
+        got.contains(&"specs/002-log-shipping/plan.md plan specops".to_string()),
+        "{got:#?}"
+    );
+    std::fs::write(dir.join("constable.toml"), "family = \"unknown\"\n").unwrap();
+    let out = constable_in(&dir, &["check", ".", "--format", "json"]);
+    assert_eq!(
+        out.code, 2,
+        "an unknown family is a configuration error: {}",
+        out.stderr
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -16,6 +16,10 @@ pub mod task003;
 pub mod task004;
 pub mod task005;
 pub mod task006;
+pub mod xref001;
+pub mod xref002;
+pub mod xref003;
+pub mod xref004;
 
 use crate::finding::Severity;
 use crate::parse::checklist::Checklist;
@@ -141,10 +145,39 @@ pub const CHK002: FeatureFn = |f, _, o| {
     }
 };
 
+pub const XREF001: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        xref001::check(s, f.tasks.as_ref().map(|t| &t.plan), f.plan.as_ref(), o)
+    }
+};
+pub const XREF002: FeatureFn = |f, _, o| {
+    if let Some(s) = &f.spec {
+        xref002::check(s, f.tasks.as_ref().map(|t| &t.plan), f.plan.as_ref(), o)
+    }
+};
+/// Asks about `dir/spec.md` even without a plan, so that the caller's
+/// question round (run before the plan is lent) collects the answer.
+pub const XREF003: FeatureFn = |f, exists, o| {
+    let spec = xref004::output_path(&f.dir, "spec.md");
+    let e = exists(&spec);
+    if let Some(p) = &f.plan {
+        xref003::check(p, &f.dir, e, o)
+    }
+};
+/// Asks about every design output even without a plan (see XREF003).
+pub const XREF004: FeatureFn = |f, exists, o| {
+    for (_, name) in xref004::OUTPUTS {
+        exists(&xref004::output_path(&f.dir, name));
+    }
+    if let Some(p) = &f.plan {
+        xref004::check(p, &f.dir, exists, o)
+    }
+};
+
 /// The codes of the checks in this module, in `run_all` order.
 pub const CODES: &[&str] = &[
     "SPEC001", "SPEC002", "SPEC003", "SPEC004", "SPEC005", "TASK001", "TASK002", "TASK003", "TASK004",
-    "TASK005", "TASK006", "CHK001", "CHK002",
+    "TASK005", "TASK006", "CHK001", "CHK002", "XREF001", "XREF002", "XREF003", "XREF004",
 ];
 
 /// Every check in this module, run over one feature; hits by code.
@@ -190,6 +223,14 @@ pub fn run_all(feature: &Feature, exists: &dyn Fn(&str) -> Existence) -> Vec<(&'
     });
     for c in &feature.checklists {
         run("CHK002", &|o| chk002::check(c, o));
+    }
+    for (code, f) in [
+        ("XREF001", XREF001),
+        ("XREF002", XREF002),
+        ("XREF003", XREF003),
+        ("XREF004", XREF004),
+    ] {
+        run(code, &|o| f(feature, exists, o));
     }
     out
 }

@@ -336,6 +336,10 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "TREE005",
         Check::Repo(&tree005_path_outside_root::PathOutsideRoot),
     ),
+    ("XREF001", Check::Feature(crate::artifacts::XREF001)),
+    ("XREF002", Check::Feature(crate::artifacts::XREF002)),
+    ("XREF003", Check::Feature(crate::artifacts::XREF003)),
+    ("XREF004", Check::Feature(crate::artifacts::XREF004)),
 ];
 
 /// Every registered code, in registry order (the index is the `CheckId`).

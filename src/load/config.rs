@@ -56,6 +56,9 @@ pub struct Config {
     #[serde(default)]
     #[schemars(with = "Vec<RuleSchema>")]
     pub rule: Vec<serde::de::IgnoredAny>,
+    /// The template family of every plan, instead of detecting it.
+    #[serde(default)]
+    pub family: Option<crate::parse::family::Family>,
 }
 
 impl Config {

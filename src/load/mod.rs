@@ -111,6 +111,8 @@ pub struct Settings {
     pub explicit_select: Vec<String>,
     /// `exclude` globs.
     pub exclude: Option<globset::GlobSet>,
+    /// `family` from the configuration: overrides detection for every plan.
+    pub family: Option<crate::parse::family::Family>,
     /// Rules turned off by `select` or `ignore`, with the reason.
     pub off: std::collections::BTreeMap<std::sync::Arc<str>, String>,
     /// Where each selection value came from.
@@ -256,10 +258,11 @@ pub fn load_from(
     if let Some(g) = &config.gate {
         g.apply(&mut vocabulary);
     }
-    // A superseding rule must exist.
+    // A superseding rule must exist (a built-in check whose pack is not
+    // loaded never reports, and supersedes nothing).
     for r in &rules {
         for s in &r.superseded_by {
-            if !rules.iter().any(|x| x.code == s.code) {
+            if !rules.iter().any(|x| x.code == s.code) && !registered.contains(&&*s.code) {
                 return Err(plain(format!(
                     "{}: rule {} is superseded by `{}`, which no loaded pack defines",
                     r.source, r.code, s.code
@@ -454,6 +457,7 @@ pub fn load_from(
     };
     Ok(Settings {
         origins,
+        family: config.family,
         off,
         exclude,
         explicit_select,

@@ -9,6 +9,38 @@ pub struct JsonReport<'a> {
     pub version: u32,
     pub findings: Vec<JsonFinding<'a>>,
     pub summary: JsonSummary,
+    /// Added in 0.2: every checked file, in path order.
+    pub files: Vec<JsonFile<'a>>,
+}
+
+/// One checked file (added in 0.2).
+#[derive(Serialize)]
+pub struct JsonFile<'a> {
+    pub path: &'a str,
+    /// `plan`, `spec`, `tasks`, `checklist`, `constitution` or `iac`.
+    pub kind: &'static str,
+    /// Plans only: the template family (`spec-kit`, `spec-kit-legacy`,
+    /// `specops`, `iac-spec-kit`, `unknown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<&'static str>,
+}
+
+/// What a checked file is, by its family entry or its name.
+fn file_kind(path: &str, is_plan: bool) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    if is_plan || name == "plan.md" {
+        "plan"
+    } else if name == "spec.md" {
+        "spec"
+    } else if name == "tasks.md" {
+        "tasks"
+    } else if name == "constitution.md" {
+        "constitution"
+    } else if name.ends_with(".md") && (path.starts_with("checklists/") || path.contains("/checklists/")) {
+        "checklist"
+    } else {
+        "iac"
+    }
 }
 
 #[derive(Serialize)]
@@ -60,7 +92,27 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         })
         .collect();
     let c = r.counts();
+    let mut files: Vec<JsonFile<'a>> = r
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| r.reported.get(*i).copied().unwrap_or(false))
+        .map(|(i, f)| {
+            let family = r
+                .families
+                .iter()
+                .find(|(id, _)| *id == i)
+                .map(|(_, fam)| fam.as_str());
+            JsonFile {
+                path: &f.path,
+                kind: file_kind(&f.path, family.is_some()),
+                family,
+            }
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(b.path));
     JsonReport {
+        files,
         version: 1,
         findings,
         summary: JsonSummary {

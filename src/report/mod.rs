@@ -55,6 +55,8 @@ pub struct Report<'a> {
     pub checked: usize,
     /// Extra clauses for the summary line ("3 planned tree paths not checked").
     pub notes: Vec<String>,
+    /// Each checked plan's template family, by file id.
+    pub families: &'a [(usize, crate::parse::family::Family)],
 }
 
 #[derive(Debug, Clone, Copy)]
