@@ -64,7 +64,15 @@ const WORDS: &[&str] = &[
     "v1.2-rc",
     "caf\u{e9} cr\u{e8}me",
 ];
-const KEYS: &[&str] = &["name", "image", "ports", "\u{e9}-key", "\u{540d}\u{524d}", "spec", "x"];
+const KEYS: &[&str] = &[
+    "name",
+    "image",
+    "ports",
+    "\u{e9}-key",
+    "\u{540d}\u{524d}",
+    "spec",
+    "x",
+];
 
 struct Gen {
     rng: Rng,
@@ -346,7 +354,11 @@ impl Gen {
 
     /// What follows `key:` in a block mapping at `indent`, line end included.
     fn block_value(&mut self, indent: usize, depth: usize) -> Model {
-        let choice = if depth >= 4 { self.rng.below(3) } else { self.rng.below(8) };
+        let choice = if depth >= 4 {
+            self.rng.below(3)
+        } else {
+            self.rng.below(8)
+        };
         match choice {
             0 => {
                 self.out.push(' ');
@@ -424,7 +436,10 @@ impl Gen {
 }
 
 fn map_model(entries: Vec<(String, Range<usize>, Model)>, span: Range<usize>) -> Model {
-    let value: Map<String, Value> = entries.iter().map(|(k, _, m)| (k.clone(), m.value.clone())).collect();
+    let value: Map<String, Value> = entries
+        .iter()
+        .map(|(k, _, m)| (k.clone(), m.value.clone()))
+        .collect();
     Model {
         value: Value::Object(value),
         span,
@@ -538,7 +553,13 @@ fn every_generated_node_maps_to_its_text() {
     }
     // The generator really covers what it claims.
     assert!(nodes > 10_000, "{nodes} nodes");
-    for (what, n) in [("crlf", crlf), ("bom", bom), ("multi", multi), ("aliases", aliases), ("tags", tags)] {
+    for (what, n) in [
+        ("crlf", crlf),
+        ("bom", bom),
+        ("multi", multi),
+        ("aliases", aliases),
+        ("tags", tags),
+    ] {
         assert!(n >= 20, "only {n} files with {what}");
     }
 }

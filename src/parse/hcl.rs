@@ -549,8 +549,12 @@ provider "aws" {
             "var.office_cidr"
         );
         // The two `"0.0.0.0/0"` are told apart by position.
-        let a = doc.value_span(&path(&format!("{first}/cidr_blocks/0"))).expect("span");
-        let b = doc.value_span(&path(&format!("{second}/cidr_blocks/0"))).expect("span");
+        let a = doc
+            .value_span(&path(&format!("{first}/cidr_blocks/0")))
+            .expect("span");
+        let b = doc
+            .value_span(&path(&format!("{second}/cidr_blocks/0")))
+            .expect("span");
         assert!(a.end < b.start);
 
         assert_eq!(key(SG, &doc, &first), "ingress");
@@ -586,7 +590,10 @@ provider "aws" {
         assert_eq!(val(text, &doc, &format!("{st}/actions/0")), r#""*""#);
         assert_eq!(key(text, &doc, &format!("{st}/actions")), "actions");
         assert_eq!(val(text, &doc, &format!("{st}/effect")), r#""Allow""#);
-        let actions = doc.value_span(&path(&format!("{st}/actions/0"))).expect("span").start;
+        let actions = doc
+            .value_span(&path(&format!("{st}/actions/0")))
+            .expect("span")
+            .start;
         assert_eq!(actions, text.find(r#""*""#).unwrap());
     }
 

@@ -52,12 +52,16 @@ impl Located {
     /// The span of the value at exactly `path` (for a mapping or sequence,
     /// the whole collection); the root is the empty path.
     pub fn value_span(&self, path: &[Seg]) -> Option<Range<usize>> {
-        self.index.find(path).and_then(|id| self.index.nodes[id].span.range())
+        self.index
+            .find(path)
+            .and_then(|id| self.index.nodes[id].span.range())
     }
 
     /// The span of the key of the mapping entry at exactly `path`.
     pub fn key_span(&self, path: &[Seg]) -> Option<Range<usize>> {
-        self.index.find(path).and_then(|id| self.index.nodes[id].key.range())
+        self.index
+            .find(path)
+            .and_then(|id| self.index.nodes[id].key.range())
     }
 
     /// Whether the node at `path` is a mapping entry with a key span (a list
@@ -156,7 +160,9 @@ pub(crate) struct Index {
 
 impl Index {
     fn name(&self, n: &Node) -> &str {
-        self.names.get(n.name.0 as usize..n.name.1 as usize).unwrap_or_default()
+        self.names
+            .get(n.name.0 as usize..n.name.1 as usize)
+            .unwrap_or_default()
     }
 
     fn child(&self, id: usize, seg: &Seg) -> Option<usize> {
@@ -260,7 +266,11 @@ impl IndexBuilder {
         let n = &self.index.nodes[id as usize];
         let kids = n.first as usize..(n.first + n.len) as usize;
         let Index { nodes, names, .. } = &mut self.index;
-        let name = |n: &Node| names.get(n.name.0 as usize..n.name.1 as usize).unwrap_or_default();
+        let name = |n: &Node| {
+            names
+                .get(n.name.0 as usize..n.name.1 as usize)
+                .unwrap_or_default()
+        };
         let run = &mut nodes[kids.clone()];
         if run.windows(2).all(|w| name(&w[0]) < name(&w[1])) {
             return;
