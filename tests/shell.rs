@@ -64,7 +64,7 @@ fn workflow_rows(file: &str, text: &str) -> Vec<Row> {
                     Seg::Index(i),
                     Seg::Key("run".into()),
                 ];
-                let map = embedded_offsets(text, doc.spans[&path[..]].clone(), run);
+                let map = embedded_offsets(text, doc.value_span(&path).expect("a value span"), run);
                 let cmds = commands(run).unwrap_or_else(|e| panic!("{file} step {i}: {e}"));
                 for d in cmds.iter().filter_map(deploy) {
                     rows.push(row(file, text, &d, map.map_span(d.span.clone())));

@@ -25,11 +25,11 @@
 //!
 //! So `$.resource.aws_security_group.web[0].ingress[1].from_port` is `443`.
 //!
-//! Positions: `spans[path]` is the expression of an attribute, the whole
-//! block for a block body (`[.., "web", 0]`), and for the objects and arrays
-//! that only exist because of block nesting (`["resource"]`) the range from
-//! the first to the last block that contributed to them. `key_spans[path]`
-//! is the key of an attribute or object member, the type and labels of a
+//! Positions: the value span of a path is the expression of an attribute,
+//! the whole block for a block body (`[.., "web", 0]`), and for the objects
+//! and arrays that only exist because of block nesting (`["resource"]`) the
+//! range from the first to the last block that contributed to them. The key
+//! span of a path is the key of an attribute or object member, the type and labels of a
 //! block for its body (`resource "aws_security_group" "web"`), and for a
 //! nesting level the identifier or label of the first block that made it.
 //! The root path spans the whole file.
@@ -38,7 +38,7 @@
 //! type used both with and without labels, is not valid Terraform; the first
 //! definition wins and the conflicting later one is left out.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use hcl_edit::expr::{Expression, ObjectKey};
@@ -46,13 +46,19 @@ use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::{Number, Span};
 use serde_json::{Map, Value};
 
-use super::located::{Located, ParseError, Seg};
+use super::located::{IndexBuilder, Located, NodeId, ParseError, Seg, MAX_TEXT};
 use crate::source::{floor_char_boundary, LineIndex};
 
 /// Parse one Terraform/HCL file into a JSON value with positions, in the
 /// shape described in the module documentation. A leading BOM is skipped;
 /// spans are byte offsets into `text` as given.
 pub fn parse_hcl(text: &str) -> Result<Located, ParseError> {
+    if text.len() > MAX_TEXT {
+        return Err(ParseError {
+            message: "file too large to index (over 4 GiB)".to_string(),
+            span: 0..0,
+        });
+    }
     let base = if text.starts_with('\u{feff}') {
         '\u{feff}'.len_utf8()
     } else {
@@ -63,19 +69,92 @@ pub fn parse_hcl(text: &str) -> Result<Located, ParseError> {
     let mut b = Builder {
         text,
         base,
-        spans: HashMap::new(),
-        key_spans: HashMap::new(),
+        root: Pending::default(),
     };
     let value = b.body(&body, &mut Vec::new());
     let span = 0..text.len();
-    b.spans.insert(Vec::new(), span.clone());
-    Ok(Located {
-        value,
-        spans: b.spans,
-        key_spans: b.key_spans,
-        tags: HashMap::new(),
-        span,
-    })
+    b.root.span = Some(span.clone());
+    let mut index = IndexBuilder::new();
+    b.root.flatten(&mut index, IndexBuilder::ROOT);
+    Ok(Located::new(value, span, index.finish()))
+}
+
+/// Positions gathered while the value is built, in the value's shape (a
+/// block can add to a nesting level made by an earlier block, so the index
+/// is built once the file is done).
+#[derive(Default)]
+struct Pending {
+    span: Option<Range<usize>>,
+    key: Option<Range<usize>>,
+    kids: Kids,
+}
+
+#[derive(Default)]
+enum Kids {
+    #[default]
+    Leaf,
+    Seq(Vec<Pending>),
+    Map(BTreeMap<String, Pending>),
+}
+
+impl Pending {
+    /// The node at `path`, made (with its ancestors) if missing.
+    fn at(&mut self, path: &[Seg]) -> &mut Pending {
+        let mut node = self;
+        for seg in path {
+            node = match seg {
+                Seg::Key(k) => {
+                    if !matches!(node.kids, Kids::Map(_)) {
+                        node.kids = Kids::Map(BTreeMap::new());
+                    }
+                    let Kids::Map(map) = &mut node.kids else {
+                        unreachable!("made a map above")
+                    };
+                    map.entry(k.clone()).or_default()
+                }
+                Seg::Index(i) => {
+                    if !matches!(node.kids, Kids::Seq(_)) {
+                        node.kids = Kids::Seq(Vec::new());
+                    }
+                    let Kids::Seq(items) = &mut node.kids else {
+                        unreachable!("made a sequence above")
+                    };
+                    if items.len() <= *i {
+                        items.resize_with(i + 1, Pending::default);
+                    }
+                    &mut items[*i]
+                }
+            };
+        }
+        node
+    }
+
+    /// Store this node and its children as node `id` of `index`.
+    fn flatten(self, index: &mut IndexBuilder, id: NodeId) {
+        if let Some(s) = self.span {
+            index.set_span(id, s);
+        }
+        if let Some(k) = self.key {
+            index.set_key(id, k);
+        }
+        match self.kids {
+            Kids::Leaf => {}
+            Kids::Seq(items) => {
+                let first = index.open_seq(id, items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    item.flatten(index, first + i as NodeId);
+                }
+            }
+            Kids::Map(entries) => {
+                let first = index.open_map(id, entries.len());
+                for (i, (name, entry)) in entries.into_iter().enumerate() {
+                    index.set_name(first + i as NodeId, &name);
+                    entry.flatten(index, first + i as NodeId);
+                }
+                index.close_map(id);
+            }
+        }
+    }
 }
 
 /// `hcl-edit` reports a byte offset (clamped to the last byte of the input)
@@ -104,14 +183,12 @@ fn convert_error(text: &str, base: usize, err: &hcl_edit::parser::Error) -> Pars
     }
 }
 
-type Spans = HashMap<Vec<Seg>, Range<usize>>;
-
 struct Builder<'t> {
     text: &'t str,
     /// Offset of the parsed input in `text` (the length of a BOM).
     base: usize,
-    spans: Spans,
-    key_spans: Spans,
+    /// Positions of the value built so far.
+    root: Pending,
 }
 
 impl Builder<'_> {
@@ -150,7 +227,7 @@ impl Builder<'_> {
                     }
                     path.push(Seg::Key(key.clone()));
                     if let Some(s) = self.fix(attr.key.span()) {
-                        self.key_spans.insert(path.clone(), s);
+                        self.root.at(path).key = Some(s);
                     }
                     let value = self.expr(&attr.value, path);
                     path.pop();
@@ -205,23 +282,24 @@ impl Builder<'_> {
         };
 
         for (level, name_span) in levels {
-            if let Some(s) = name_span {
-                self.key_spans.entry(level.clone()).or_insert(s);
+            let node = self.root.at(&level);
+            if node.key.is_none() {
+                node.key = name_span;
             }
             if let Some(w) = &whole {
-                let hull = match self.spans.get(&level) {
+                node.span = Some(match &node.span {
                     Some(old) => old.start.min(w.start)..old.end.max(w.end),
                     None => w.clone(),
-                };
-                self.spans.insert(level, hull);
+                });
             }
         }
         path.push(Seg::Index(items.len()));
-        if let Some(w) = whole {
-            self.spans.insert(path.clone(), w);
+        let node = self.root.at(path);
+        if whole.is_some() {
+            node.span = whole;
         }
-        if let Some(h) = head {
-            self.key_spans.insert(path.clone(), h);
+        if head.is_some() {
+            node.key = head;
         }
         let value = self.body(&block.body, path);
         items.push(value);
@@ -231,7 +309,7 @@ impl Builder<'_> {
     fn expr(&mut self, expr: &Expression, path: &mut Vec<Seg>) -> Value {
         let span = self.fix(expr.span());
         if let Some(s) = &span {
-            self.spans.insert(path.clone(), s.clone());
+            self.root.at(path).span = Some(s.clone());
         }
         match expr {
             Expression::Null(_) => Value::Null,
@@ -268,7 +346,7 @@ impl Builder<'_> {
                     };
                     path.push(Seg::Key(name.clone()));
                     if let Some(s) = key_span {
-                        self.key_spans.insert(path.clone(), s);
+                        self.root.at(path).key = Some(s);
                     }
                     let v = self.expr(value.expr(), path);
                     path.pop();
@@ -319,10 +397,10 @@ mod tests {
     }
 
     fn assert_valid_spans(text: &str, doc: &Located) {
-        for (p, s) in doc.spans.iter().chain(&doc.key_spans) {
+        for s in doc.spans() {
             assert!(
                 text.get(s.clone()).is_some(),
-                "{p:?} {s:?} outside the text or a character"
+                "{s:?} outside the text or a character"
             );
         }
     }
@@ -330,19 +408,17 @@ mod tests {
     /// Source text of the value at `p`.
     fn val<'t>(text: &'t str, doc: &Located, p: &str) -> &'t str {
         let span = doc
-            .spans
-            .get(&path(p))
+            .value_span(&path(p))
             .unwrap_or_else(|| panic!("no span for {p}"));
-        &text[span.clone()]
+        &text[span]
     }
 
     /// Source text of the key at `p`.
     fn key<'t>(text: &'t str, doc: &Located, p: &str) -> &'t str {
         let span = doc
-            .key_spans
-            .get(&path(p))
+            .key_span(&path(p))
             .unwrap_or_else(|| panic!("no key span for {p}"));
-        &text[span.clone()]
+        &text[span]
     }
 
     const PROVIDERS: &str = r#"terraform {
@@ -373,7 +449,7 @@ provider "aws" {
         let p = "terraform/0/required_providers/0/aws/version";
         assert_eq!(val(PROVIDERS, &doc, p), r#""~> 5.0""#);
         assert_eq!(key(PROVIDERS, &doc, p), "version");
-        assert_eq!(doc.span_of(&path(p)), doc.key_spans[&path(p)]);
+        assert_eq!(Some(doc.span_of(&path(p))), doc.key_span(&path(p)));
         let aws = "terraform/0/required_providers/0/aws";
         assert!(val(PROVIDERS, &doc, aws).starts_with("{ source"));
         assert_eq!(key(PROVIDERS, &doc, aws), "aws");
@@ -384,7 +460,7 @@ provider "aws" {
         assert_eq!(key(PROVIDERS, &doc, "terraform/0"), "terraform");
         assert!(val(PROVIDERS, &doc, "terraform/0").starts_with("terraform {"));
         assert!(val(PROVIDERS, &doc, "terraform/0").ends_with("encrypt = false\n  }\n}"));
-        assert_eq!(doc.spans[&Vec::new()], 0..PROVIDERS.len());
+        assert_eq!(doc.value_span(&[]), Some(0..PROVIDERS.len()));
         assert_eq!(doc.span, 0..PROVIDERS.len());
     }
 
@@ -398,7 +474,7 @@ provider "aws" {
         assert_eq!(key(PROVIDERS, &doc, "provider/aws"), r#""aws""#);
         assert_eq!(key(PROVIDERS, &doc, "provider"), "provider");
         // A missing key falls back to the nearest ancestor: the provider block.
-        let block = doc.spans[&path("provider/aws/0")].clone();
+        let block = doc.value_span(&path("provider/aws/0")).expect("block span");
         assert_eq!(doc.span_of(&path("provider/aws/0/version")), block);
         assert_eq!(val(PROVIDERS, &doc, "provider/aws/0/region"), r#""eu-west-1""#);
     }
@@ -473,8 +549,12 @@ provider "aws" {
             "var.office_cidr"
         );
         // The two `"0.0.0.0/0"` are told apart by position.
-        let a = doc.spans[&path(&format!("{first}/cidr_blocks/0"))].clone();
-        let b = doc.spans[&path(&format!("{second}/cidr_blocks/0"))].clone();
+        let a = doc
+            .value_span(&path(&format!("{first}/cidr_blocks/0")))
+            .expect("span");
+        let b = doc
+            .value_span(&path(&format!("{second}/cidr_blocks/0")))
+            .expect("span");
         assert!(a.end < b.start);
 
         assert_eq!(key(SG, &doc, &first), "ingress");
@@ -510,7 +590,10 @@ provider "aws" {
         assert_eq!(val(text, &doc, &format!("{st}/actions/0")), r#""*""#);
         assert_eq!(key(text, &doc, &format!("{st}/actions")), "actions");
         assert_eq!(val(text, &doc, &format!("{st}/effect")), r#""Allow""#);
-        let actions = doc.spans[&path(&format!("{st}/actions/0"))].start;
+        let actions = doc
+            .value_span(&path(&format!("{st}/actions/0")))
+            .expect("span")
+            .start;
         assert_eq!(actions, text.find(r#""*""#).unwrap());
     }
 
@@ -603,7 +686,7 @@ k = 18446744073709551615
         for text in ["", "\n", "# nothing\n", "/* block */"] {
             let doc = parse(text);
             assert_eq!(doc.value, json!({}));
-            assert_eq!(doc.spans[&Vec::new()], 0..text.len());
+            assert_eq!(doc.value_span(&[]), Some(0..text.len()));
         }
     }
 

@@ -1617,7 +1617,7 @@ w \"$(x `y`)\" <(z)
             };
         }
         (
-            doc.spans[path].clone(),
+            doc.value_span(path).expect("a value span"),
             v.as_str().expect("run is a string").to_string(),
         )
     }
@@ -1658,7 +1658,7 @@ w \"$(x `y`)\" <(z)
         use crate::parse::located::Seg;
         let path = [Seg::Key("steps".into()), Seg::Index(0), Seg::Key("run".into())];
         let value = docs[0].value["steps"][0]["run"].as_str().unwrap();
-        let map = embedded_offsets(file, docs[0].spans[&path[..]].clone(), value);
+        let map = embedded_offsets(file, docs[0].value_span(&path).expect("a value span"), value);
         let d = one(value);
         assert_eq!(&file[map.map_span(d.span)], "\"$HELM\" upgrade");
         for (i, ch) in value.char_indices() {

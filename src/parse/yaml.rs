@@ -34,38 +34,34 @@ use saphyr::{MarkedYaml, Scalar, ScalarStyle, Tag, YamlData, YamlLoader};
 use saphyr_parser::{Event, Marker, Parser, Span, SpannedEventReceiver as _};
 use serde_json::{Map, Number, Value};
 
-use super::located::{Located, ParseError, Seg};
+use super::located::{IndexBuilder, Located, NodeId, ParseError, MAX_TEXT};
 use crate::source::{clamp_span, LineIndex};
 
 /// Deepest nesting accepted, counting what aliases expand to (saphyr stops
 /// flow collections at 255 levels).
 const MAX_DEPTH: usize = 256;
-/// Path segments stored (spans, keys, tags) per file: this many, plus
-/// [`SEGMENTS_PER_BYTE`] per byte of text, so that deep nesting times many
-/// nodes cannot exhaust memory. Real files need well under one per byte.
-const BASE_SEGMENTS: usize = 1_000_000;
-const SEGMENTS_PER_BYTE: usize = 4;
 /// A byte offset is kept for every `STRIDE`-th character of a line, so that
 /// column -> byte is O(1) on long lines.
 const STRIDE: usize = 64;
 
 /// Parse a (possibly multi-document) YAML file into one Located per document.
 pub fn parse_yaml(text: &str) -> Result<Vec<Located>, ParseError> {
+    if text.len() > MAX_TEXT {
+        return Err(ParseError {
+            message: "YAML file too large to index (over 4 GiB)".to_string(),
+            span: 0..0,
+        });
+    }
     let pos = Positions::new(text);
     let docs = load(text, &pos)?;
-    let mut budget = BASE_SEGMENTS.saturating_add(text.len().saturating_mul(SEGMENTS_PER_BYTE));
     docs.iter()
         .map(|doc| {
             let mut b = Builder {
                 pos: &pos,
-                out: Located::default(),
-                path: Vec::new(),
-                budget: &mut budget,
+                index: IndexBuilder::new(),
             };
-            let (value, span) = b.node(doc, doc.span, true)?;
-            b.out.value = value;
-            b.out.span = clamp_span(text, span);
-            Ok(b.out)
+            let (value, span) = b.node(doc, doc.span, Some(IndexBuilder::ROOT))?;
+            Ok(Located::new(value, clamp_span(text, span), b.index.finish()))
         })
         .collect()
 }
@@ -210,20 +206,18 @@ impl<'t> Positions<'t> {
 /// Converts one document tree and records its positions.
 struct Builder<'a, 't> {
     pos: &'a Positions<'t>,
-    out: Located,
-    path: Vec<Seg>,
-    budget: &'a mut usize,
+    index: IndexBuilder,
 }
 
 impl Builder<'_, '_> {
     /// The value and span of `node`, whose own position is `at` (for a node
-    /// copied by an alias, the alias). With `record` false (keys), nothing is
-    /// stored.
+    /// copied by an alias, the alias), recorded as node `id`. Without an id
+    /// (keys), nothing is stored.
     fn node(
         &mut self,
         node: &MarkedYaml,
         at: Span,
-        record: bool,
+        id: Option<NodeId>,
     ) -> Result<(Value, Range<usize>), ParseError> {
         let text = self.pos.text.as_bytes();
         let raw = self.pos.range(at);
@@ -246,14 +240,14 @@ impl Builder<'_, '_> {
         };
         let (value, span) = match &node.data {
             YamlData::Tagged(tag, inner) => {
-                if record {
-                    self.tag(tag, &raw)?;
+                if let Some(id) = id {
+                    self.tag(id, tag);
                 }
-                return self.node(inner, at, record);
+                return self.node(inner, at, id);
             }
             YamlData::Representation(repr, style, tag) => {
-                if let (true, Some(tag)) = (record, tag) {
-                    self.tag(tag, &raw)?;
+                if let (Some(id), Some(tag)) = (id, tag) {
+                    self.tag(id, tag);
                 }
                 let span = scalar_span(text, start, raw.end, *style, repr.is_empty());
                 (scalar_value(repr, *style, tag.as_ref()), span)
@@ -261,10 +255,10 @@ impl Builder<'_, '_> {
             YamlData::Sequence(items) => {
                 let mut values = Vec::with_capacity(items.len());
                 let (mut last, mut floor) = (start, start);
+                let first = id.map(|id| self.index.open_seq(id, items.len()));
                 for (i, item) in items.iter().enumerate() {
-                    self.path.push(Seg::Index(i));
-                    let (value, span) = self.node(item, item.span, record)?;
-                    self.path.pop();
+                    let child = first.map(|f| f + i as NodeId);
+                    let (value, span) = self.node(item, item.span, child)?;
                     last = last.max(span.end);
                     floor = floor.max(kept(text, &span));
                     values.push(value);
@@ -277,33 +271,36 @@ impl Builder<'_, '_> {
             YamlData::Mapping(entries) => {
                 let mut object = Map::new();
                 let (mut last, mut floor) = (start, start);
-                for (k, v) in entries {
-                    let (key, key_span) = self.node(k, k.span, false)?;
+                let first = id.map(|id| self.index.open_map(id, entries.len()));
+                for (j, (k, v)) in entries.iter().enumerate() {
+                    let (key, key_span) = self.node(k, k.span, None)?;
                     let key = match key {
                         Value::String(s) => s,
                         other => other.to_string(),
                     };
-                    self.path.push(Seg::Key(key.clone()));
-                    if record {
-                        self.spend(&key_span)?;
+                    let child = first.map(|f| f + j as NodeId);
+                    if let Some(child) = child {
+                        self.index.set_name(child, &key);
                         let span = clamp_span(self.pos.text, key_span.clone());
-                        self.out.key_spans.insert(self.path.clone(), span);
+                        self.index.set_key(child, span);
                     }
-                    let (value, mut span) = self.node(v, v.span, record)?;
+                    let (value, mut span) = self.node(v, v.span, child)?;
                     // The missing value of an explicit key (`? a` alone) has
                     // no position of its own (saphyr says 0:0): put it after
                     // its key.
                     if span.is_empty() && span.start < key_span.end {
                         span = key_span.end..key_span.end;
-                        if record {
+                        if let Some(child) = child {
                             let clamped = clamp_span(self.pos.text, span.clone());
-                            self.out.spans.insert(self.path.clone(), clamped);
+                            self.index.set_span(child, clamped);
                         }
                     }
-                    self.path.pop();
                     last = last.max(key_span.end).max(span.end);
                     floor = floor.max(kept(text, &key_span)).max(kept(text, &span));
                     object.insert(key, value);
+                }
+                if let Some(id) = id {
+                    self.index.close_map(id);
                 }
                 (
                     Value::Object(object),
@@ -318,15 +315,14 @@ impl Builder<'_, '_> {
         } else {
             span.start..span.end.max(span.start)
         };
-        if record {
-            self.spend(&span)?;
+        if let Some(id) = id {
             let clamped = clamp_span(self.pos.text, span.clone());
-            self.out.spans.insert(self.path.clone(), clamped);
+            self.index.set_span(id, clamped);
         }
         Ok((value, span))
     }
 
-    fn tag(&mut self, tag: &Tag, at: &Range<usize>) -> Result<(), ParseError> {
+    fn tag(&mut self, id: NodeId, tag: &Tag) {
         let name = if tag.is_yaml_core_schema() {
             format!("!{}", tag.suffix)
         } else if tag.handle == "!" {
@@ -338,23 +334,8 @@ impl Builder<'_, '_> {
             format!("{}{}", tag.handle, tag.suffix)
         };
         if !name.is_empty() {
-            self.spend(at)?;
-            self.out.tags.insert(self.path.clone(), name);
+            self.index.set_tag(id, &name);
         }
-        Ok(())
-    }
-
-    /// Charge one stored path against the file's budget.
-    fn spend(&mut self, at: &Range<usize>) -> Result<(), ParseError> {
-        let cost = self.path.len() + 1;
-        if *self.budget < cost {
-            return Err(ParseError {
-                message: "YAML too large to index: too many deeply nested nodes".to_string(),
-                span: clamp_span(self.pos.text, at.start..at.start),
-            });
-        }
-        *self.budget -= cost;
-        Ok(())
     }
 }
 
@@ -514,6 +495,7 @@ fn collection_end(text: &[u8], start: usize, marker: usize, last: usize, floor: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::located::Seg;
     use serde_json::json;
 
     fn key(k: &str) -> Seg {
@@ -528,8 +510,8 @@ mod tests {
 
     /// Source text of the node at `path`, and of its key.
     fn at<'t>(text: &'t str, doc: &Located, path: &[Seg]) -> (&'t str, &'t str) {
-        let value = &text[doc.spans[path].clone()];
-        let key = doc.key_spans.get(path).map_or("", |s| &text[s.clone()]);
+        let value = &text[doc.value_span(path).expect("a value span")];
+        let key = doc.key_span(path).map_or("", |s| &text[s]);
         (value, key)
     }
 
@@ -563,7 +545,7 @@ mod tests {
         );
         assert_eq!(at(text, &doc, &[key("last")]), ("true", "last"));
         assert_eq!(&text[doc.span.clone()], text.trim_end());
-        assert_eq!(doc.span_of(&port), doc.key_spans[&port[..]]);
+        assert_eq!(Some(doc.span_of(&port)), doc.key_span(&port));
     }
 
     #[test]
@@ -576,7 +558,7 @@ mod tests {
         assert_eq!(docs[1].value, Value::Null);
         assert_eq!(docs[2].value, json!(["b"]));
         assert_eq!(&text[docs[2].span.clone()], "- b");
-        assert_eq!(&text[docs[2].spans[&vec![Seg::Index(0)]].clone()], "b");
+        assert_eq!(docs[2].value_span(&[Seg::Index(0)]).map(|s| &text[s]), Some("b"));
     }
 
     #[test]
@@ -643,11 +625,11 @@ mod tests {
     #[test]
     fn vault_block_scalar_keeps_its_tag() {
         let doc = one("a: |\n  *bold* text\nb: 1\n");
-        assert_eq!(doc.spans[&vec![key("a")]], 7..18);
+        assert_eq!(doc.value_span(&[key("a")]), Some(7..18));
         let text = "user: admin\npassword: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162636465\nport: 22\n";
         let doc = one(text);
         let path = [key("password")];
-        assert_eq!(doc.tags.get(&path[..]).map(String::as_str), Some("vault"));
+        assert_eq!(doc.tag_of(&path), Some("vault"));
         assert_eq!(
             doc.value["password"],
             json!("$ANSIBLE_VAULT;1.1;AES256\n6162636465\n")
@@ -665,9 +647,9 @@ mod tests {
                     quoted: \"12\"  # note\nsq: 'it''s' # c\nstr: !!str 12\n1: one\n? [a, b]\n: pair\n";
         let doc = one(text);
         assert_eq!(doc.value["ref"], json!("12"));
-        assert_eq!(doc.tags[&vec![key("ref")]], "Ref");
+        assert_eq!(doc.tag_of(&[key("ref")]), Some("Ref"));
         assert_eq!(doc.value["sub"], json!(["x"]));
-        assert_eq!(doc.tags[&vec![key("sub")]], "Sub");
+        assert_eq!(doc.tag_of(&[key("sub")]), Some("Sub"));
         assert_eq!(at(text, &doc, &[key("sub")]).0, "- x");
         assert_eq!(at(text, &doc, &[key("ref")]).0, "12");
         assert_eq!(doc.value["int"], json!(31));
@@ -679,7 +661,7 @@ mod tests {
         assert_eq!(at(text, &doc, &[key("quoted")]).0, "\"12\"");
         assert_eq!(at(text, &doc, &[key("sq")]).0, "'it''s'");
         assert_eq!(doc.value["str"], json!("12"));
-        assert_eq!(doc.tags[&vec![key("str")]], "!str");
+        assert_eq!(doc.tag_of(&[key("str")]), Some("!str"));
         assert_eq!(doc.value["1"], json!("one"));
         assert_eq!(doc.value["[\"a\",\"b\"]"], json!("pair"));
         assert_eq!(at(text, &doc, &[key("[\"a\",\"b\"]")]), ("pair", "[a, b]"));
@@ -782,11 +764,16 @@ spec:
     }
 
     #[test]
-    fn too_many_deep_nodes_is_an_error() {
+    fn many_deep_nodes_are_indexed_per_node_not_per_path() {
+        // Positions are stored per node, not per path, so 40 000 leaves 250
+        // levels deep (10 million path segments) index in linear space.
         let leaves = vec!["a"; 40_000].join(",");
-        let text = format!("{}{leaves}{}", "[".repeat(250), "]".repeat(250));
-        let err = parse_yaml(&text).expect_err("path budget");
-        assert!(err.message.contains("too large"), "{err:?}");
+        let text = format!("{}{leaves},last{}", "[".repeat(250), "]".repeat(250));
+        let doc = one(&text);
+        let mut path = vec![Seg::Index(0); 249];
+        path.push(Seg::Index(40_000));
+        assert_eq!(at(&text, &doc, &path).0, "last");
+        assert_eq!(doc.spans().count(), 40_001 + 250);
     }
 
     #[test]
@@ -809,7 +796,7 @@ spec:
                     Ok(docs) => {
                         for doc in &docs {
                             check(&doc.span);
-                            doc.spans.values().chain(doc.key_spans.values()).for_each(check);
+                            doc.spans().for_each(|s| check(&s));
                         }
                     }
                     Err(e) => check(&e.span),

@@ -92,7 +92,7 @@ fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Si
             for node in q.path.query_located(&d.located.value).iter() {
                 let mut path = segs(node.location());
                 // A matched mapping without a key (a list item) is shown by its `name`.
-                if !d.located.key_spans.contains_key(&path) && node.node().get("name").is_some() {
+                if !d.located.has_key(&path) && node.node().get("name").is_some() {
                     path.push(Seg::Key("name".into()));
                 }
                 let span = d.located.span_of(&path);

@@ -126,10 +126,7 @@ impl IacContext<'_> {
                         class: DocClass::Kubernetes,
                         kind: s("kind"),
                         api_version: s("apiVersion"),
-                        located: crate::parse::located::Located {
-                            value: object.value.clone(),
-                            ..Default::default()
-                        },
+                        located: crate::parse::located::Located::unplaced(object.value.clone()),
                     },
                     object,
                     leaf,
