@@ -364,6 +364,13 @@ fn check(args: CheckArgs) -> i32 {
                     if t.gitignored == 1 { "" } else { "s" }
                 ));
             }
+            if outcome.tests_skipped > 0 {
+                n.push(format!(
+                    "{} test file{} not checked",
+                    outcome.tests_skipped,
+                    if outcome.tests_skipped == 1 { "" } else { "s" }
+                ));
+            }
             n
         },
     };

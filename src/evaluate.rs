@@ -49,6 +49,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     pub problems: Vec<Problem>,
     pub tree: TreeCounts,
+    /// Test files and local-cluster configs under the IaC roots, not checked.
+    pub tests_skipped: usize,
 }
 
 /// The parsed constitution of one repository, shared by its plans.
@@ -337,7 +339,9 @@ pub fn iac(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], alone: bool) -> (V
 }
 
 /// The feature checks that run in this repository.
-fn feature_rules<'r>(rules: &'r RuleSet) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
+fn feature_rules<'r>(
+    rules: &'r RuleSet,
+) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
     rules.rules.iter().filter_map(|r| match checks::builtin(r) {
         Some(Check::Feature(f)) => Some((r, f)),
         _ => None,
@@ -389,7 +393,12 @@ pub fn feature(
                 continue;
             };
             let sev = h.severity.unwrap_or(rule.severity);
-            Sink { file: *id, rule, out: &mut out }.report_with(h.span, sev, h.message);
+            Sink {
+                file: *id,
+                rule,
+                out: &mut out,
+            }
+            .report_with(h.span, sev, h.message);
         }
     }
     out

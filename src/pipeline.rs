@@ -16,20 +16,20 @@
 //! Reporting is the caller's: it chooses formats and destinations.
 //! File ids are assigned here, once, when a file is discovered.
 
+use crate::artifacts::Feature;
 use crate::checks::{self, iac::IacContext, RepoContext};
 use crate::discover::{self, DiskFacts, Existence, PlanFile, RepoFs};
 use crate::evaluate::{self, Constitution, Outcome, PlanModel, Problem};
 use crate::filter::{self, Baseline, BaselineEntry};
 use crate::finding::FileId;
 use crate::load::{self, error::ConfigError, Overrides, Settings};
-use crate::artifacts::Feature;
 use crate::parse::checklist::Checklist;
 use crate::parse::constitution::ConstitutionDoc;
-use crate::parse::spec::Spec;
-use crate::parse::tasks::Tasks;
 use crate::parse::iac::IacFile;
 use crate::parse::plan::Plan;
+use crate::parse::spec::Spec;
 use crate::parse::suppress;
+use crate::parse::tasks::Tasks;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -385,13 +385,21 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
     let walked = fs.walk(&roots);
     facts.add_walked(&walked);
     let plan_paths: std::collections::HashSet<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
-    let iac_paths: Vec<String> = walked
+    // Specs folders are documentation; test files and local-cluster configs
+    // do not ship (`[iac] exclude-tests`), unless named on the command line.
+    let named_iac = |p: &String| job.iac_files.contains(p);
+    let candidates: Vec<&String> = walked
         .files
         .iter()
-        .filter(|p| discover::is_iac_path(p) && !plan_paths.contains(p.as_str()))
-        .filter(|p| !job.settings.excluded(p) || job.iac_files.contains(p))
-        .cloned()
+        .filter(|p| crate::parse::iac::is_iac_candidate(p) && !plan_paths.contains(p.as_str()))
+        .filter(|p| !crate::parse::iac::is_spec_doc(p) || named_iac(p))
+        .filter(|p| !job.settings.excluded(p) || named_iac(p))
         .collect();
+    let (tests, iac_paths): (Vec<&String>, Vec<&String>) = candidates
+        .into_iter()
+        .partition(|p| job.settings.is_test_path(p) && !named_iac(p));
+    outcome.tests_skipped += tests.len();
+    let iac_paths: Vec<String> = iac_paths.into_iter().cloned().collect();
     let iac_ids: Vec<FileId> = iac_paths.iter().map(|p| outcome.add_file(p, ri)).collect();
     let escapes: Vec<(FileId, String)> = facts
         .escapes
@@ -403,17 +411,29 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
     }
 
     // Parse the IaC files, in parallel.
+    // Files that are only scanned (scripts, CI workflows) may be read lossily.
     let parsed: Vec<Result<IacFile, Problem>> = iac_paths
         .par_iter()
         .map(|rel| {
-            let text = text_of(&fs.abs(rel), rel)?;
-            evaluate::guarded(rel, || IacFile::parse(rel, &text))
+            let abs = fs.abs(rel);
+            let (text, lossy) = match text_of(&abs, rel) {
+                Ok(t) => (t, false),
+                Err(p) if crate::parse::iac::scanned_only(rel) => match std::fs::read(&abs) {
+                    Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
+                    Err(_) => return Err(p),
+                },
+                Err(p) => return Err(p),
+            };
+            evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
         })
         .collect();
     let mut files = Vec::new();
     let mut ids = Vec::new();
     for (p, id) in parsed.into_iter().zip(&iac_ids) {
         match p {
+            Ok(f) if f.cluster_config && job.settings.exclude_tests.is_some() => {
+                outcome.tests_skipped += 1;
+            }
             Ok(f) => {
                 files.push(f);
                 ids.push(*id);
@@ -470,7 +490,9 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
             }
         };
         f.feature.plan = plan;
-        match evaluate::guarded(&f.feature.dir, || evaluate::feature(&f.feature, &ids, rules, &facts)) {
+        match evaluate::guarded(&f.feature.dir, || {
+            evaluate::feature(&f.feature, &ids, rules, &facts)
+        }) {
             Ok(findings) => outcome.findings.extend(findings),
             Err(p) => outcome.problems.push(p),
         }

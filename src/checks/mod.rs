@@ -322,6 +322,7 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "TREE005",
         Check::Repo(&tree005_path_outside_root::PathOutsideRoot),
     ),
+    ("TREE006", Check::Iac(&iac::tree006_not_utf8::NotUtf8)),
 ];
 
 /// Every registered code, in registry order (the index is the `CheckId`).

@@ -81,6 +81,12 @@ pub struct IacConfig {
     /// (imperative deploys hide there). Default: `[".github/workflows", "scripts"]`.
     #[serde(default)]
     pub scripts: Option<Vec<String>>,
+    /// Globs (relative to the root) of test files and local-cluster configs,
+    /// never checked as shipped IaC; an empty list checks them all. Default:
+    /// `DEFAULT_TEST_GLOBS` (folders `test`, `tests`, `e2e`, `testdata`,
+    /// `fixtures`, and kind/minikube cluster configs).
+    #[serde(default, rename = "exclude-tests")]
+    pub exclude_tests: Option<Vec<String>>,
 }
 
 /// The configuration, and its `[[rule]]` entries set aside for the pack loader.

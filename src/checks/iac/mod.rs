@@ -20,6 +20,7 @@ pub(super) mod prv007_wildcard_iam_action;
 pub(super) mod prv008_terraform_state_backend;
 pub(super) mod tree003_unparseable_file;
 pub(super) mod tree004_skipped_template;
+pub(super) mod tree006_not_utf8;
 
 /// What an IaC check sees: every IaC file of one repository, with the file
 /// id each was given at discovery, and the disk facts of the run.
