@@ -339,9 +339,7 @@ pub fn iac(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], alone: bool) -> (V
 }
 
 /// The feature checks that run in this repository.
-fn feature_rules<'r>(
-    rules: &'r RuleSet,
-) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
+fn feature_rules<'r>(rules: &'r RuleSet) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
     rules.rules.iter().filter_map(|r| match checks::builtin(r) {
         Some(Check::Feature(f)) => Some((r, f)),
         _ => None,
@@ -393,12 +391,7 @@ pub fn feature(
                 continue;
             };
             let sev = h.severity.unwrap_or(rule.severity);
-            Sink {
-                file: *id,
-                rule,
-                out: &mut out,
-            }
-            .report_with(h.span, sev, h.message);
+            Sink { file: *id, rule, out: &mut out }.report_with(h.span, sev, h.message);
         }
     }
     out
