@@ -9,9 +9,13 @@ use crate::parse::iac::{DocClass, IacDoc, IacFile};
 use crate::rules::Select;
 use serde_json::Value;
 
+pub(super) mod chart_templates;
 pub mod declarative;
 pub(super) mod idm001_unguarded_command;
+pub(super) mod idm002_unpinned_image;
 pub(super) mod idm003_package_latest;
+pub(super) mod obs001_missing_probes;
+pub(super) mod obs002_missing_resources;
 pub(super) mod obs003_namespace_without_quota;
 pub(super) mod obs004_namespace_without_default_deny;
 pub(super) mod prv005_pod_may_run_as_root;
