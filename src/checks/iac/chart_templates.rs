@@ -41,7 +41,7 @@ fn containers_key(text: &str) -> Option<Range<usize>> {
 
 /// Workload templates of charts none of whose templates mentions any of
 /// `words` (the chart is known by its Chart.yaml).
-pub fn workloads_without<'a>(cx: &'a IacContext<'_>, words: &[&str]) -> Vec<ChartWorkload> {
+pub fn workloads_without(cx: &IacContext<'_>, words: &[&str]) -> Vec<ChartWorkload> {
     let mut out = Vec::new();
     for (fi, f) in cx.files() {
         if !f.template || f.file.path.ends_with(".tpl") {

@@ -30,6 +30,14 @@ pub fn containers(d: &IacDoc) -> Vec<(Vec<Seg>, &str, &Value)> {
         .collect()
 }
 
+/// A container is shown by its `name` (as the declarative rules did).
+pub fn named(mut path: Vec<Seg>, c: &Value) -> Vec<Seg> {
+    if c.get("name").is_some() {
+        path.push(Seg::Key("name".into()));
+    }
+    path
+}
+
 /// Workload documents the container rules read.
 pub fn workloads<'a>(
     cx: &'a IacContext<'_>,
@@ -51,7 +59,7 @@ impl IacCheck for MissingProbes {
                 if c.get("readinessProbe").is_none() || c.get("livenessProbe").is_none() {
                     sink.report_in(
                         fi,
-                        d.located.span_of(&path),
+                        d.located.span_of(&named(path, c)),
                         format!("container `{name}` lacks a readiness or liveness probe"),
                     );
                 }

@@ -4,7 +4,7 @@
 //! `resources`, so it cannot render them.
 
 use super::chart_templates::workloads_without;
-use super::obs001_missing_probes::{containers, workloads};
+use super::obs001_missing_probes::{containers, named, workloads};
 use super::{IacCheck, IacContext};
 use crate::checks::Sink;
 
@@ -23,7 +23,7 @@ impl IacCheck for MissingResources {
                 if !has("requests") || !has("limits") {
                     sink.report_in(
                         fi,
-                        d.located.span_of(&path),
+                        d.located.span_of(&named(path, c)),
                         format!("container `{name}` has no resource requests and limits"),
                     );
                 }
