@@ -82,9 +82,11 @@ pub struct IacConfig {
     #[serde(default)]
     pub scripts: Option<Vec<String>>,
     /// Globs (relative to the root) of test files and local-cluster configs,
-    /// never checked as shipped IaC; an empty list checks them all. Default:
-    /// `DEFAULT_TEST_GLOBS` (folders `test`, `tests`, `e2e`, `testdata`,
-    /// `fixtures`, and kind/minikube cluster configs).
+    /// never checked as shipped IaC (the summary counts them). Default:
+    /// files under folders named `test`, `tests`, `e2e`, `testdata` or
+    /// `fixtures`, `kind-config.yaml`, `kind.yaml` and `minikube*.yaml`;
+    /// kind and KWOK `Cluster` documents are skipped too. An empty list
+    /// checks them all.
     #[serde(default, rename = "exclude-tests")]
     pub exclude_tests: Option<Vec<String>>,
 }
