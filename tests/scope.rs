@@ -11,10 +11,24 @@ const RULES: &str = "IDM,OBS,PRV,GIT,TREE";
 /// The concise findings (without the summary) and the summary line.
 fn check(case: &str, extra: &[&str]) -> (Vec<String>, String) {
     let dir = format!("fixtures/scope/{case}");
-    let mut args = vec!["check", &dir, "--iac-only", "--select", RULES, "--format", "concise"];
+    let mut args = vec![
+        "check",
+        &dir,
+        "--iac-only",
+        "--select",
+        RULES,
+        "--format",
+        "concise",
+    ];
     args.extend_from_slice(extra);
     let r = constable(&args);
-    assert!(r.code == 0 || r.code == 1, "{dir}: exit {}\n{}{}", r.code, r.stdout, r.stderr);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "{dir}: exit {}\n{}{}",
+        r.code,
+        r.stdout,
+        r.stderr
+    );
     let mut lines: Vec<String> = r.stdout.lines().map(str::to_string).collect();
     let summary = lines.pop().unwrap_or_default();
     (lines, summary)
@@ -55,7 +69,10 @@ fn test_paths_and_local_clusters_are_skipped_and_counted() {
 
 #[test]
 fn an_empty_exclude_tests_checks_them_all() {
-    let (found, summary) = check("test-paths", &["--config", "fixtures/scope/test-paths/check-tests.toml"]);
+    let (found, summary) = check(
+        "test-paths",
+        &["--config", "fixtures/scope/test-paths/check-tests.toml"],
+    );
     let idm: Vec<&str> = found
         .iter()
         .filter(|l| l.contains("IDM002"))
@@ -99,9 +116,14 @@ fn templates_charts_and_chart_values() {
 fn duplicate_hcl_object_keys_are_a_warning_other_errors_stay_errors() {
     let (found, _) = check("hcl", &[]);
     assert_eq!(found.len(), 2, "{found:#?}");
-    assert!(found[0].starts_with("infra/broken.tf:3:1: error TREE003 file does not parse"), "{found:#?}");
     assert!(
-        found[1].starts_with("infra/tags.tf:5:5: warning TREE003 key defined twice in an object: Terraform accepts this"),
+        found[0].starts_with("infra/broken.tf:3:1: error TREE003 file does not parse"),
+        "{found:#?}"
+    );
+    assert!(
+        found[1].starts_with(
+            "infra/tags.tf:5:5: warning TREE003 key defined twice in an object: Terraform accepts this"
+        ),
         "{found:#?}"
     );
 }
@@ -109,7 +131,15 @@ fn duplicate_hcl_object_keys_are_a_warning_other_errors_stay_errors() {
 #[test]
 fn a_script_that_is_not_utf8_is_scanned_with_an_info() {
     let dir = "fixtures/scope/not-utf8";
-    let r = constable(&["check", dir, "--iac-only", "--select", RULES, "--format", "concise"]);
+    let r = constable(&[
+        "check",
+        dir,
+        "--iac-only",
+        "--select",
+        RULES,
+        "--format",
+        "concise",
+    ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let found: Vec<&str> = r.stdout.lines().collect();
     assert_eq!(

@@ -255,7 +255,10 @@ pub static REGISTRY: &[(&str, Check)] = &[
     ("IDM002", Check::Iac(&iac::idm002_unpinned_image::UnpinnedImage)),
     ("IDM003", Check::Iac(&iac::idm003_package_latest::PackageLatest)),
     ("OBS001", Check::Iac(&iac::obs001_missing_probes::MissingProbes)),
-    ("OBS002", Check::Iac(&iac::obs002_missing_resources::MissingResources)),
+    (
+        "OBS002",
+        Check::Iac(&iac::obs002_missing_resources::MissingResources),
+    ),
     (
         "OBS003",
         Check::Iac(&iac::obs003_namespace_without_quota::NamespaceWithoutQuota),

@@ -47,15 +47,20 @@ pub fn workloads_without(cx: &IacContext<'_>, words: &[&str]) -> Vec<ChartWorklo
         if !f.template || f.file.path.ends_with(".tpl") {
             continue;
         }
-        let Some(kind) = workload_kind(&f.file.text) else { continue };
-        let Some(containers) = containers_key(&f.file.text) else { continue };
-        let Some(dir) = chart_dir(&f.file.path) else { continue };
+        let Some(kind) = workload_kind(&f.file.text) else {
+            continue;
+        };
+        let Some(containers) = containers_key(&f.file.text) else {
+            continue;
+        };
+        let Some(dir) = chart_dir(&f.file.path) else {
+            continue;
+        };
         if chart_of(cx, &f.file.path).is_none() {
             continue;
         }
         let mentioned = cx.files().any(|(_, g)| {
-            chart_dir(&g.file.path) == Some(dir)
-                && words.iter().any(|w| g.file.text.contains(w))
+            chart_dir(&g.file.path) == Some(dir) && words.iter().any(|w| g.file.text.contains(w))
         });
         if !mentioned {
             out.push(ChartWorkload {

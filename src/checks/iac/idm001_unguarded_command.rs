@@ -82,9 +82,7 @@ impl IacCheck for UnguardedCommand {
                 if let Some(name) = task.get("register").and_then(Value::as_str) {
                     registered.push((play, name));
                 }
-                if d.class == DocClass::AnsiblePlaybook
-                    && path.get(1) == Some(&Seg::Key("handlers".into()))
-                {
+                if d.class == DocClass::AnsiblePlaybook && path.get(1) == Some(&Seg::Key("handlers".into())) {
                     continue;
                 }
                 let Some((key, value)) = task_module(task, MODULES) else {

@@ -123,7 +123,11 @@ fn values_images(v: &Value, path: &mut Vec<Seg>, out: &mut Vec<ValuesImage>) {
                         || templated(&t)
                         || (t.is_empty() && tag(&repo).is_some_and(|x| !x.is_empty() && x != "latest"));
                     if !skip && (t.is_empty() || t == "latest") {
-                        let at = if m.contains_key("tag") { "tag" } else { "repository" };
+                        let at = if m.contains_key("tag") {
+                            "tag"
+                        } else {
+                            "repository"
+                        };
                         let mut p = path.clone();
                         p.push(Seg::Key(at.into()));
                         out.push(ValuesImage {
@@ -177,7 +181,9 @@ impl IacCheck for UnpinnedImage {
                 continue;
             }
             let sibling = f.file.path.replacen(name, "templates/x", 1);
-            let Some((_, chart)) = chart_of(cx, &sibling) else { continue };
+            let Some((_, chart)) = chart_of(cx, &sibling) else {
+                continue;
+            };
             let app_pinned = chart.docs.first().is_some_and(pinned_app_version);
             for d in &f.docs {
                 let mut found = Vec::new();
@@ -216,11 +222,17 @@ mod tests {
     fn chart_values_latest_or_empty_without_app_version() {
         let values = "image:\n  repository: ghcr.io/acme/web\n  tag: latest\nworker:\n  image:\n    repository: ghcr.io/acme/worker\n    tag: \"\"\nsidecar:\n  image: busybox\ncache:\n  image: redis:7.2.4\n";
         let chart = "apiVersion: v2\nname: web\nversion: 0.1.0\n";
-        let files = [("charts/web/Chart.yaml", chart), ("charts/web/values.yaml", values)];
+        let files = [
+            ("charts/web/Chart.yaml", chart),
+            ("charts/web/values.yaml", values),
+        ];
         let hits = iac_hits("IDM002", &files, &[]);
         assert_eq!(lines(&hits), [3, 7, 9], "{hits:#?}");
         let pinned = "apiVersion: v2\nname: web\nversion: 0.1.0\nappVersion: \"2.3.1\"\n";
-        let files = [("charts/web/Chart.yaml", pinned), ("charts/web/values.yaml", values)];
+        let files = [
+            ("charts/web/Chart.yaml", pinned),
+            ("charts/web/values.yaml", values),
+        ];
         assert_eq!(lines(&iac_hits("IDM002", &files, &[])), [3]);
     }
 }

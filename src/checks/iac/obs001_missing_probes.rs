@@ -16,7 +16,11 @@ pub const WORKLOADS: &[&str] = &["Deployment", "StatefulSet", "DaemonSet"];
 /// The containers of a workload's pod template: (path, name, container).
 pub fn containers(d: &IacDoc) -> Vec<(Vec<Seg>, &str, &Value)> {
     let k = |s: &str| Seg::Key(s.to_string());
-    let Some(list) = d.located.value.pointer("/spec/template/spec/containers").and_then(Value::as_array)
+    let Some(list) = d
+        .located
+        .value
+        .pointer("/spec/template/spec/containers")
+        .and_then(Value::as_array)
     else {
         return Vec::new();
     };
@@ -24,7 +28,13 @@ pub fn containers(d: &IacDoc) -> Vec<(Vec<Seg>, &str, &Value)> {
         .enumerate()
         .filter(|(_, c)| c.is_object())
         .map(|(i, c)| {
-            let path = vec![k("spec"), k("template"), k("spec"), k("containers"), Seg::Index(i)];
+            let path = vec![
+                k("spec"),
+                k("template"),
+                k("spec"),
+                k("containers"),
+                Seg::Index(i),
+            ];
             (path, c.get("name").and_then(Value::as_str).unwrap_or("?"), c)
         })
         .collect()
@@ -89,7 +99,10 @@ mod tests {
     fn a_chart_that_cannot_render_a_probe_is_reported_at_containers() {
         let hits = iac_hits(
             "OBS001",
-            &[("charts/web/Chart.yaml", CHART), ("charts/web/templates/deployment.yaml", DEPLOY)],
+            &[
+                ("charts/web/Chart.yaml", CHART),
+                ("charts/web/templates/deployment.yaml", DEPLOY),
+            ],
             &[],
         );
         assert_eq!(lines(&hits), [8], "{hits:#?}");

@@ -51,10 +51,16 @@ mod tests {
     #[test]
     fn reported_unless_a_template_mentions_resources() {
         let deploy = "kind: StatefulSet\nspec:\n  template:\n    spec:\n      containers:\n        - name: {{ .Chart.Name }}\n";
-        let files = [("charts/db/Chart.yaml", CHART), ("charts/db/templates/sts.yaml", deploy)];
+        let files = [
+            ("charts/db/Chart.yaml", CHART),
+            ("charts/db/templates/sts.yaml", deploy),
+        ];
         assert_eq!(lines(&iac_hits("OBS002", &files, &[])), [5]);
         let with = format!("{deploy}          resources: {{{{- toYaml .Values.resources | nindent 12 }}}}\n");
-        let files = [("charts/db/Chart.yaml", CHART), ("charts/db/templates/sts.yaml", &with)];
+        let files = [
+            ("charts/db/Chart.yaml", CHART),
+            ("charts/db/templates/sts.yaml", &with),
+        ];
         assert!(iac_hits("OBS002", &files, &[]).is_empty());
     }
 }

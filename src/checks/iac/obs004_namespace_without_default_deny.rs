@@ -41,8 +41,10 @@ fn default_deny(d: &IacDoc) -> bool {
                 .is_some_and(|a| {
                     a.iter().any(|r| {
                         r.as_object().is_none_or(|o| {
-                            o.get("from").is_none_or(|f| f.as_array().is_some_and(|x| x.is_empty()))
-                                && o.get("ports").is_none_or(|p| p.as_array().is_some_and(|x| x.is_empty()))
+                            o.get("from")
+                                .is_none_or(|f| f.as_array().is_some_and(|x| x.is_empty()))
+                                && o.get("ports")
+                                    .is_none_or(|p| p.as_array().is_some_and(|x| x.is_empty()))
                         })
                     })
                 });

@@ -76,6 +76,9 @@ metadata:
         assert_eq!(lines(&hits), [4], "{hits:#?}");
         assert!(hits[0].message.contains("Terraform accepts"), "{hits:#?}");
         let broken = iac_hits("TREE003", &[("infra/main.tf", "locals {\n  a = \n")], &[]);
-        assert!(broken[0].message.starts_with("file does not parse"), "{broken:#?}");
+        assert!(
+            broken[0].message.starts_with("file does not parse"),
+            "{broken:#?}"
+        );
     }
 }
