@@ -503,6 +503,13 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
                     if t.gitignored == 1 { "" } else { "s" }
                 ));
             }
+            if outcome.tests_skipped > 0 {
+                n.push(format!(
+                    "{} test file{} not checked",
+                    outcome.tests_skipped,
+                    if outcome.tests_skipped == 1 { "" } else { "s" }
+                ));
+            }
             n
         },
     };

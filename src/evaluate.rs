@@ -51,6 +51,8 @@ pub struct Outcome {
     pub tree: TreeCounts,
     /// Each checked plan's template family, by file id.
     pub families: Vec<(FileId, crate::parse::family::Family)>,
+    /// Test files and local-cluster configs under the IaC roots, not checked.
+    pub tests_skipped: usize,
 }
 
 /// The parsed constitution of one repository, shared by its plans.

@@ -495,13 +495,21 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     let walked = fs.walk(&roots);
     facts.add_walked(&walked);
     let plan_paths: std::collections::HashSet<&str> = job.plans.iter().map(|p| p.rel.as_str()).collect();
-    let iac_paths: Vec<String> = walked
+    // Specs folders are documentation; test files and local-cluster configs
+    // do not ship (`[iac] exclude-tests`), unless named on the command line.
+    let named_iac = |p: &String| job.iac_files.contains(p);
+    let candidates: Vec<&String> = walked
         .files
         .iter()
-        .filter(|p| discover::is_iac_path(p) && !plan_paths.contains(p.as_str()))
-        .filter(|p| !job.settings.excluded(p) || job.iac_files.contains(p))
-        .cloned()
+        .filter(|p| crate::parse::iac::is_iac_candidate(p) && !plan_paths.contains(p.as_str()))
+        .filter(|p| !crate::parse::iac::is_spec_doc(p) || named_iac(p))
+        .filter(|p| !job.settings.excluded(p) || named_iac(p))
         .collect();
+    let (tests, iac_paths): (Vec<&String>, Vec<&String>) = candidates
+        .into_iter()
+        .partition(|p| job.settings.is_test_path(p) && !named_iac(p));
+    outcome.tests_skipped += tests.len();
+    let iac_paths: Vec<String> = iac_paths.into_iter().cloned().collect();
     let iac_ids: Vec<FileId> = iac_paths.iter().map(|p| outcome.add_file(p, ri)).collect();
     let escapes: Vec<(FileId, String)> = facts
         .escapes
@@ -513,17 +521,29 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     }
 
     // Parse the IaC files, in parallel.
+    // Files that are only scanned (scripts, CI workflows) may be read lossily.
     let parsed: Vec<Result<IacFile, Problem>> = iac_paths
         .par_iter()
         .map(|rel| {
-            let text = text_of(&fs.abs(rel), rel)?;
-            evaluate::guarded(rel, || IacFile::parse(rel, &text))
+            let abs = fs.abs(rel);
+            let (text, lossy) = match text_of(&abs, rel) {
+                Ok(t) => (t, false),
+                Err(p) if crate::parse::iac::scanned_only(rel) => match std::fs::read(&abs) {
+                    Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
+                    Err(_) => return Err(p),
+                },
+                Err(p) => return Err(p),
+            };
+            evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
         })
         .collect();
     let mut files = Vec::new();
     let mut ids = Vec::new();
     for (p, id) in parsed.into_iter().zip(&iac_ids) {
         match p {
+            Ok(f) if f.cluster_config && job.settings.exclude_tests.is_some() => {
+                outcome.tests_skipped += 1;
+            }
             Ok(f) => {
                 files.push(f);
                 ids.push(*id);

@@ -257,6 +257,7 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "IDM001",
         Check::Iac(&iac::idm001_unguarded_command::UnguardedCommand),
     ),
+    ("IDM002", Check::Iac(&iac::idm002_unpinned_image::UnpinnedImage)),
     ("IDM003", Check::Iac(&iac::idm003_package_latest::PackageLatest)),
     ("IDM005", Check::Iac(&iac::idm005_unpinned_chart::UnpinnedChart)),
     (
@@ -266,6 +267,11 @@ pub static REGISTRY: &[(&str, Check)] = &[
     (
         "KUS002",
         Check::Iac(&iac::kus001_broken_kustomization::NotRendered),
+    ),
+    ("OBS001", Check::Iac(&iac::obs001_missing_probes::MissingProbes)),
+    (
+        "OBS002",
+        Check::Iac(&iac::obs002_missing_resources::MissingResources),
     ),
     (
         "OBS003",
@@ -340,6 +346,7 @@ pub static REGISTRY: &[(&str, Check)] = &[
     ("XREF002", Check::Feature(crate::artifacts::XREF002)),
     ("XREF003", Check::Feature(crate::artifacts::XREF003)),
     ("XREF004", Check::Feature(crate::artifacts::XREF004)),
+    ("TREE006", Check::Iac(&iac::tree006_not_utf8::NotUtf8)),
 ];
 
 /// Every registered code, in registry order (the index is the `CheckId`).

@@ -84,6 +84,14 @@ pub struct IacConfig {
     /// (imperative deploys hide there). Default: `[".github/workflows", "scripts"]`.
     #[serde(default)]
     pub scripts: Option<Vec<String>>,
+    /// Globs (relative to the root) of test files and local-cluster configs,
+    /// never checked as shipped IaC (the summary counts them). Default:
+    /// files under folders named `test`, `tests`, `e2e`, `testdata` or
+    /// `fixtures`, `kind-config.yaml`, `kind.yaml` and `minikube*.yaml`;
+    /// kind and KWOK `Cluster` documents are skipped too. An empty list
+    /// checks them all.
+    #[serde(default, rename = "exclude-tests")]
+    pub exclude_tests: Option<Vec<String>>,
 }
 
 /// The configuration, and its `[[rule]]` entries set aside for the pack loader.

@@ -46,6 +46,22 @@ pub const DEFAULT_EXTENDS: &[&str] = &[
 /// Script and workflow folders read whenever any IaC root is (`[iac] scripts`).
 pub const DEFAULT_SCRIPT_ROOTS: &[&str] = &[".github/workflows", "scripts"];
 
+/// Test files and local-cluster configs, out of scope by default
+/// (`[iac] exclude-tests`).
+pub const DEFAULT_TEST_GLOBS: &[&str] = &[
+    "**/test/**",
+    "**/tests/**",
+    "**/e2e/**",
+    "**/testdata/**",
+    "**/fixtures/**",
+    "**/kind-config.yaml",
+    "**/kind-config.yml",
+    "**/kind.yaml",
+    "**/kind.yml",
+    "**/minikube*.yaml",
+    "**/minikube*.yml",
+];
+
 /// Names of configuration files, in the order they are looked for.
 pub const CONFIG_NAMES: &[&str] = &["constable.toml", ".constable.toml"];
 
@@ -113,6 +129,9 @@ pub struct Settings {
     pub exclude: Option<globset::GlobSet>,
     /// `family` from the configuration: overrides detection for every plan.
     pub family: Option<crate::parse::family::Family>,
+    /// `[iac] exclude-tests` globs; `None` when the list is empty (test
+    /// files and kind/KWOK cluster configs are then checked).
+    pub exclude_tests: Option<globset::GlobSet>,
     /// Rules turned off by `select` or `ignore`, with the reason.
     pub off: std::collections::BTreeMap<std::sync::Arc<str>, String>,
     /// Where each selection value came from.
@@ -129,6 +148,11 @@ impl Settings {
     /// True when `path` (relative, `/`-separated) matches an `exclude` glob.
     pub fn excluded(&self, path: &str) -> bool {
         self.exclude.as_ref().is_some_and(|g| g.is_match(path))
+    }
+
+    /// True when `path` is a test file or local-cluster config (`[iac] exclude-tests`).
+    pub fn is_test_path(&self, path: &str) -> bool {
+        self.exclude_tests.as_ref().is_some_and(|g| g.is_match(path))
     }
 
     /// True when `code` is ignored for the file at `path` (relative, `/`-separated).
@@ -455,11 +479,30 @@ pub fn load_from(
             .map(|r| (r.to_string(), Origin::Default))
             .collect(),
     };
+    let test_globs: Vec<String> = config
+        .iac
+        .as_ref()
+        .and_then(|i| i.exclude_tests.clone())
+        .unwrap_or_else(|| DEFAULT_TEST_GLOBS.iter().map(|s| s.to_string()).collect());
+    let exclude_tests = if test_globs.is_empty() {
+        None
+    } else {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in &test_globs {
+            b.add(Glob::new(g).map_err(|e| {
+                plain(format!(
+                    "{config_name}: invalid `[iac] exclude-tests` glob `{g}`: {e}"
+                ))
+            })?);
+        }
+        Some(b.build().map_err(|e| plain(format!("{config_name}: {e}")))?)
+    };
     Ok(Settings {
         origins,
         family: config.family,
         off,
         exclude,
+        exclude_tests,
         explicit_select,
         rules: RuleSet {
             status: crate::rules::StatusMatcher::new(&vocabulary),

@@ -183,6 +183,13 @@ fn convert_error(text: &str, base: usize, err: &hcl_edit::parser::Error) -> Pars
     }
 }
 
+/// True when the error is one Terraform does not make: hcl-edit refuses a
+/// key defined twice in an object constructor (`{ a = 1, a = 2 }`), which
+/// Terraform accepts (hashicorp/terraform#28727).
+pub fn terraform_accepts(err: &ParseError) -> bool {
+    err.message.contains("redefined object key")
+}
+
 struct Builder<'t> {
     text: &'t str,
     /// Offset of the parsed input in `text` (the length of a BOM).
@@ -775,5 +782,17 @@ k = 18446744073709551615
                 Err(e) => assert!(text.get(e.span.clone()).is_some(), "{e:?}"),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod duplicate_keys {
+    #[test]
+    fn a_redefined_object_key_is_an_error_terraform_accepts() {
+        let e = super::parse_hcl("locals {\n  tags = {\n    a = 1\n    a = 2\n  }\n}\n").unwrap_err();
+        assert!(super::terraform_accepts(&e), "{e:?}");
+        assert_eq!(e.span, 34..35);
+        let other = super::parse_hcl("locals {\n  a = \n").unwrap_err();
+        assert!(!super::terraform_accepts(&other), "{other:?}");
     }
 }

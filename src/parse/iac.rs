@@ -43,8 +43,13 @@ pub struct IacFile {
     pub docs: Vec<IacDoc>,
     /// The parser's complaint, when the file does not parse.
     pub error: Option<ParseError>,
-    /// A Helm template (`{{ }}`), skipped.
+    /// A template (`{{ }}`, `${ }`, `%{ }`) that is not YAML until
+    /// rendered, or a chart's `templates/` file: skipped (TREE004).
     pub template: bool,
+    /// A kind or KWOK cluster configuration (a local test cluster).
+    pub cluster_config: bool,
+    /// Not valid UTF-8: decoded lossily (scripts and CI workflows only).
+    pub lossy: bool,
     pub suppressions: Vec<super::suppress::Suppression>,
     /// The shell commands the file runs (scripts, CI steps), parsed once.
     pub commands: Vec<super::shell::Command>,
@@ -56,8 +61,71 @@ fn base(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
+/// True for a file under a `templates/` folder.
+pub fn in_templates(rel: &str) -> bool {
+    rel.contains("/templates/") || rel.starts_with("templates/")
+}
+
+/// A chart helper (`templates/_helpers.tpl`): read with the chart's
+/// templates, never parsed.
+pub fn is_chart_helper(rel: &str) -> bool {
+    in_templates(rel) && rel.to_ascii_lowercase().ends_with(".tpl")
+}
+
+/// Files the IaC walk reads: YAML, HCL, scripts, and chart helpers.
+pub fn is_iac_candidate(rel: &str) -> bool {
+    is_iac_path(rel) || is_chart_helper(rel)
+}
+
+/// The spec-kit folders (`specs/`, `.specify/`, `.specops/`) hold
+/// documentation (plans, contracts), never IaC.
+pub fn is_spec_doc(rel: &str) -> bool {
+    ["specs/", ".specify/", ".specops/"]
+        .iter()
+        .any(|d| rel.starts_with(d))
+}
+
+/// Files that are only scanned line by line (scripts and CI workflows):
+/// read lossily when they are not UTF-8.
+pub fn scanned_only(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.ends_with(".sh") || lower.starts_with(".github/workflows/") || base(&lower) == ".gitlab-ci.yml"
+}
+
 fn is_template(rel: &str, text: &str) -> bool {
-    (rel.contains("/templates/") || rel.starts_with("templates/")) && text.contains("{{")
+    is_chart_helper(rel) || in_templates(rel) && text.contains("{{")
+}
+
+/// The first template marker (`{{`, `${`, `%{`) outside a `#` comment,
+/// with its closing brace later on the same line, as a byte offset.
+pub fn template_marker(text: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let code = match line.find('#') {
+            Some(i) if i == 0 || line[..i].ends_with([' ', '\t']) => &line[..i],
+            _ => line,
+        };
+        for open in ["{{", "${", "%{"] {
+            if let Some(i) = code.find(open) {
+                if code[i + 2..].contains('}') {
+                    return Some(offset + i);
+                }
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// A kind (`kind.x-k8s.io`) or KWOK (`kwok.x-k8s.io`) `Cluster`: the
+/// configuration of a throwaway local cluster.
+fn is_cluster_config(doc: &IacDoc) -> bool {
+    doc.kind.as_deref() == Some("Cluster")
+        && doc.api_version.as_deref().is_some_and(|a| {
+            a.starts_with("kind.x-k8s.io/")
+                || a.starts_with("kwok.x-k8s.io/")
+                || a.contains(".kwok.x-k8s.io/")
+        })
 }
 
 /// Read the class of a YAML document from its path and shape.
@@ -156,6 +224,8 @@ impl IacFile {
             docs: Vec::new(),
             error: None,
             template: false,
+            cluster_config: false,
+            lossy: false,
             suppressions,
             commands: Vec::new(),
             file,
@@ -200,13 +270,21 @@ impl IacFile {
                     });
                 }
             }
+            Err(_) if template_marker(text).is_some() => out.template = true,
             Err(e) => out.error = Some(e),
         }
         if out.docs.iter().any(|d| d.class == DocClass::CiWorkflow) {
             let located: Vec<&Located> = out.docs.iter().map(|d| &d.located).collect();
             out.commands = super::commands::of(rel, text, &located);
         }
+        out.cluster_config = out.docs.iter().any(is_cluster_config);
         out
+    }
+
+    /// Mark the file as decoded lossily (not UTF-8).
+    pub fn lossy(mut self, lossy: bool) -> IacFile {
+        self.lossy = lossy;
+        self
     }
 }
 

@@ -1,18 +1,90 @@
 //! IDM001 unguarded-command: an Ansible `shell`/`command`/`raw` task with
-//! none of `creates`, `removes` or `changed_when`.
+//! none of `creates`, `removes` or `changed_when`, and no `when:` over state
+//! the play registered or gathered. Handlers are not checked.
 
 use super::{ansible_tasks, task_module, IacCheck, IacContext};
 use crate::checks::Sink;
+use crate::parse::iac::DocClass;
 use crate::parse::located::Seg;
+use serde_json::Value;
 
 pub struct UnguardedCommand;
 
 const MODULES: &[&str] = &["shell", "command", "raw"];
 
+/// The identifiers of a Jinja expression that are not attributes
+/// (`x.rc != 0` gives `x` and `rc` is skipped).
+fn identifiers(expr: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let bytes = expr.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c == b'\'' || c == b'"' {
+            // Skip string literals.
+            let close = expr[i + 1..].find(c as char).map_or(bytes.len(), |j| i + 2 + j);
+            i = close;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                i += 1;
+            }
+            let attr = expr[..start].trim_end().ends_with('.');
+            if !attr {
+                out.push(&expr[start..i]);
+            }
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The expressions of a task's `when:` (a string, a bool, or a list).
+fn conditions(task: &serde_json::Map<String, Value>) -> Vec<&str> {
+    match task.get("when") {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// True when `when:` reads a variable registered earlier, or a gathered
+/// fact (`ansible_facts`, `ansible_*`).
+fn guarded_by_state(task: &serde_json::Map<String, Value>, registered: &[&str]) -> bool {
+    conditions(task).iter().any(|c| {
+        identifiers(c)
+            .iter()
+            .any(|id| id.starts_with("ansible_") || registered.contains(id))
+    })
+}
+
 impl IacCheck for UnguardedCommand {
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, _, d) in cx.docs() {
+            if d.class == DocClass::AnsibleHandlers {
+                continue;
+            }
+            // Variables registered so far, by play (index 0 outside playbooks).
+            let mut registered: Vec<(usize, &str)> = Vec::new();
             for (path, task) in ansible_tasks(d) {
+                let play = match (d.class, path.first()) {
+                    (DocClass::AnsiblePlaybook, Some(Seg::Index(i))) => *i,
+                    _ => 0,
+                };
+                let in_play: Vec<&str> = registered
+                    .iter()
+                    .filter(|(p, _)| *p == play)
+                    .map(|(_, n)| *n)
+                    .collect();
+                if let Some(name) = task.get("register").and_then(Value::as_str) {
+                    registered.push((play, name));
+                }
+                if d.class == DocClass::AnsiblePlaybook && path.get(1) == Some(&Seg::Key("handlers".into())) {
+                    continue;
+                }
                 let Some((key, value)) = task_module(task, MODULES) else {
                     continue;
                 };
@@ -25,6 +97,7 @@ impl IacCheck for UnguardedCommand {
                     || guarded_args(value)
                     || task.get("args").is_some_and(guarded_args)
                     || free_form
+                    || guarded_by_state(task, &in_play)
                 {
                     continue;
                 }
@@ -105,5 +178,72 @@ mod tests {
 "#;
         let hits = iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]);
         assert_eq!(lines(&hits), [5, 8], "{hits:#?}");
+    }
+
+    #[test]
+    fn handlers_are_not_checked() {
+        let handlers = "- name: Restart k3s\n  ansible.builtin.command: systemctl restart k3s\n";
+        assert!(iac_hits("IDM001", &[("roles/k3s/handlers/main.yml", handlers)], &[]).is_empty());
+        let play = r#"
+- hosts: all
+  tasks:
+    - name: Start
+      command: /opt/start.sh
+  handlers:
+    - name: Reload
+      command: /opt/reload.sh
+"#;
+        let hits = iac_hits("IDM001", &[("site.yml", play)], &[]);
+        assert_eq!(lines(&hits), [5], "{hits:#?}");
+    }
+
+    #[test]
+    fn when_over_registered_or_gathered_state_is_a_guard() {
+        let tasks = r#"
+- name: Look for the binary
+  ansible.builtin.stat:
+    path: /usr/local/bin/k3s
+  register: k3s_bin
+- name: Install when missing
+  ansible.builtin.shell: /opt/install.sh
+  when: not k3s_bin.stat.exists
+- name: Only on Debian
+  command: /opt/debian.sh
+  when: ansible_facts['os_family'] == 'Debian'
+- name: Mentions a name it never registered
+  command: /opt/other.sh
+  when: other.rc != 0
+- name: The registered name only as an attribute or a string
+  command: /opt/third.sh
+  when: [ "item.k3s_bin", "'k3s_bin' in groups" ]
+"#;
+        let hits = iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]);
+        assert_eq!(lines(&hits), [13, 16], "{hits:#?}");
+    }
+
+    #[test]
+    fn a_registration_in_another_play_or_later_does_not_count() {
+        let play = r#"
+- hosts: a
+  tasks:
+    - name: Probe
+      command: /opt/probe.sh
+      changed_when: false
+      register: probe
+- hosts: b
+  tasks:
+    - name: Act
+      command: /opt/act.sh
+      when: probe.rc == 0
+    - name: Act again
+      command: /opt/act.sh
+      when: late is changed
+    - name: Register late
+      command: /opt/late.sh
+      changed_when: false
+      register: late
+"#;
+        let hits = iac_hits("IDM001", &[("site.yml", play)], &[]);
+        assert_eq!(lines(&hits), [11, 14], "{hits:#?}");
     }
 }

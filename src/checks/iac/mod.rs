@@ -49,12 +49,16 @@ impl RenderedFindings {
     }
 }
 
+pub(super) mod chart_templates;
 pub mod declarative;
 pub(super) mod git003_imperative_deploy;
 pub(super) mod idm001_unguarded_command;
+pub(super) mod idm002_unpinned_image;
 pub(super) mod idm003_package_latest;
 pub(super) mod idm005_unpinned_chart;
 pub(super) mod kus001_broken_kustomization;
+pub(super) mod obs001_missing_probes;
+pub(super) mod obs002_missing_resources;
 pub(super) mod obs003_namespace_without_quota;
 pub(super) mod obs004_namespace_without_default_deny;
 pub(super) mod prv005_pod_may_run_as_root;
@@ -63,6 +67,7 @@ pub(super) mod prv007_wildcard_iam_action;
 pub(super) mod prv008_terraform_state_backend;
 pub(super) mod tree003_unparseable_file;
 pub(super) mod tree004_skipped_template;
+pub(super) mod tree006_not_utf8;
 
 /// What an IaC check sees: every IaC file of one repository, with the file
 /// id each was given at discovery, and the disk facts of the run.

@@ -21,7 +21,11 @@ fn empty_selector(v: Option<&Value>) -> bool {
     }
 }
 
-/// A policy that selects every pod and allows no ingress.
+/// A policy that isolates every pod of its namespace for ingress: Kubernetes
+/// isolates each pod a policy selects, whatever allowlist the policy then
+/// carries, so `podSelector: {}` with Ingress among its `policyTypes` (the
+/// default when `policyTypes` is absent) is a default deny. A rule that
+/// allows everything (`ingress: [{}]`) undoes it.
 fn default_deny(d: &IacDoc) -> bool {
     let v = &d.located.value;
     let spec = v.get("spec");
@@ -31,10 +35,20 @@ fn default_deny(d: &IacDoc) -> bool {
                 .and_then(|s| s.get("policyTypes"))
                 .and_then(Value::as_array)
                 .is_none_or(|t| t.iter().any(|x| x == "Ingress"));
-            let no_rules = spec
+            let allow_all = spec
                 .and_then(|s| s.get("ingress"))
-                .is_none_or(|i| i.as_array().is_some_and(|a| a.is_empty()));
-            empty_selector(spec.and_then(|s| s.get("podSelector"))) && types_ok && no_rules
+                .and_then(Value::as_array)
+                .is_some_and(|a| {
+                    a.iter().any(|r| {
+                        r.as_object().is_none_or(|o| {
+                            o.get("from")
+                                .is_none_or(|f| f.as_array().is_some_and(|x| x.is_empty()))
+                                && o.get("ports")
+                                    .is_none_or(|p| p.as_array().is_some_and(|x| x.is_empty()))
+                        })
+                    })
+                });
+            empty_selector(spec.and_then(|s| s.get("podSelector"))) && types_ok && !allow_all
         }
         Some("CiliumNetworkPolicy") | Some("CiliumClusterwideNetworkPolicy") => {
             empty_selector(spec.and_then(|s| s.get("endpointSelector")))
@@ -144,18 +158,34 @@ spec:
     }
 
     #[test]
-    fn a_policy_that_allows_ingress_is_not_a_default_deny() {
+    fn a_policy_over_every_pod_with_an_allowlist_is_a_default_deny() {
         let np = r#"
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: { name: allow-web, namespace: shop }
 spec:
   podSelector: {}
+  policyTypes: [Ingress]
   ingress:
     - from: [{ podSelector: { matchLabels: { app: gateway } } }]
 "#;
         let hits = iac_hits("OBS004", &[("k8s/ns.yaml", NS), ("k8s/np.yaml", np)], &[]);
-        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn egress_only_some_pods_or_allow_all_are_not_a_default_deny() {
+        for spec in [
+            "  podSelector: {}\n  policyTypes: [Egress]\n",
+            "  podSelector: { matchLabels: { app: web } }\n  policyTypes: [Ingress]\n",
+            "  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n    - {}\n",
+        ] {
+            let np = format!(
+                "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{ name: p, namespace: shop }}\nspec:\n{spec}"
+            );
+            let hits = iac_hits("OBS004", &[("k8s/ns.yaml", NS), ("k8s/np.yaml", &np)], &[]);
+            assert_eq!(lines(&hits), [4], "{spec}: {hits:#?}");
+        }
     }
 
     #[test]

@@ -2,13 +2,24 @@
 
 use super::{IacCheck, IacContext};
 use crate::checks::Sink;
+use crate::finding::Severity;
+use crate::parse::hcl::terraform_accepts;
 
 pub struct UnparseableFile;
 
 impl IacCheck for UnparseableFile {
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         for (fi, f) in cx.files() {
-            if let Some(e) = &f.error {
+            let Some(e) = &f.error else { continue };
+            if f.file.path.ends_with(".tf") && terraform_accepts(e) {
+                sink.report_in_with(
+                    fi,
+                    e.span.clone(),
+                    Severity::Warning,
+                    "key defined twice in an object: Terraform accepts this (hashicorp/terraform#28727), \
+                     but constable's HCL parser (hcl-edit) does not, so this file is not checked",
+                );
+            } else {
                 sink.report_in(fi, e.span.clone(), format!("file does not parse: {}", e.message));
             }
         }
@@ -56,5 +67,18 @@ metadata:
             &[],
         );
         assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    #[test]
+    fn a_duplicate_object_key_in_terraform_is_a_warning() {
+        let tf = "locals {\n  tags = {\n    env = \"a\"\n    env = \"b\"\n  }\n}\n";
+        let hits = iac_hits("TREE003", &[("infra/main.tf", tf)], &[]);
+        assert_eq!(lines(&hits), [4], "{hits:#?}");
+        assert!(hits[0].message.contains("Terraform accepts"), "{hits:#?}");
+        let broken = iac_hits("TREE003", &[("infra/main.tf", "locals {\n  a = \n")], &[]);
+        assert!(
+            broken[0].message.starts_with("file does not parse"),
+            "{broken:#?}"
+        );
     }
 }
