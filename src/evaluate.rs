@@ -6,7 +6,9 @@
 use crate::checks::{self, Check, ConstitutionContext, ConstitutionView, PlanContext, RepoContext, Sink};
 use crate::discover::DiskFacts;
 use crate::finding::{FileId, Finding};
-use crate::parse::constitution::{cite, resolve, Citation, ConstitutionDoc, Principle};
+use crate::parse::constitution::{
+    cite, resolve_explained, Citation, ConstitutionDoc, MappingNote, Principle, Resolution,
+};
 use crate::parse::gates::GateModel;
 use crate::parse::plan::Plan;
 use crate::parse::suppress::Suppression;
@@ -57,11 +59,14 @@ pub struct Constitution {
     pub path: Option<String>,
     pub principles: Vec<Principle>,
     pub label: String,
+    /// How each constitution.md principle was mapped, and why (empty when
+    /// the TOML constitution is used).
+    pub mapping: Vec<MappingNote>,
 }
 
 impl Constitution {
     pub fn new(doc: Option<ConstitutionDoc>, path: Option<String>, rules: &RuleSet) -> Constitution {
-        let principles = resolve(doc.as_ref(), &rules.constitution);
+        let Resolution { principles, mapping } = resolve_explained(doc.as_ref(), &rules.constitution);
         let label = match (&path, &rules.constitution.name) {
             (Some(p), _) => format!("`{p}`"),
             (None, Some(n)) => format!("the constitution `{n}` (no constitution.md in the repository)"),
@@ -72,6 +77,7 @@ impl Constitution {
             path,
             principles,
             label,
+            mapping,
         }
     }
 
@@ -337,7 +343,9 @@ pub fn iac(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], alone: bool) -> (V
 }
 
 /// The feature checks that run in this repository.
-fn feature_rules<'r>(rules: &'r RuleSet) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
+fn feature_rules<'r>(
+    rules: &'r RuleSet,
+) -> impl Iterator<Item = (&'r Rule, crate::artifacts::FeatureFn)> + 'r {
     rules.rules.iter().filter_map(|r| match checks::builtin(r) {
         Some(Check::Feature(f)) => Some((r, f)),
         _ => None,
@@ -389,7 +397,12 @@ pub fn feature(
                 continue;
             };
             let sev = h.severity.unwrap_or(rule.severity);
-            Sink { file: *id, rule, out: &mut out }.report_with(h.span, sev, h.message);
+            Sink {
+                file: *id,
+                rule,
+                out: &mut out,
+            }
+            .report_with(h.span, sev, h.message);
         }
     }
     out
