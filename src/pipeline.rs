@@ -16,20 +16,20 @@
 //! Reporting is the caller's: it chooses formats and destinations.
 //! File ids are assigned here, once, when a file is discovered.
 
-use crate::artifacts::Feature;
 use crate::checks::{self, iac::IacContext, RepoContext};
 use crate::discover::{self, DiskFacts, Existence, PlanFile, RepoFs};
 use crate::evaluate::{self, Constitution, Outcome, PlanModel, Problem};
 use crate::filter::{self, Baseline, BaselineEntry};
 use crate::finding::FileId;
 use crate::load::{self, error::ConfigError, Overrides, Settings};
+use crate::artifacts::Feature;
 use crate::parse::checklist::Checklist;
 use crate::parse::constitution::ConstitutionDoc;
+use crate::parse::spec::Spec;
+use crate::parse::tasks::Tasks;
 use crate::parse::iac::IacFile;
 use crate::parse::plan::Plan;
-use crate::parse::spec::Spec;
 use crate::parse::suppress;
-use crate::parse::tasks::Tasks;
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -470,9 +470,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome) {
             }
         };
         f.feature.plan = plan;
-        match evaluate::guarded(&f.feature.dir, || {
-            evaluate::feature(&f.feature, &ids, rules, &facts)
-        }) {
+        match evaluate::guarded(&f.feature.dir, || evaluate::feature(&f.feature, &ids, rules, &facts)) {
             Ok(findings) => outcome.findings.extend(findings),
             Err(p) => outcome.problems.push(p),
         }

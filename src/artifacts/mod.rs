@@ -124,17 +124,9 @@ pub const TASK005: FeatureFn = |f, exists, o| {
         task005::check(t, &f.dir, exists, o)
     }
 };
-pub const TASK006: FeatureFn =
-    |f, _, o| task006::check(f.tasks.as_ref(), f.spec.as_ref(), f.plan.as_ref(), o);
-pub const CHK001: FeatureFn = |f, _, o| {
-    chk001::check(
-        &f.checklists,
-        f.tasks.as_ref(),
-        f.spec.as_ref(),
-        f.plan.as_ref(),
-        o,
-    )
-};
+pub const TASK006: FeatureFn = |f, _, o| task006::check(f.tasks.as_ref(), f.spec.as_ref(), f.plan.as_ref(), o);
+pub const CHK001: FeatureFn =
+    |f, _, o| chk001::check(&f.checklists, f.tasks.as_ref(), f.spec.as_ref(), f.plan.as_ref(), o);
 pub const CHK002: FeatureFn = |f, _, o| {
     for c in &f.checklists {
         chk002::check(c, o)
