@@ -30,7 +30,10 @@ fn id_of<'a>(map: &'a [(String, String)], principle: &str) -> &'a str {
 }
 
 fn takes(map: &[(String, String)], id: &str) -> Vec<String> {
-    map.iter().filter(|(_, i)| i == id).map(|(p, _)| p.clone()).collect()
+    map.iter()
+        .filter(|(_, i)| i == id)
+        .map(|(p, _)| p.clone())
+        .collect()
 }
 
 #[test]
@@ -108,7 +111,15 @@ fn mapped_principles_turn_their_iac_rules_on() {
     let dir = fixture("principles/harbor");
     let r = constable_in(
         &dir,
-        &["check", ".", "--iac-only", "--iac-root", "clusters", "--format", "concise"],
+        &[
+            "check",
+            ".",
+            "--iac-only",
+            "--iac-root",
+            "clusters",
+            "--format",
+            "concise",
+        ],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     // "Observability & Monitoring - Prometheus + Grafana Stack" turns OBS on,
@@ -121,7 +132,15 @@ fn mapped_principles_turn_their_iac_rules_on() {
     copy_tree(&dir.join("clusters"), &tmp.join("clusters"));
     let q = constable_in(
         &tmp,
-        &["check", ".", "--iac-only", "--iac-root", "clusters", "--format", "concise"],
+        &[
+            "check",
+            ".",
+            "--iac-only",
+            "--iac-root",
+            "clusters",
+            "--format",
+            "concise",
+        ],
     );
     assert!(!q.stdout.contains("OBS0"), "{}", q.stdout);
     assert!(q.stdout.contains("PRV005"), "{}", q.stdout);
@@ -169,13 +188,21 @@ fn explicit_mapping_wins_and_none_unmaps() {
 fn unknown_keys_and_ids_are_positioned_errors_with_suggestions() {
     let dir = temp_dir("principles-bad-key");
     copy_tree(&fixture("principles/orchard"), &dir);
-    std::fs::write(dir.join("constable.toml"), "[principles]\n\"Patiense\" = \"none\"\n").unwrap();
+    std::fs::write(
+        dir.join("constable.toml"),
+        "[principles]\n\"Patiense\" = \"none\"\n",
+    )
+    .unwrap();
     let r = constable_in(&dir, &["check", ".", "--iac-only"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("constable.toml:2:1"), "{}", r.stderr);
     assert!(r.stderr.contains("did you mean `Patience`?"), "{}", r.stderr);
 
-    std::fs::write(dir.join("constable.toml"), "[principles]\n\"IV\" = \"observabilty\"\n").unwrap();
+    std::fs::write(
+        dir.join("constable.toml"),
+        "[principles]\n\"IV\" = \"observabilty\"\n",
+    )
+    .unwrap();
     let r = constable_in(&dir, &["check", ".", "--iac-only"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("constable.toml:2:8"), "{}", r.stderr);

@@ -588,25 +588,22 @@ pub fn resolve_explained(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution)
             }
             if !tied.contains(&i) {
                 tied.push(i);
-                let mut with: Vec<String> = rivals
-                    .iter()
-                    .map(|&&(a, b)| {
-                        if a == i {
-                            format!("`{}`", toml.principles[b].id)
-                        } else {
-                            d.principles[a].name.clone()
-                        }
-                    })
-                    .collect();
-                with.insert(0, format!("`{}`", toml.principles[j].id));
-                chosen[i] = Some((
-                    None,
+                let why = |a: usize, b: usize| {
                     format!(
-                        "{}; an equal match with {}, so no mapping",
-                        scores[i][j].as_ref().expect("scored pair").reason,
-                        with[1..].join(" and ")
-                    ),
-                ));
+                        "{} for `{}`",
+                        scores[a][b].as_ref().expect("scored pair").reason,
+                        toml.principles[b].id
+                    )
+                };
+                let mut with: Vec<String> = vec![why(i, j)];
+                for &&(a, b) in &rivals {
+                    with.push(if a == i {
+                        why(a, b)
+                    } else {
+                        format!("{} for `{}`", shown_doc(&d.principles[a]), toml.principles[b].id)
+                    });
+                }
+                chosen[i] = Some((None, format!("tie: {}, so no mapping", with.join(" = "))));
             }
         }
         for &(i, j) in &group {
@@ -723,6 +720,138 @@ mod tests {
             split_numeral("IV \u{2212} Backups"),
             (Some("IV".into()), "Backups".into())
         );
+    }
+
+    fn def(id: &str, title: &str, aliases: &[&str], terms: &[&str]) -> crate::rules::PrincipleDef {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        crate::rules::PrincipleDef {
+            id: Arc::from(id),
+            title: title.into(),
+            aliases: v(aliases),
+            terms: v(terms),
+            gate: String::new(),
+            evidence: Vec::new(),
+            severity: Severity::Error,
+            doc: None,
+            source: Arc::from("test"),
+        }
+    }
+
+    fn pack() -> TomlConstitution {
+        TomlConstitution {
+            principles: vec![
+                def(
+                    "gitops",
+                    "GitOps Source of Truth",
+                    &["GitOps"],
+                    &["GitOps", "Flux", "reconcile", "drift", "source of truth"],
+                ),
+                def(
+                    "observability",
+                    "Observability",
+                    &[],
+                    &["monitoring", "alerting", "dashboards", "logs"],
+                ),
+                def("runbooks", "Runbooks", &[], &["runbooks", "documentation"]),
+            ],
+            ..TomlConstitution::default()
+        }
+    }
+
+    fn mapped(md: &str, toml: &TomlConstitution) -> Vec<(String, Option<String>, String)> {
+        let doc = ConstitutionDoc::parse(Plan::parse(crate::source::SourceFile::new("c.md", md)));
+        resolve_explained(Some(&doc), toml)
+            .mapping
+            .into_iter()
+            .map(|m| (m.shown(), m.id.map(|i| i.to_string()), m.reason))
+            .collect()
+    }
+
+    #[test]
+    fn stems_join_word_forms() {
+        assert_eq!(stems("Immutability"), stems("immutable"));
+        assert_eq!(stems("documented"), stems("Documentation"));
+        assert_eq!(stems("Secrets"), stems("secret"));
+        assert_eq!(stems("idempotency"), stems("idempotent"));
+        assert_ne!(stems("docs"), stems("documentation"));
+    }
+
+    #[test]
+    fn heading_then_body_with_two_terms_and_reasons() {
+        let md = "# C\n\n## Core Principles\n\n### I. Delivery Pipeline\n\nFlux keeps the cluster \
+                  reconciled with Git.\n\n### II. Eyes On\n\nWe read the logs.\n\n\
+                  ### III. Calm Nights\n\nDashboards and alerting for every service.\n";
+        let m = mapped(md, &pack());
+        assert_eq!(m[0].1.as_deref(), Some("gitops"), "{m:?}");
+        assert_eq!(m[0].2, "body: \"Flux\", \"reconcile\"");
+        // One body term is not enough.
+        assert_eq!(m[1].1, None, "{m:?}");
+        assert_eq!(m[2].1.as_deref(), Some("observability"), "{m:?}");
+        assert_eq!(m[2].2, "body: \"alerting\", \"dashboards\"");
+    }
+
+    #[test]
+    fn code_and_paths_in_the_body_are_not_prose() {
+        let md = "# C\n\n## Core Principles\n\n### I. Layout\n\nSee `docs/runbooks/` and \
+                  [the page](docs/documentation.md).\n";
+        assert_eq!(mapped(md, &pack())[0].1, None);
+    }
+
+    #[test]
+    fn a_term_common_to_most_principles_counts_for_none() {
+        // "source of truth" and "drift" sit in three of four bodies; without
+        // them II names only Flux.
+        let body = "It is the source of truth and must not drift.";
+        let md = format!(
+            "# C\n\n## Core Principles\n\n### I. One\n\n{body}\n\n### II. Two\n\n{body} Flux.\n\n\
+             ### III. Three\n\n{body}\n\n### IV. Four\n\nShort.\n"
+        );
+        let m = mapped(&md, &pack());
+        assert!(m.iter().all(|m| m.1.is_none()), "{m:?}");
+        // Among ten principles, three bodies are not most: II takes gitops.
+        let md = md.replace("### IV. Four", "### IV. Four\n\nShort.\n\n### V. Five\n\nShort.\n\n### VI. Six\n\nShort.\n\n### VII. Seven\n\nShort.\n\n### VIII. Eight\n\nShort.\n\n### IX. Nine\n\nShort.\n\n### X. Ten");
+        let m = mapped(&md, &pack());
+        assert_eq!(m[1].1.as_deref(), Some("gitops"), "{m:?}");
+    }
+
+    #[test]
+    fn the_better_match_wins_and_ties_take_nothing() {
+        let md = "# C\n\n## Core Principles\n\n### I. GitOps\n\nx\n\n### II. GitOps Source of Truth\n\nx\n\n\
+                  ### III. Monitoring and Runbooks\n\nx\n";
+        let m = mapped(md, &pack());
+        assert_eq!(m[1].1.as_deref(), Some("gitops"));
+        assert_eq!(m[0].1, None);
+        assert!(
+            m[0].2.contains("`gitops` went to II. GitOps Source of Truth"),
+            "{}",
+            m[0].2
+        );
+        assert_eq!(m[2].1, None);
+        assert!(m[2].2.starts_with("tie: "), "{}", m[2].2);
+        // Deterministic: the same answer every time.
+        assert_eq!(m, mapped(md, &pack()));
+    }
+
+    #[test]
+    fn explicit_mapping_wins() {
+        let mut toml = pack();
+        toml.mapping = vec![
+            crate::rules::PrincipleMapping {
+                key: "III".into(),
+                id: Some(Arc::from("runbooks")),
+            },
+            crate::rules::PrincipleMapping {
+                key: "GitOps Source of Truth".into(),
+                id: None,
+            },
+        ];
+        let md = "# C\n\n## Core Principles\n\n### I. GitOps\n\nx\n\n### II. GitOps Source of Truth\n\nx\n\n\
+                  ### III. Monitoring and Runbooks\n\nx\n";
+        let m = mapped(md, &toml);
+        assert_eq!(m[0].1.as_deref(), Some("gitops"), "{m:?}");
+        assert_eq!(m[1].1, None);
+        assert_eq!(m[1].2, "constable.toml [principles]");
+        assert_eq!(m[2].1.as_deref(), Some("runbooks"));
     }
 
     #[test]
