@@ -477,6 +477,17 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
         }
     }
 
+    if !args.quiet
+        && (args.formats.is_empty()
+            || args
+                .formats
+                .iter()
+                .any(|f| matches!(f, Format::Human | Format::Concise)))
+    {
+        for line in principle_notes(&run.settings) {
+            eprintln!("{line}");
+        }
+    }
     let rule_sets: Vec<&crate::rules::RuleSet> = run.settings.iter().map(|s| &s.rules).collect();
     let report = Report {
         files: &outcome.files,
@@ -714,9 +725,67 @@ fn rule_status(
     }
     if !crate::evaluate::active(r, principles, &settings.explicit_select) {
         let p = r.principle.as_deref().unwrap_or("");
+        if principles
+            .iter()
+            .any(|q| matches!(q.origin, crate::parse::constitution::Origin::Document { .. }))
+        {
+            return Some(format!("no constitution.md principle maps to `{p}`"));
+        }
         return Some(format!("the constitution has no `{p}` principle"));
     }
     None
+}
+
+/// For the summary of `check`: how each repository's constitution.md
+/// principles map to the principles of the rule packs, and which of those
+/// principles nothing maps to (their rules do not run).
+fn principle_notes(settings: &[Settings]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in settings {
+        let Some(Ok((rel, doc))) = pipeline::constitution_doc(&s.root) else {
+            continue;
+        };
+        let c = crate::evaluate::Constitution::new(Some(doc), Some(rel.clone()), &s.rules);
+        if c.mapping.is_empty() {
+            continue;
+        }
+        let at = if settings.len() > 1 {
+            format!("{}/{rel}", s.root.display())
+        } else {
+            rel
+        };
+        out.push(format!("principles of {at} → rule packs:"));
+        out.extend(c.mapping.iter().map(|m| format!("  {}", m.line())));
+        let unmapped: Vec<&str> = s
+            .rules
+            .constitution
+            .principles
+            .iter()
+            .filter(|p| s.all_rules.iter().any(|r| r.principle.as_ref() == Some(&p.id)))
+            .filter(|p| !c.principles.iter().any(|q| q.id == p.id))
+            .map(|p| &*p.id)
+            .collect();
+        if !unmapped.is_empty() {
+            out.push(format!(
+                "  no principle maps to: {} (their rules do not run unless selected)",
+                unmapped.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// Why a running rule runs, when its principle came from constitution.md:
+/// `II. GitOps Workflow (heading: "GitOps")`.
+fn runs_because(
+    mapping: &[crate::parse::constitution::MappingNote],
+    r: &crate::rules::Rule,
+) -> Option<String> {
+    let p = r.principle.as_deref()?;
+    mapping
+        .iter()
+        .find(|m| m.id.as_deref() == Some(p))
+        .map(|m| format!("{} ({})", m.shown(), m.reason))
 }
 
 fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
@@ -738,7 +807,8 @@ fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
         ListFormat::Text => {
             for r in &settings.all_rules {
                 let runs = match status(r) {
-                    None => "runs".to_string(),
+                    None => runs_because(&constitution.mapping, r)
+                        .map_or("runs".to_string(), |w| format!("runs: {w}")),
                     Some(why) => format!("off: {why}"),
                 };
                 writeln!(
@@ -771,6 +841,7 @@ fn list_rules(format: ListFormat, config: &ConfigArgs) -> i32 {
                         "enabled": enabled(&r.code),
                         "runs": why.is_none(),
                         "why_not": why,
+                        "why": runs_because(&constitution.mapping, r),
                     })
                 })
                 .collect();

@@ -6,7 +6,9 @@
 use crate::checks::{self, Check, ConstitutionContext, ConstitutionView, PlanContext, RepoContext, Sink};
 use crate::discover::DiskFacts;
 use crate::finding::{FileId, Finding};
-use crate::parse::constitution::{cite, resolve, Citation, ConstitutionDoc, Principle};
+use crate::parse::constitution::{
+    cite, resolve_explained, Citation, ConstitutionDoc, MappingNote, Principle, Resolution,
+};
 use crate::parse::gates::GateModel;
 use crate::parse::plan::Plan;
 use crate::parse::suppress::Suppression;
@@ -62,11 +64,14 @@ pub struct Constitution {
     pub path: Option<String>,
     pub principles: Vec<Principle>,
     pub label: String,
+    /// How each constitution.md principle was mapped, and why (empty when
+    /// the TOML constitution is used).
+    pub mapping: Vec<MappingNote>,
 }
 
 impl Constitution {
     pub fn new(doc: Option<ConstitutionDoc>, path: Option<String>, rules: &RuleSet) -> Constitution {
-        let principles = resolve(doc.as_ref(), &rules.constitution);
+        let Resolution { principles, mapping } = resolve_explained(doc.as_ref(), &rules.constitution);
         let label = match (&path, &rules.constitution.name) {
             (Some(p), _) => format!("`{p}`"),
             (None, Some(n)) => format!("the constitution `{n}` (no constitution.md in the repository)"),
@@ -77,6 +82,7 @@ impl Constitution {
             path,
             principles,
             label,
+            mapping,
         }
     }
 

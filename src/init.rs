@@ -3,7 +3,7 @@
 //! text; the CLI writes it.
 
 use crate::load::{Settings, DEFAULT_EXTENDS};
-use crate::parse::constitution::{resolve, ConstitutionDoc, Origin};
+use crate::parse::constitution::{resolve_explained, ConstitutionDoc, Origin};
 use std::fmt::Write;
 
 fn toml_str(s: &str) -> String {
@@ -56,7 +56,8 @@ pub fn render(constitution: Option<&(String, ConstitutionDoc)>, settings: &Setti
         );
         return out;
     }
-    let principles = resolve(Some(doc), &settings.rules.constitution);
+    let resolution = resolve_explained(Some(doc), &settings.rules.constitution);
+    let principles = &resolution.principles;
     let title = doc
         .doc
         .sections
@@ -67,8 +68,46 @@ pub fn render(constitution: Option<&(String, ConstitutionDoc)>, settings: &Setti
     if let Some((v, _)) = &doc.version {
         let _ = writeln!(out, "version = {}", toml_str(v.trim().trim_matches('`')));
     }
+    let _ = writeln!(
+        out,
+        "\n# How the principles of {rel} map to rule-pack principles,"
+    );
+    let _ = writeln!(
+        out,
+        "# inferred from their headings and text. Edit a value to override it"
+    );
+    let _ = writeln!(
+        out,
+        "# (a principle id, or \"none\"): a pack's rules run only when a principle\n# maps to its principle."
+    );
+    let _ = writeln!(out, "[principles]");
+    let keys: Vec<String> = resolution
+        .mapping
+        .iter()
+        .map(|m| toml_str(m.numeral.as_deref().unwrap_or(&m.title)))
+        .collect();
+    let width = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    let ids: Vec<String> = resolution
+        .mapping
+        .iter()
+        .zip(principles)
+        .map(|(m, p)| toml_str(m.id.as_deref().unwrap_or(&p.id)))
+        .collect();
+    let id_width = ids.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    for ((m, key), id) in resolution.mapping.iter().zip(&keys).zip(&ids) {
+        let why = match m.id {
+            Some(_) => m.reason.clone(),
+            None => format!("{}; defined below", m.reason),
+        };
+        let _ = writeln!(
+            out,
+            "{key:<width$} = {id:<id_width$}   # {}: {}",
+            m.shown(),
+            why.replace('\n', " ")
+        );
+    }
     let _ = writeln!(out, "\n# Principles of {rel}.");
-    for p in &principles {
+    for p in principles {
         let Origin::Document { .. } = p.origin else {
             continue;
         };

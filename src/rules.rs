@@ -514,6 +514,9 @@ pub struct PrincipleDef {
     pub title: String,
     /// Names and short forms plans and constitution.md use for it.
     pub aliases: Vec<String>,
+    /// Words and phrases that identify the principle in a constitution.md
+    /// heading or body (`Argo CD`, `reconcile`), for mapping by meaning.
+    pub terms: Vec<String>,
     /// The gate question a plan must answer.
     pub gate: String,
     /// A passing gate's text must match one of these.
@@ -574,6 +577,17 @@ pub struct TomlConstitution {
     pub name: Option<String>,
     pub version: Option<String>,
     pub principles: Vec<PrincipleDef>,
+    /// `[principles]` of constable.toml: constitution.md principles (by
+    /// numeral or title) mapped explicitly to a principle id, or to none.
+    pub mapping: Vec<PrincipleMapping>,
+}
+
+/// One entry of `[principles]`: a constitution.md principle, by numeral
+/// (`II`) or title, and the principle id it takes (`None` for `"none"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrincipleMapping {
+    pub key: String,
+    pub id: Option<Arc<str>>,
 }
 
 /// Everything loaded for one repository: rules, principles and vocabulary.

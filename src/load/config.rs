@@ -52,6 +52,12 @@ pub struct Config {
     /// Principles defined here, as in a rule file.
     #[serde(default)]
     pub principle: Vec<RawPrinciple>,
+    /// How constitution.md principles map to principle ids, overriding the
+    /// mapping by meaning: key a principle's numeral (`"II"`) or title,
+    /// value a principle id (`"gitops"`) or `"none"`.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub principles: BTreeMap<Spanned<String>, Spanned<String>>,
     /// Rules defined here, as in a rule file.
     #[serde(default)]
     #[schemars(with = "Vec<RuleSchema>")]

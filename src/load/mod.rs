@@ -119,6 +119,8 @@ pub struct Settings {
     pub all_rules: Vec<Rule>,
     pub per_file_ignores: Vec<PerFileIgnore>,
     pub config_path: Option<PathBuf>,
+    /// The repository root these settings were loaded for.
+    pub root: PathBuf,
     pub iac_roots: Vec<String>,
     /// Script and workflow folders (`[iac] scripts`).
     pub script_roots: Vec<String>,
@@ -305,6 +307,7 @@ pub fn load_from(
             }
         }
     }
+    constitution.mapping = principle_mapping(root, cfile, &config.principles, &constitution)?;
     rules.sort_by(|a, b| a.code.cmp(&b.code));
     let all_rules = rules.clone();
 
@@ -513,12 +516,121 @@ pub fn load_from(
         all_rules,
         per_file_ignores,
         config_path: path,
+        root: root.to_path_buf(),
         iac_roots: config.iac.as_ref().map(|i| i.roots.clone()).unwrap_or_default(),
         script_roots: config
             .iac
             .and_then(|i| i.scripts)
             .unwrap_or_else(|| DEFAULT_SCRIPT_ROOTS.iter().map(|s| s.to_string()).collect()),
     })
+}
+
+/// Check `[principles]`: every key names a principle of the repository's
+/// constitution.md (by numeral or title), every value a loaded principle id
+/// or `"none"`, and no principle or id is mapped twice.
+fn principle_mapping(
+    root: &Path,
+    cfile: FileText<'_>,
+    table: &std::collections::BTreeMap<toml::Spanned<String>, toml::Spanned<String>>,
+    constitution: &TomlConstitution,
+) -> LoadResult<Vec<crate::rules::PrincipleMapping>> {
+    use crate::parse::constitution::key_matches;
+    if table.is_empty() {
+        return Ok(Vec::new());
+    }
+    let doc = crate::discover::constitution(root).and_then(|(abs, rel)| {
+        let text = std::fs::read_to_string(abs).ok()?;
+        let d = crate::evaluate::constitution_doc(&crate::source::SourceFile::new(rel.as_str(), &text));
+        Some((rel, d))
+    });
+    let ids: Vec<&str> = constitution.principles.iter().map(|p| &*p.id).collect();
+    let mut out = Vec::new();
+    let mut seen: Vec<(usize, &str)> = Vec::new();
+    let mut seen_ids: Vec<(&str, &str)> = Vec::new();
+    for (key, value) in table {
+        let (k, v) = (key.get_ref().as_str(), value.get_ref().as_str());
+        let index = match &doc {
+            Some((rel, d)) if !d.principles.is_empty() && !d.is_unfilled() => {
+                let Some(i) = d.principles.iter().position(|dp| key_matches(k, dp)) else {
+                    let names: Vec<String> = d
+                        .principles
+                        .iter()
+                        .flat_map(|dp| dp.numeral.iter().cloned().chain([dp.name.clone()]))
+                        .collect();
+                    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                    let mut e = cfile.error(
+                        key.span(),
+                        format!("`{k}` names no principle of {rel}"),
+                        "unknown principle",
+                    );
+                    e.help = Some(match closest(k, &refs) {
+                        Some(c) => format!("did you mean `{c}`?"),
+                        None => format!("keys are numerals or titles: {}", refs.join(", ")),
+                    });
+                    return Err(e);
+                };
+                i
+            }
+            Some((rel, _)) => {
+                return Err(cfile.error(
+                    key.span(),
+                    format!("{rel} has no filled-in principles to map"),
+                    "nothing to map",
+                ))
+            }
+            None => {
+                return Err(cfile.error(
+                    key.span(),
+                    "`[principles]` maps the principles of constitution.md, and the repository has none",
+                    "nothing to map",
+                ))
+            }
+        };
+        if let Some((_, first)) = seen.iter().find(|(i, _)| *i == index) {
+            return Err(cfile.error(
+                key.span(),
+                format!("`{k}` and `{first}` name the same principle"),
+                "mapped twice",
+            ));
+        }
+        seen.push((index, k));
+        let id = if v == "none" {
+            None
+        } else if let Some(p) = constitution.principles.iter().find(|p| &*p.id == v) {
+            if let Some((_, first)) = seen_ids.iter().find(|(i, _)| *i == v) {
+                let mut e = cfile.error(
+                    value.span(),
+                    format!("`{k}` and `{first}` both map to `{v}`"),
+                    "taken twice",
+                );
+                e.help = Some(
+                    "a principle id goes to one constitution.md principle; map the other to `\"none\"`"
+                        .into(),
+                );
+                return Err(e);
+            }
+            seen_ids.push((v, k));
+            Some(p.id.clone())
+        } else {
+            let mut choices = ids.clone();
+            choices.push("none");
+            let mut e = cfile.error(
+                value.span(),
+                format!("`{v}` is not a principle id"),
+                "unknown principle id",
+            );
+            e.help = Some(match closest(v, &choices) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => format!("principle ids: {}", choices.join(", ")),
+            });
+            return Err(e);
+        };
+        out.push(crate::rules::PrincipleMapping {
+            key: k.to_string(),
+            id,
+        });
+    }
+    Ok(out)
 }
 
 /// Code (`TPL002`), code prefix (`TPL`, `GATE00`), name, principle id or `ALL`.

@@ -86,6 +86,11 @@ pub struct RawPrinciple {
     /// Names and short forms plans and constitution.md use for it.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Words and phrases that identify the principle in a constitution.md
+    /// heading or section body (`"Argo CD"`, `"reconcile"`): a heading
+    /// naming one, or a body naming two, maps that principle here.
+    #[serde(default)]
+    pub terms: Vec<String>,
     /// The question the plan's Constitution Check must answer.
     #[serde(default)]
     pub gate: String,
@@ -489,6 +494,7 @@ pub fn compile_pack(
                 id: Arc::from(p.id.get_ref().as_str()),
                 title: p.title,
                 aliases: p.aliases,
+                terms: p.terms,
                 gate: p.gate,
                 evidence,
                 severity: p.severity,

@@ -15,6 +15,9 @@ pub struct DocPrinciple {
     pub numeral: Option<String>,
     pub name: String,
     pub heading: Range<usize>,
+    /// The section under the heading, up to the next heading of the same
+    /// or a higher level (sub-headings included).
+    pub body: Range<usize>,
     /// The heading is still a template token (`[PRINCIPLE_1_NAME]`).
     pub is_slot: bool,
 }
@@ -102,6 +105,7 @@ impl ConstitutionDoc {
                 numeral,
                 name,
                 heading: s.heading.clone(),
+                body: s.heading.end.min(s.span.end)..s.span.end,
                 is_slot,
             });
         }
@@ -271,8 +275,232 @@ fn stem_eq(a: &str, b: &str) -> bool {
 }
 
 /// The principles plans answer to: constitution.md's when it defines any,
-/// mapped onto TOML principles by title and aliases; otherwise the TOML ones.
+/// mapped onto TOML principles by meaning (see [`resolve_explained`]);
+/// otherwise the TOML ones.
 pub fn resolve(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution) -> Vec<Principle> {
+    resolve_explained(doc, toml).principles
+}
+
+/// The principles, and for a constitution.md one note per principle saying
+/// which TOML principle it took and why.
+#[derive(Debug, Clone, Default)]
+pub struct Resolution {
+    pub principles: Vec<Principle>,
+    /// One per constitution.md principle, in document order; empty when the
+    /// TOML constitution is used.
+    pub mapping: Vec<MappingNote>,
+}
+
+/// How one constitution.md principle was mapped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingNote {
+    pub numeral: Option<String>,
+    pub title: String,
+    /// The TOML principle it took, if any.
+    pub id: Option<Arc<str>>,
+    /// Why: `heading: "GitOps"`, `body: "Argo CD", "reconcile"`,
+    /// `constable.toml [principles]`, or why nothing matched.
+    pub reason: String,
+}
+
+impl MappingNote {
+    /// `II. GitOps Workflow`.
+    pub fn shown(&self) -> String {
+        match &self.numeral {
+            Some(n) => format!("{n}. {}", self.title),
+            None => self.title.clone(),
+        }
+    }
+
+    /// `II. GitOps Workflow → gitops (heading: "GitOps")`.
+    pub fn line(&self) -> String {
+        let to = self.id.as_deref().unwrap_or("nothing");
+        format!("{} → {to} ({})", self.shown(), self.reason)
+    }
+}
+
+/// How well a constitution.md principle matches a TOML principle. Compared
+/// field by field: a heading equal to a name beats heading terms, which beat
+/// body terms; the body breaks ties between headings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    /// Words of the title or alias the heading equals (0: none).
+    exact: usize,
+    /// Words of the distinct terms and names the heading contains.
+    heading: usize,
+    /// Distinct terms the body contains (counted only from two).
+    body: usize,
+}
+
+struct Match {
+    score: Score,
+    reason: String,
+}
+
+/// Inline code, fenced code and link targets: paths and commands, not prose
+/// (`docs/testing.md` is not about documentation).
+static CODE_SPAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?s)```.*?```|~~~.*?~~~|`[^`\n]*`|\]\([^)\s]*\)|https?://\S+").expect("valid regex")
+});
+
+/// A word reduced to its stem for term matching: `Immutability` and
+/// `immutable`, `documented` and `documentation`, `secrets` and `secret`.
+fn stem(w: &str) -> &str {
+    const SUFFIXES: &[&str] = &[
+        "ibility", "ability", "iation", "ations", "ation", "ently", "encies", "ences", "ency", "ence", "ent",
+        "able", "ible", "ings", "ing", "ies", "ed", "es", "ly", "s", "e",
+    ];
+    for suf in SUFFIXES {
+        if let Some(rest) = w.strip_suffix(suf) {
+            if rest.chars().count() >= 4 {
+                return rest;
+            }
+        }
+    }
+    w
+}
+
+/// Normalised, stemmed words.
+fn stems(s: &str) -> Vec<String> {
+    normalise_name(s)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(|w| stem(w).to_string())
+        .collect()
+}
+
+/// True when the word sequence `needle` occurs in `hay`.
+fn contains_seq(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A term with its stemmed words; terms with the same stems are one term.
+struct Term {
+    shown: String,
+    key: Vec<String>,
+}
+
+fn terms_of(p: &crate::rules::PrincipleDef, with_names: bool) -> Vec<Term> {
+    let mut out: Vec<Term> = Vec::new();
+    let names: Vec<&str> = if with_names {
+        p.names().collect()
+    } else {
+        Vec::new()
+    };
+    for t in p.terms.iter().map(String::as_str).chain(names) {
+        let key = stems(t);
+        if !key.is_empty() && !out.iter().any(|o| o.key == key) {
+            out.push(Term {
+                shown: t.to_string(),
+                key,
+            });
+        }
+    }
+    out
+}
+
+fn quoted(terms: &[&str]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Score every (constitution.md principle, TOML principle) pair.
+fn score_all(d: &ConstitutionDoc, toml: &TomlConstitution) -> Vec<Vec<Option<Match>>> {
+    let text = d.doc.text();
+    let headings: Vec<Vec<String>> = d.principles.iter().map(|dp| stems(&dp.name)).collect();
+    let bodies: Vec<Vec<String>> = d
+        .principles
+        .iter()
+        .map(|dp| stems(&CODE_SPAN.replace_all(text.get(dp.body.clone()).unwrap_or(""), " ")))
+        .collect();
+    let n = d.principles.len();
+    toml_scores(&d.principles, &headings, &bodies, toml, n)
+}
+
+fn toml_scores(
+    principles: &[DocPrinciple],
+    headings: &[Vec<String>],
+    bodies: &[Vec<String>],
+    toml: &TomlConstitution,
+    n: usize,
+) -> Vec<Vec<Option<Match>>> {
+    let mut out: Vec<Vec<Option<Match>>> = (0..n).map(|_| Vec::new()).collect();
+    for p in &toml.principles {
+        let heading_terms = terms_of(p, true);
+        let body_terms = terms_of(p, false);
+        // A term in the bodies of more than a third of the principles (and
+        // at least three) says nothing about any one of them.
+        let common: Vec<bool> = body_terms
+            .iter()
+            .map(|t| {
+                let k = bodies.iter().filter(|b| contains_seq(b, &t.key)).count();
+                k >= 3 && k * 3 > n
+            })
+            .collect();
+        for (i, dp) in principles.iter().enumerate() {
+            let name = normalise_name(&dp.name);
+            let exact = p
+                .names()
+                .filter(|nm| same_words(&normalise_name(nm), &name))
+                .map(|nm| normalise_name(nm).split(' ').count())
+                .max();
+            let in_heading: Vec<&Term> = heading_terms
+                .iter()
+                .filter(|t| contains_seq(&headings[i], &t.key))
+                .collect();
+            let in_body: Vec<&str> = body_terms
+                .iter()
+                .zip(&common)
+                .filter(|(t, c)| !**c && contains_seq(&bodies[i], &t.key))
+                .map(|(t, _)| t.shown.as_str())
+                .collect();
+            let body = if in_body.len() >= 2 { in_body.len() } else { 0 };
+            let score = Score {
+                exact: exact.unwrap_or(0),
+                heading: in_heading.iter().map(|t| t.key.len()).sum(),
+                body,
+            };
+            let reason = if exact.is_some() {
+                format!("heading: {}", quoted(&[dp.name.as_str()]))
+            } else if !in_heading.is_empty() {
+                let shown: Vec<&str> = in_heading.iter().map(|t| t.shown.as_str()).collect();
+                format!("heading: {}", quoted(&shown))
+            } else {
+                format!("body: {}", quoted(&in_body))
+            };
+            let m =
+                (score.exact > 0 || score.heading > 0 || score.body > 0).then_some(Match { score, reason });
+            out[i].push(m);
+        }
+    }
+    out
+}
+
+/// True when an explicit `[principles]` key names this principle: its
+/// numeral (`II`), its title, or both (`II. GitOps Workflow`).
+pub fn key_matches(key: &str, dp: &DocPrinciple) -> bool {
+    let key = key.trim();
+    if dp.numeral.as_deref() == Some(key) {
+        return true;
+    }
+    let (num, name) = split_numeral(key);
+    if num.is_some() && num != dp.numeral {
+        return false;
+    }
+    let name = normalise_name(&name);
+    !name.is_empty() && name == normalise_name(&dp.name)
+}
+
+/// Map constitution.md principles onto TOML principles. An explicit
+/// `[principles]` entry wins; otherwise each principle takes the TOML
+/// principle its heading, and then its body, matches best (see
+/// `rules/k3s-gitops.toml`). Each TOML principle goes to at most one
+/// constitution.md principle, the best match; equal best matches take
+/// nothing. Deterministic: pairs are taken best first, ties in TOML order.
+pub fn resolve_explained(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution) -> Resolution {
     let from_toml =
         |p: &crate::rules::PrincipleDef, origin: Origin, numeral: Option<String>, title: String| {
             let mut names: Vec<String> = p.names().map(normalise_name).collect();
@@ -290,40 +518,180 @@ pub fn resolve(doc: Option<&ConstitutionDoc>, toml: &TomlConstitution) -> Vec<Pr
                 origin,
             }
         };
-    match doc {
-        Some(d) if !d.principles.is_empty() && !d.is_unfilled() => d
-            .principles
-            .iter()
-            .map(|dp| {
-                let name = normalise_name(&dp.name);
-                let origin = Origin::Document {
-                    heading: dp.heading.clone(),
-                };
-                // Exact names only (up to word stems): a loose match would hand
-                // "CI/CD Pipeline Security" the evidence of "Secrets".
-                let mapped = toml
+    let d = match doc {
+        Some(d) if !d.principles.is_empty() && !d.is_unfilled() => d,
+        _ => {
+            return Resolution {
+                principles: toml
                     .principles
                     .iter()
-                    .find(|p| p.names().any(|n| same_words(&normalise_name(n), &name)));
-                match mapped {
-                    Some(p) => from_toml(p, origin, dp.numeral.clone(), dp.name.clone()),
-                    None => Principle {
-                        id: Arc::from(name.replace(' ', "-").as_str()),
-                        numeral: dp.numeral.clone(),
-                        title: dp.name.clone(),
-                        names: vec![name],
-                        evidence: Vec::new(),
-                        severity: Severity::Error,
-                        origin,
-                    },
-                }
-            })
-            .collect(),
-        _ => toml
-            .principles
+                    .map(|p| from_toml(p, Origin::Toml, None, p.title.clone()))
+                    .collect(),
+                mapping: Vec::new(),
+            }
+        }
+    };
+    let n = d.principles.len();
+    // chosen[i] = (TOML index or None, reason); settled once decided.
+    let mut chosen: Vec<Option<(Option<usize>, String)>> = vec![None; n];
+    let mut taken: Vec<Option<usize>> = vec![None; toml.principles.len()];
+    for m in &toml.mapping {
+        let Some(i) = d.principles.iter().position(|dp| key_matches(&m.key, dp)) else {
+            continue;
+        };
+        if chosen[i].is_some() {
+            continue;
+        }
+        let target =
+            m.id.as_ref()
+                .and_then(|id| toml.principles.iter().position(|p| p.id == *id));
+        if let Some(t) = target {
+            if taken[t].is_some() {
+                continue;
+            }
+            taken[t] = Some(i);
+        }
+        chosen[i] = Some((target, "constable.toml [principles]".to_string()));
+    }
+    let scores = score_all(d, toml);
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (i, row) in scores.iter().enumerate() {
+        for (j, m) in row.iter().enumerate() {
+            if m.is_some() {
+                pairs.push((i, j));
+            }
+        }
+    }
+    let score = |&(i, j): &(usize, usize)| &scores[i][j].as_ref().expect("scored pair").score;
+    pairs.sort_by(|a, b| score(b).cmp(score(a)).then(a.1.cmp(&b.1)).then(a.0.cmp(&b.0)));
+    // Why a principle lost a TOML principle it matched, for its note.
+    let mut lost: Vec<Vec<String>> = vec![Vec::new(); n];
+    let mut k = 0;
+    while k < pairs.len() {
+        let mut end = k;
+        while end < pairs.len() && score(&pairs[end]) == score(&pairs[k]) {
+            end += 1;
+        }
+        let group: Vec<(usize, usize)> = pairs[k..end]
             .iter()
-            .map(|p| from_toml(p, Origin::Toml, None, p.title.clone()))
-            .collect(),
+            .copied()
+            .filter(|&(i, j)| chosen[i].is_none() && taken[j].is_none())
+            .collect();
+        let mut tied: Vec<usize> = Vec::new();
+        for &(i, j) in &group {
+            let rivals: Vec<&(usize, usize)> = group
+                .iter()
+                .filter(|&&(a, b)| (a, b) != (i, j) && (a == i || b == j))
+                .collect();
+            if rivals.is_empty() {
+                continue;
+            }
+            if !tied.contains(&i) {
+                tied.push(i);
+                let why = |a: usize, b: usize| {
+                    format!(
+                        "{} for `{}`",
+                        scores[a][b].as_ref().expect("scored pair").reason,
+                        toml.principles[b].id
+                    )
+                };
+                let mut with: Vec<String> = vec![why(i, j)];
+                for &&(a, b) in &rivals {
+                    with.push(if a == i {
+                        why(a, b)
+                    } else {
+                        format!("{} for `{}`", shown_doc(&d.principles[a]), toml.principles[b].id)
+                    });
+                }
+                chosen[i] = Some((None, format!("tie: {}, so no mapping", with.join(" = "))));
+            }
+        }
+        for &(i, j) in &group {
+            if tied.contains(&i) || chosen[i].is_some() || taken[j].is_some() {
+                continue;
+            }
+            taken[j] = Some(i);
+            let mut reason = scores[i][j].as_ref().expect("scored pair").reason.clone();
+            if !lost[i].is_empty() {
+                reason.push_str(&format!("; {}", lost[i].join("; ")));
+            }
+            chosen[i] = Some((Some(j), reason));
+        }
+        // Pairs whose TOML principle went to a better match.
+        for &(i, j) in &pairs[k..end] {
+            if chosen[i].is_none() {
+                if let Some(w) = taken[j] {
+                    if w != i {
+                        lost[i].push(format!(
+                            "`{}` went to {}, a better match",
+                            toml.principles[j].id,
+                            shown_doc(&d.principles[w]),
+                        ));
+                    }
+                }
+            }
+        }
+        k = end;
+    }
+    let ids: Vec<&str> = toml.principles.iter().map(|p| &*p.id).collect();
+    let mut principles = Vec::new();
+    let mut mapping = Vec::new();
+    for (i, dp) in d.principles.iter().enumerate() {
+        let name = normalise_name(&dp.name);
+        let origin = Origin::Document {
+            heading: dp.heading.clone(),
+        };
+        let (target, reason) = chosen[i].clone().unwrap_or_else(|| {
+            let why = if lost[i].is_empty() {
+                "no principle's title, alias or terms in the heading, nor two terms in the body".to_string()
+            } else {
+                lost[i].join("; ")
+            };
+            (None, why)
+        });
+        match target {
+            Some(j) => {
+                let p = &toml.principles[j];
+                principles.push(from_toml(p, origin, dp.numeral.clone(), dp.name.clone()));
+                mapping.push(MappingNote {
+                    numeral: dp.numeral.clone(),
+                    title: dp.name.clone(),
+                    id: Some(p.id.clone()),
+                    reason,
+                });
+            }
+            None => {
+                // Its own id, never one of the TOML principles' (which would
+                // turn their rules on).
+                let mut id = name.replace(' ', "-");
+                if ids.contains(&id.as_str()) {
+                    id = format!("{id}-{}", dp.numeral.as_deref().unwrap_or("doc").to_lowercase());
+                }
+                principles.push(Principle {
+                    id: Arc::from(id.as_str()),
+                    numeral: dp.numeral.clone(),
+                    title: dp.name.clone(),
+                    names: vec![name],
+                    evidence: Vec::new(),
+                    severity: Severity::Error,
+                    origin,
+                });
+                mapping.push(MappingNote {
+                    numeral: dp.numeral.clone(),
+                    title: dp.name.clone(),
+                    id: None,
+                    reason,
+                });
+            }
+        }
+    }
+    Resolution { principles, mapping }
+}
+
+fn shown_doc(dp: &DocPrinciple) -> String {
+    match &dp.numeral {
+        Some(n) => format!("{n}. {}", dp.name),
+        None => dp.name.clone(),
     }
 }
 
@@ -352,6 +720,138 @@ mod tests {
             split_numeral("IV \u{2212} Backups"),
             (Some("IV".into()), "Backups".into())
         );
+    }
+
+    fn def(id: &str, title: &str, aliases: &[&str], terms: &[&str]) -> crate::rules::PrincipleDef {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        crate::rules::PrincipleDef {
+            id: Arc::from(id),
+            title: title.into(),
+            aliases: v(aliases),
+            terms: v(terms),
+            gate: String::new(),
+            evidence: Vec::new(),
+            severity: Severity::Error,
+            doc: None,
+            source: Arc::from("test"),
+        }
+    }
+
+    fn pack() -> TomlConstitution {
+        TomlConstitution {
+            principles: vec![
+                def(
+                    "gitops",
+                    "GitOps Source of Truth",
+                    &["GitOps"],
+                    &["GitOps", "Flux", "reconcile", "drift", "source of truth"],
+                ),
+                def(
+                    "observability",
+                    "Observability",
+                    &[],
+                    &["monitoring", "alerting", "dashboards", "logs"],
+                ),
+                def("runbooks", "Runbooks", &[], &["runbooks", "documentation"]),
+            ],
+            ..TomlConstitution::default()
+        }
+    }
+
+    fn mapped(md: &str, toml: &TomlConstitution) -> Vec<(String, Option<String>, String)> {
+        let doc = ConstitutionDoc::parse(Plan::parse(crate::source::SourceFile::new("c.md", md)));
+        resolve_explained(Some(&doc), toml)
+            .mapping
+            .into_iter()
+            .map(|m| (m.shown(), m.id.map(|i| i.to_string()), m.reason))
+            .collect()
+    }
+
+    #[test]
+    fn stems_join_word_forms() {
+        assert_eq!(stems("Immutability"), stems("immutable"));
+        assert_eq!(stems("documented"), stems("Documentation"));
+        assert_eq!(stems("Secrets"), stems("secret"));
+        assert_eq!(stems("idempotency"), stems("idempotent"));
+        assert_ne!(stems("docs"), stems("documentation"));
+    }
+
+    #[test]
+    fn heading_then_body_with_two_terms_and_reasons() {
+        let md = "# C\n\n## Core Principles\n\n### I. Delivery Pipeline\n\nFlux keeps the cluster \
+                  reconciled with Git.\n\n### II. Eyes On\n\nWe read the logs.\n\n\
+                  ### III. Calm Nights\n\nDashboards and alerting for every service.\n";
+        let m = mapped(md, &pack());
+        assert_eq!(m[0].1.as_deref(), Some("gitops"), "{m:?}");
+        assert_eq!(m[0].2, "body: \"Flux\", \"reconcile\"");
+        // One body term is not enough.
+        assert_eq!(m[1].1, None, "{m:?}");
+        assert_eq!(m[2].1.as_deref(), Some("observability"), "{m:?}");
+        assert_eq!(m[2].2, "body: \"alerting\", \"dashboards\"");
+    }
+
+    #[test]
+    fn code_and_paths_in_the_body_are_not_prose() {
+        let md = "# C\n\n## Core Principles\n\n### I. Layout\n\nSee `docs/runbooks/` and \
+                  [the page](docs/documentation.md).\n";
+        assert_eq!(mapped(md, &pack())[0].1, None);
+    }
+
+    #[test]
+    fn a_term_common_to_most_principles_counts_for_none() {
+        // "source of truth" and "drift" sit in three of four bodies; without
+        // them II names only Flux.
+        let body = "It is the source of truth and must not drift.";
+        let md = format!(
+            "# C\n\n## Core Principles\n\n### I. One\n\n{body}\n\n### II. Two\n\n{body} Flux.\n\n\
+             ### III. Three\n\n{body}\n\n### IV. Four\n\nShort.\n"
+        );
+        let m = mapped(&md, &pack());
+        assert!(m.iter().all(|m| m.1.is_none()), "{m:?}");
+        // Among ten principles, three bodies are not most: II takes gitops.
+        let md = md.replace("### IV. Four", "### IV. Four\n\nShort.\n\n### V. Five\n\nShort.\n\n### VI. Six\n\nShort.\n\n### VII. Seven\n\nShort.\n\n### VIII. Eight\n\nShort.\n\n### IX. Nine\n\nShort.\n\n### X. Ten");
+        let m = mapped(&md, &pack());
+        assert_eq!(m[1].1.as_deref(), Some("gitops"), "{m:?}");
+    }
+
+    #[test]
+    fn the_better_match_wins_and_ties_take_nothing() {
+        let md = "# C\n\n## Core Principles\n\n### I. GitOps\n\nx\n\n### II. GitOps Source of Truth\n\nx\n\n\
+                  ### III. Monitoring and Runbooks\n\nx\n";
+        let m = mapped(md, &pack());
+        assert_eq!(m[1].1.as_deref(), Some("gitops"));
+        assert_eq!(m[0].1, None);
+        assert!(
+            m[0].2.contains("`gitops` went to II. GitOps Source of Truth"),
+            "{}",
+            m[0].2
+        );
+        assert_eq!(m[2].1, None);
+        assert!(m[2].2.starts_with("tie: "), "{}", m[2].2);
+        // Deterministic: the same answer every time.
+        assert_eq!(m, mapped(md, &pack()));
+    }
+
+    #[test]
+    fn explicit_mapping_wins() {
+        let mut toml = pack();
+        toml.mapping = vec![
+            crate::rules::PrincipleMapping {
+                key: "III".into(),
+                id: Some(Arc::from("runbooks")),
+            },
+            crate::rules::PrincipleMapping {
+                key: "GitOps Source of Truth".into(),
+                id: None,
+            },
+        ];
+        let md = "# C\n\n## Core Principles\n\n### I. GitOps\n\nx\n\n### II. GitOps Source of Truth\n\nx\n\n\
+                  ### III. Monitoring and Runbooks\n\nx\n";
+        let m = mapped(md, &toml);
+        assert_eq!(m[0].1.as_deref(), Some("gitops"), "{m:?}");
+        assert_eq!(m[1].1, None);
+        assert_eq!(m[1].2, "constable.toml [principles]");
+        assert_eq!(m[2].1.as_deref(), Some("runbooks"));
     }
 
     #[test]
