@@ -78,8 +78,36 @@ fn repo(name: &str, plan: &str) -> PathBuf {
     std::fs::create_dir_all(dir.join("specs/001-grafana")).unwrap();
     std::fs::write(dir.join(".specify/memory/constitution.md"), CONSTITUTION).unwrap();
     std::fs::write(dir.join(PLAN_PATH), plan).unwrap();
+    std::fs::write(dir.join("specs/001-grafana/spec.md"), SPEC).unwrap();
     dir
 }
+
+/// The feature's spec.md, complete, so the plan's header points at a file.
+const SPEC: &str = r#"# Feature Specification: Rollout
+
+**Feature Branch**: `001-grafana`
+**Status**: Draft
+
+## User Scenarios & Testing
+
+### User Story 1 - Operators roll out the change (Priority: P1)
+
+The operator merges the change and the automation applies it.
+
+**Acceptance Scenarios**:
+
+1. **Given** the change is merged, **When** the automation runs, **Then** the service is running.
+
+## Requirements
+
+### Functional Requirements
+
+- **FR-001**: The change is applied from Git.
+
+## Success Criteria
+
+- **SC-001**: A second run changes nothing.
+"#;
 
 /// The codes of the findings, from `--format concise`.
 fn codes(dir: &Path, extra: &[&str]) -> Vec<String> {

@@ -72,6 +72,10 @@ fn every_plan_check_fires_somewhere() {
         "fixtures/iac-all",
         "fixtures/suppressions",
         "fixtures/precision/no-constitution",
+        "fixtures/artifacts-leftovers/repo",
+        "fixtures/artifacts-draft/repo",
+        "fixtures/kustomize/cycle",
+        "fixtures/scope/not-utf8",
     ] {
         let r = constable(&["check", extra, "--format", "json"]);
         fired.extend(codes(&r.stdout));

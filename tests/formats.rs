@@ -209,6 +209,8 @@ fn fail_on_warning() {
     let gates = constable(&[
         "check",
         "fixtures/gates/specs/001-stale-version/plan.md",
+        "--ignore",
+        "XREF003",
         "--format",
         "json",
     ]);
@@ -219,6 +221,8 @@ fn fail_on_warning() {
     let strict = constable(&[
         "check",
         "fixtures/gates/specs/001-stale-version/plan.md",
+        "--ignore",
+        "XREF003",
         "--fail-on",
         "warning",
     ]);

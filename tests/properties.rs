@@ -11,6 +11,32 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PLAN: &str = "specs/001-feature/plan.md";
+/// The feature's spec.md, complete, so the plan's header points at a file.
+const SPEC: &str = r#"# Feature Specification: Rollout
+
+**Feature Branch**: `001-feature`
+**Status**: Draft
+
+## User Scenarios & Testing
+
+### User Story 1 - Operators roll out the change (Priority: P1)
+
+The operator merges the change and the automation applies it.
+
+**Acceptance Scenarios**:
+
+1. **Given** the change is merged, **When** the automation runs, **Then** the service is running.
+
+## Requirements
+
+### Functional Requirements
+
+- **FR-001**: The change is applied from Git.
+
+## Success Criteria
+
+- **SC-001**: A second run changes nothing.
+"#;
 
 /// Principle names that no built-in principle title or alias matches, so
 /// the generated constitution brings no IaC rules with it.
@@ -300,6 +326,7 @@ fn render(m: &Model, defect: Option<&Defect>) -> Rendered {
     let mut plan = l.join("\n");
     plan.push('\n');
     files.push((PLAN.into(), plan));
+    files.push(("specs/001-feature/spec.md".into(), SPEC.into()));
     files.push((".specify/memory/constitution.md".into(), con));
     Rendered { files, expect }
 }
@@ -417,10 +444,10 @@ fn yaml_spans_inside_documents(text: &str) {
     let docs = constable::parse::yaml::parse_yaml(text).expect("parses");
     for d in &docs {
         assert!(d.span.end <= text.len(), "document {:?} outside the text", d.span);
-        for (path, s) in d.spans.iter().chain(d.key_spans.iter()) {
+        for s in d.spans() {
             assert!(
                 d.span.start <= s.start && s.end <= d.span.end,
-                "{path:?} at {s:?} outside its document {:?} in {text:?}",
+                "a node at {s:?} lies outside its document {:?} in {text:?}",
                 d.span
             );
         }
@@ -485,7 +512,7 @@ fn yaml_missing_value_of_an_explicit_key_follows_its_key() {
     for text in [" ?  a b ", "? a b\n", "x: 1\n? a b\n"] {
         let docs = constable::parse::yaml::parse_yaml(text).expect("parses");
         let path = vec![constable::parse::located::Seg::Key("a b".into())];
-        let key = docs[0].key_spans[&path].clone();
+        let key = docs[0].key_span(&path).expect("the key has a span");
         let value = docs[0].value_span_of(&path);
         assert!(
             value.start >= key.end,

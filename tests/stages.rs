@@ -22,7 +22,7 @@ enum Layer {
 
 fn layer(module: &str) -> Option<Layer> {
     Some(match module {
-        "source" | "finding" | "fingerprint" | "rules" | "text" => Layer::Foundation,
+        "source" | "finding" | "fingerprint" | "fix" | "rules" | "text" => Layer::Foundation,
         "discover" => Layer::Stage(0),
         "load" => Layer::Stage(1),
         "parse" => Layer::Stage(2),
@@ -30,7 +30,7 @@ fn layer(module: &str) -> Option<Layer> {
         "evaluate" | "checks" | "artifacts" => Layer::Stage(4),
         "filter" => Layer::Stage(5),
         "report" => Layer::Stage(6),
-        "main" | "lib" | "cli" | "lsp" | "pipeline" | "init" => Layer::FrontEnd,
+        "main" | "lib" | "cli" | "lsp" | "pipeline" | "init" | "autofix" => Layer::FrontEnd,
         _ => return None,
     })
 }
@@ -164,7 +164,13 @@ fn violations(src: &Path) -> Vec<String> {
 /// Backwards imports known today, by `path: from -> to`, each with the
 /// reason it stands. They are printed on every run; when one is fixed, the
 /// test fails until it is removed here.
-const KNOWN: &[(&str, &str)] = &[];
+const KNOWN: &[(&str, &str)] = &[(
+    "src/load/mod.rs: `load` imports `parse`",
+    "`[principles]` keys are checked against constitution.md's headings when the configuration loads; the check belongs in the pipeline after parsing",
+), (
+    "src/load/mod.rs: `load` imports `evaluate`",
+    "same: the constitution is parsed for the `[principles]` check",
+)];
 
 #[test]
 fn no_stage_imports_a_later_stage() {

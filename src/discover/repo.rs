@@ -155,7 +155,7 @@ impl RepoFs {
         match std::fs::symlink_metadata(&abs) {
             // `YYYYMMDDHHMMSS_add_x.up.sql`: a name pattern, matched
             // against the folder's entries.
-            Err(_) => match (abs.parent(), crate::parse::tree::name_pattern(rel)) {
+            Err(_) => match (abs.parent(), crate::text::name_pattern(rel)) {
                 (Some(dir), Some(re)) => {
                     let hit = std::fs::read_dir(dir)
                         .is_ok_and(|d| d.flatten().any(|e| re.is_match(&e.file_name().to_string_lossy())));

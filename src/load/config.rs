@@ -64,7 +64,7 @@ pub struct Config {
     pub rule: Vec<serde::de::IgnoredAny>,
     /// The template family of every plan, instead of detecting it.
     #[serde(default)]
-    pub family: Option<crate::parse::family::Family>,
+    pub family: Option<crate::rules::Family>,
 }
 
 impl Config {

@@ -130,7 +130,7 @@ pub struct Settings {
     /// `exclude` globs.
     pub exclude: Option<globset::GlobSet>,
     /// `family` from the configuration: overrides detection for every plan.
-    pub family: Option<crate::parse::family::Family>,
+    pub family: Option<crate::rules::Family>,
     /// `[iac] exclude-tests` globs; `None` when the list is empty (test
     /// files and kind/KWOK cluster configs are then checked).
     pub exclude_tests: Option<globset::GlobSet>,

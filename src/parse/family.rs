@@ -3,44 +3,7 @@
 
 use super::plan::{title_matches, Plan};
 
-/// A template family. In `constable.toml`, `family = "spec-kit"` (or
-/// `spec-kit-legacy`, `specops`, `iac-spec-kit`) overrides detection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
-pub enum Family {
-    /// spec-kit 1.0 and later (`/speckit.*` commands, `__SPECKIT_COMMAND_*__`
-    /// tokens, which are not placeholders).
-    #[serde(rename = "spec-kit")]
-    SpecKit,
-    /// spec-kit before 2025-10: `## Execution Flow (...)`, `## Progress
-    /// Tracking`, `## Review & Acceptance Checklist`.
-    #[serde(rename = "spec-kit-legacy")]
-    SpecKitLegacy,
-    /// SpecOps, the infrastructure fork: `.specops/` paths, `## Technology
-    /// Stack`, `## Deployment Components`, `## File Structure`,
-    /// `## Infrastructure Code`.
-    #[serde(rename = "specops")]
-    SpecOps,
-    /// IBM iac-spec-kit: `## Principles Check`,
-    /// `.specify/memory/principles.md`, `## Cloud Architecture Principles`,
-    /// `## IaC Code Principles`.
-    #[serde(rename = "iac-spec-kit")]
-    IbmIacSpecKit,
-    /// None of the above (never accepted in configuration).
-    #[serde(rename = "unknown", skip_deserializing)]
-    Unknown,
-}
-
-impl Family {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::SpecKit => "spec-kit",
-            Family::SpecKitLegacy => "spec-kit-legacy",
-            Family::SpecOps => "specops",
-            Family::IbmIacSpecKit => "iac-spec-kit",
-            Family::Unknown => "unknown",
-        }
-    }
-}
+pub use crate::rules::Family;
 
 const IBM_HEADINGS: &[&str] = &[
     "principles check",

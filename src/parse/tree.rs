@@ -175,40 +175,7 @@ pub struct TreeEntry {
     pub option: Option<u32>,
 }
 
-/// A timestamp-pattern file name (`YYYYMMDDHHMMSS_add_hosts.up.sql`,
-/// `YYYY-MM-DD-notes.md`) as a regex over real names: each run of the
-/// letters Y, M, D, H and S that holds `YYYY` stands for as many digits.
-/// None for an ordinary name. `rel` may be a path; its last segment counts.
-pub fn name_pattern(rel: &str) -> Option<regex::Regex> {
-    let name = rel.trim_end_matches('/').rsplit('/').next()?;
-    if !name.contains("YYYY") {
-        return None;
-    }
-    let mut re = String::from("^");
-    let mut run = String::new();
-    let mut year = false;
-    let mut flush = |run: &mut String, re: &mut String| {
-        let date_part = run.len() == 2 && year && run.chars().all(|c| run.starts_with(c));
-        if run.contains("YYYY") || date_part {
-            year = true;
-            re.push_str(&format!("[0-9]{{{}}}", run.len()));
-        } else {
-            re.push_str(&regex::escape(run));
-        }
-        run.clear();
-    };
-    for c in name.chars() {
-        if "YMDHS".contains(c) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut re);
-            re.push_str(&regex::escape(&c.to_string()));
-        }
-    }
-    flush(&mut run, &mut re);
-    re.push('$');
-    regex::Regex::new(&re).ok()
-}
+pub use crate::text::name_pattern;
 
 /// A comment that says the entry is not there yet, or never committed: new
 /// (in any case, as the comment's first word, or `(new)`), optional,

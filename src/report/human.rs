@@ -200,6 +200,7 @@ mod tests {
             span: start..start + needle.len(),
             message: "leftover".into(),
             help: None,
+            fix: None,
         };
         let r = Report {
             files: std::slice::from_ref(&file),
@@ -207,6 +208,7 @@ mod tests {
             rules: &[],
             repo_of: &[0],
             reported: &[true],
+            families: &[],
             checked: 1,
             notes: Vec::new(),
         };

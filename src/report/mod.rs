@@ -210,6 +210,7 @@ mod tests {
             span: 8..12,
             message: "first line\nsecond line\r\nthird".into(),
             help: None,
+            fix: None,
         };
         let r = Report {
             files: std::slice::from_ref(&file),
@@ -217,6 +218,7 @@ mod tests {
             rules: &[],
             repo_of: &[0],
             reported: &[true],
+            families: &[],
             checked: 1,
             notes: Vec::new(),
         };

@@ -39,11 +39,15 @@ impl RenderedFindings {
         for ((file, start, end, message), mut leaves) in self.found {
             leaves.sort();
             let list: Vec<String> = leaves.iter().map(|l| format!("`{l}`")).collect();
-            let what = if leaves.len() == 1 { "overlay" } else { "overlays" };
+            let what = if leaves.len() == 1 {
+                "kustomization"
+            } else {
+                "kustomizations"
+            };
             sink.report_in(
                 file,
                 start..end,
-                format!("{message} (rendered by {what} {})", list.join(", ")),
+                format!("{message} (as rendered by {what} {})", list.join(", ")),
             );
         }
     }
