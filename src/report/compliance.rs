@@ -257,9 +257,12 @@ fn entry_state(cx: &PlanContext<'_>, e: &GateEntry, i: usize) -> (CellState, Vec
     match e.status {
         GateStatus::Missing | GateStatus::Unmarked => (CellState::NotAddressed, Vec::new()),
         GateStatus::Pass | GateStatus::Answered => {
+            // N/A, or an answer saying the principle is not engaged ("No
+            // node changes required"), which GATE003 also takes for an N/A.
             if e.status_word
                 .as_deref()
                 .is_some_and(|w| w.eq_ignore_ascii_case("N/A"))
+                || checks::not_engaged(&e.answer)
             {
                 return (CellState::NotApplicable, Vec::new());
             }
