@@ -517,7 +517,7 @@ fn plan_text(rng: &mut Rng, i: usize, slug: &str, units: &[&Unit], companions: (
         "Every Deployment declares probes and requests; alerts live beside it.",
         "Each application gets `docs/runbooks/<name>.md` in this change.",
     ];
-    let table = i % 2 == 0;
+    let table = i.is_multiple_of(2);
     if table {
         let _ = writeln!(
             s,

@@ -74,6 +74,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
+    /// Write the compliance matrix (plans × principles) as an HTML page or JSON.
+    Report(Box<ReportArgs>),
 }
 
 /// When to colour the output.
@@ -262,6 +264,7 @@ pub fn run(cli: Cli) -> i32 {
             serde_json::to_writer_pretty(&mut *out, &load::schema())?;
             writeln!(out)
         }),
+        Command::Report(args) => report(*args),
     }
 }
 
@@ -358,7 +361,7 @@ fn check(args: CheckArgs) -> i32 {
         } else {
             args.baseline.clone()
         },
-        keep_models: false,
+        keep_models: args.formats.contains(&Format::Markdown),
     };
     if args.show_settings {
         return show_settings(&request);
@@ -489,6 +492,9 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
         }
     }
     let rule_sets: Vec<&crate::rules::RuleSet> = run.settings.iter().map(|s| &s.rules).collect();
+    let matrix = request
+        .keep_models
+        .then(|| crate::report::compliance::matrix(&run, None, None));
     let report = Report {
         files: &outcome.files,
         findings: &outcome.findings,
@@ -523,6 +529,7 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
             }
             n
         },
+        matrix: matrix.as_ref(),
     };
     let reported_at = std::time::Instant::now();
     for (i, format) in formats.iter().enumerate() {
@@ -939,6 +946,85 @@ impl Progress {
     fn finish(self) {
         if let Some(bar) = self.0 {
             bar.finish_and_clear();
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained HTML page.
+    Html,
+    /// The `report_version: 1` JSON contract (docs/report.md).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Repository folder [default: .]
+    pub path: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Output file; `-` for stdout.
+    #[arg(long, short, value_name = "FILE", default_value = "constable-report.html")]
+    pub output: PathBuf,
+    /// Show findings new and fixed since this baseline (from `check --write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// The repository's name or URL on the page; an `http(s)://` URL makes
+    /// file links point at `URL/blob/HEAD/path#Lline` [default: the folder name]
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// `constable report`: check the repository, keep its models, and write the
+/// compliance matrix. Exit 0 when written, whatever the findings.
+fn report(args: ReportArgs) -> i32 {
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let request = CheckRequest {
+        paths: vec![path],
+        overrides: Overrides {
+            config: args.config.config.clone(),
+            ..Overrides::default()
+        },
+        baseline: args.baseline.clone(),
+        keep_models: true,
+        ..CheckRequest::default()
+    };
+    let run = match pipeline::check(&request) {
+        Ok(run) => run,
+        Err(RunError::Config(e)) => return report_config_error(e),
+        Err(RunError::Input(m)) => return input_error(false, m),
+    };
+    for p in &run.outcome.problems {
+        let kind = if p.internal { "internal error" } else { "error" };
+        eprintln!("{kind}: {}: {}", p.path, p.message);
+    }
+    if run.models.is_empty() {
+        return input_error(false, "no repository to report on".into());
+    }
+    let baseline = args.baseline.as_ref().map(|b| b.display().to_string());
+    let m = crate::report::compliance::matrix(&run, args.repository.as_deref(), baseline.as_deref());
+    let text = match args.format {
+        ReportFormat::Html => crate::report::matrix::to_html(&m),
+        ReportFormat::Json => crate::report::matrix::to_json(&m),
+    };
+    if args.output.as_os_str() == "-" {
+        return emit(|out| out.write_all(text.as_bytes()));
+    }
+    match std::fs::write(&args.output, text) {
+        Ok(()) => {
+            eprintln!(
+                "wrote the compliance matrix of {} plans to {}",
+                m.plans.len(),
+                args.output.display()
+            );
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", args.output.display());
+            exit::INPUT
         }
     }
 }

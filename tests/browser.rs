@@ -432,3 +432,64 @@ fn thousand_plans_open_and_filter_fast() {
     );
     assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
 }
+
+/// The page of a real fixture, as `constable report` writes it: every
+/// state renders, the principle filter and sorting work on real rows.
+#[test]
+fn report_page_of_a_fixture_in_chromium() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(exe) = chromium_path() else {
+        if missing_tool(false, "chromium") {
+            return;
+        }
+        unreachable!()
+    };
+    let page = out_dir().join("report-fixture.html");
+    let fx = fixture("report");
+    let r = constable(&["report", fx.to_str().unwrap(), "-o", page.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j = constable(&["report", fx.to_str().unwrap(), "--format", "json", "-o", "-"]);
+    let m = constable::report::matrix::from_json(&j.stdout).unwrap();
+    let chromium = Chromium::start(&exe, "report-fixture");
+    let tab = chromium.open(&page);
+
+    // The rendered states are the JSON's, row by row; all seven appear.
+    let cells = js(
+        &tab,
+        "Array.from(document.querySelectorAll('#matrix tbody tr')).map(r => Array.from(r.querySelectorAll('td[data-state]')).map(td => td.dataset.state))",
+    );
+    let rendered: Vec<Vec<String>> = serde_json::from_value(cells).unwrap();
+    let expected: Vec<Vec<String>> = m
+        .plans
+        .iter()
+        .map(|p| p.cells.iter().map(|c| c.state.as_str().to_string()).collect())
+        .collect();
+    assert_eq!(rendered, expected);
+    let seen: std::collections::BTreeSet<&str> = rendered.iter().flatten().map(String::as_str).collect();
+    assert_eq!(seen.len(), CellState::ALL.len(), "{seen:?}");
+    assert_eq!(
+        strings(js(&tab, VISIBLE_ROWS)),
+        ["015-edge-proxy", "012-log-shipping", "007-backup-jobs"]
+    );
+
+    // Filter by principle and state: the plans with an unjustified gitops gate.
+    select(&tab, "f-principle", "gitops");
+    let shown = js(&tab, "Array.from(document.querySelectorAll('#matrix tbody [data-p]')).filter(e => e.getClientRects().length > 0).map(e => e.dataset.p)");
+    assert!(strings(shown).iter().all(|p| p == "gitops"));
+    select(&tab, "f-state", "unjustified");
+    assert_eq!(strings(js(&tab, VISIBLE_ROWS)), ["012-log-shipping"]);
+    select(&tab, "f-state", "");
+    select(&tab, "f-principle", "");
+
+    // Sorting by Least Privilege: worst state first, ties in the given order.
+    js(
+        &tab,
+        "document.querySelector('#matrix thead th[data-p=\"least-privilege\"] button').click()",
+    );
+    assert_eq!(
+        strings(js(&tab, VISIBLE_ROWS)),
+        ["007-backup-jobs", "015-edge-proxy", "012-log-shipping"],
+        "justified first, then the passes in the given order"
+    );
+    screenshot(&tab, "report-fixture.png");
+}

@@ -60,7 +60,7 @@ fn is_na(e: &crate::parse::gates::GateEntry) -> bool {
 /// An answer saying the principle is not engaged ("No node-level changes
 /// required", "None needed") is an N/A in other words: it gives a reason and
 /// needs no evidence.
-fn not_engaged(answer: &str) -> bool {
+pub(crate) fn not_engaged(answer: &str) -> bool {
     let a = answer
         .trim_start_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();

@@ -1,6 +1,7 @@
 //! Report stage: turns sorted findings into text for people and machines.
 //! Only this stage knows miette and JSON; it never decides what is a finding.
 
+pub mod compliance;
 pub mod github;
 mod gitlab;
 mod human;
@@ -33,6 +34,9 @@ pub enum Format {
     Gitlab,
     /// JUnit XML, one test suite per file.
     Junit,
+    /// The compliance matrix's Markdown summary (plans × principles), for a
+    /// pull-request comment or `$GITHUB_STEP_SUMMARY`.
+    Markdown,
 }
 
 impl Format {
@@ -57,6 +61,8 @@ pub struct Report<'a> {
     pub notes: Vec<String>,
     /// Each checked plan's template family, by file id.
     pub families: &'a [(usize, crate::parse::family::Family)],
+    /// The compliance matrix, for `Format::Markdown` (from a run with `keep_models`).
+    pub matrix: Option<&'a matrix::Matrix>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -157,6 +163,12 @@ impl Report<'_> {
             Format::Github => github::write(self, out),
             Format::Gitlab => gitlab::write(self, out),
             Format::Junit => junit::write(self, out),
+            Format::Markdown => match self.matrix {
+                Some(m) => out.write_all(matrix::to_markdown(m, matrix::DEFAULT_SUMMARY_LIMIT).as_bytes()),
+                None => Err(io::Error::other(
+                    "the markdown format needs the run's models (keep_models)",
+                )),
+            },
         }
     }
 
