@@ -494,7 +494,7 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
     let rule_sets: Vec<&crate::rules::RuleSet> = run.settings.iter().map(|s| &s.rules).collect();
     let matrix = request
         .keep_models
-        .then(|| crate::report::compliance::matrix(&run, None, None));
+        .then(|| crate::compliance::matrix(&run, None, None));
     let report = Report {
         files: &outcome.files,
         findings: &outcome.findings,
@@ -1005,7 +1005,7 @@ fn report(args: ReportArgs) -> i32 {
         return input_error(false, "no repository to report on".into());
     }
     let baseline = args.baseline.as_ref().map(|b| b.display().to_string());
-    let m = crate::report::compliance::matrix(&run, args.repository.as_deref(), baseline.as_deref());
+    let m = crate::compliance::matrix(&run, args.repository.as_deref(), baseline.as_deref());
     let text = match args.format {
         ReportFormat::Html => crate::report::matrix::to_html(&m),
         ReportFormat::Json => crate::report::matrix::to_json(&m),

@@ -9,6 +9,7 @@ pub mod artifacts;
 pub mod autofix;
 pub mod checks;
 pub mod cli;
+pub mod compliance;
 pub mod discover;
 pub mod evaluate;
 pub mod filter;

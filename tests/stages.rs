@@ -30,7 +30,7 @@ fn layer(module: &str) -> Option<Layer> {
         "evaluate" | "checks" | "artifacts" => Layer::Stage(4),
         "filter" => Layer::Stage(5),
         "report" => Layer::Stage(6),
-        "main" | "lib" | "cli" | "lsp" | "pipeline" | "init" | "autofix" => Layer::FrontEnd,
+        "main" | "lib" | "cli" | "lsp" | "pipeline" | "init" | "autofix" | "compliance" => Layer::FrontEnd,
         _ => return None,
     })
 }

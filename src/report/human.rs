@@ -209,6 +209,7 @@ mod tests {
             repo_of: &[0],
             reported: &[true],
             families: &[],
+            matrix: None,
             checked: 1,
             notes: Vec::new(),
         };

@@ -1,7 +1,6 @@
 //! Report stage: turns sorted findings into text for people and machines.
 //! Only this stage knows miette and JSON; it never decides what is a finding.
 
-pub mod compliance;
 pub mod github;
 mod gitlab;
 mod human;
@@ -231,6 +230,7 @@ mod tests {
             repo_of: &[0],
             reported: &[true],
             families: &[],
+            matrix: None,
             checked: 1,
             notes: Vec::new(),
         };

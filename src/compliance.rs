@@ -3,10 +3,6 @@
 //! CPX checks read, never parsed again. It decides cell states; rendering is
 //! `report::matrix`'s job.
 
-use super::matrix::{
-    Cell, CellState, ConstitutionInfo, FindingRef, FixedRef, Matrix, PlanRow, PrincipleColumn, RuleCount,
-    SourceRef, Trend,
-};
 use crate::checks::{self, PlanContext};
 use crate::discover::DiskFacts;
 use crate::evaluate::{Constitution, PlanModel};
@@ -15,6 +11,10 @@ use crate::parse::constitution::{Citation, Principle};
 use crate::parse::family::{self, Family};
 use crate::parse::gates::{GateEntry, GateStatus};
 use crate::pipeline::{CheckRun, RepoModels};
+use crate::report::matrix::{
+    Cell, CellState, ConstitutionInfo, FindingRef, FixedRef, Matrix, PlanRow, PrincipleColumn, RuleCount,
+    SourceRef, Trend,
+};
 use crate::rules::RuleSet;
 use crate::source::SourceFile;
 use regex::Regex;
