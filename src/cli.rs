@@ -440,7 +440,7 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
                 "--fix, --diff and --add-suppressions need files, not standard input".into(),
             );
         }
-        match crate::autofix::run(run, &request, &fixing, args.quiet) {
+        match crate::autofix::run(run, request, &fixing, args.quiet) {
             Ok(run) => run,
             Err(code) => return code,
         }

@@ -117,7 +117,7 @@ impl Pos {
     }
 
     fn range(self) -> Option<Range<usize>> {
-        (self.start != u32::MAX).then(|| self.start as usize..self.end as usize)
+        (self.start != u32::MAX).then_some(self.start as usize..self.end as usize)
     }
 }
 
