@@ -19,7 +19,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 FUZZ="$ROOT/fuzz"
 TOOLCHAIN="${FUZZ_TOOLCHAIN:-nightly}"
 RSS_MB="${FUZZ_RSS_MB:-2048}"
-TARGETS=(plan_model tree_diagram constitution_check rule_file yaml hcl jsonpath_positions check_repo)
+TARGETS=(plan_model tree_diagram constitution_check rule_file yaml hcl kustomize jsonpath_positions check_repo)
 
 usage() {
     echo "usage: $0 TARGET|all SECONDS   (targets: ${TARGETS[*]})" >&2
@@ -33,6 +33,7 @@ max_len() {
         plan_model | constitution_check) echo 16384 ;;
         tree_diagram) echo 4096 ;;
         rule_file | yaml | hcl | jsonpath_positions) echo 8192 ;;
+        kustomize) echo 16384 ;;
         check_repo) echo 24576 ;;
         *) usage ;;
     esac
@@ -102,6 +103,25 @@ seed() {
             ;;
         hcl)
             while read -r f; do add "$dir" "$f"; done < <(sources '*.tf' '*.tfvars' '*.hcl')
+            ;;
+        kustomize)
+            # base kustomization 0xFF base manifest 0xFF overlay kustomization
+            # 0xFF overlay patch, from each fixture kustomization and its folder.
+            while read -r k; do
+                local d man
+                d="$(dirname "$k")"
+                man="$(find "$d" -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' \) ! -name 'kustomization.y*' -size -8k | sort | head -n1)"
+                {
+                    cat "$k"
+                    printf '\xff'
+                    if [[ -n "$man" ]]; then cat "$man"; fi
+                    printf '\xff'
+                    printf 'resources:\n- ../base\npatches:\n- path: patch.yaml\nimages:\n- name: app\n  newTag: "1.2"\n'
+                    printf '\xff'
+                    if [[ -n "$man" ]]; then head -c 2048 "$man"; fi
+                } > "$tmp/seed"
+                add "$dir" "$tmp/seed"
+            done < <(find "$ROOT/fixtures" -name 'kustomization.yaml' -size -8k | sort)
             ;;
         check_repo)
             # plan 0xFF manifest 0xFF constitution 0xFF terraform, per fixture repository.
