@@ -74,6 +74,12 @@ pub(crate) fn not_engaged(answer: &str) -> bool {
     ]
     .iter()
     .any(|p| a.starts_with(p))
+        // Japanese and Chinese put the negation after the subject, so look
+        // anywhere: "シークレット不要" (no secret needed), "変更なし" (no
+        // change), "該当なし"/"対象外" (not applicable), "不适用", "无需".
+        || ["不要", "なし", "無し", "該当しない", "対象外", "不適用", "不需要", "不适用", "无需"]
+            .iter()
+            .any(|p| a.contains(p))
 }
 
 #[cfg(test)]
@@ -84,6 +90,9 @@ mod tests {
         assert!(super::not_engaged("- None required for this change"));
         assert!(!super::not_engaged("Flux reconciles `k8s/apps/`"));
         assert!(!super::not_engaged("Notes in docs/"));
+        assert!(super::not_engaged("シークレット不要（公開ツールのみ）"));
+        assert!(super::not_engaged("ノードへの変更なし"));
+        assert!(!super::not_engaged("全てGitで管理"));
     }
 }
 
@@ -162,5 +171,45 @@ Every application ships with a runbook.
             &[],
         );
         assert!(hits.is_empty(), "{hits:#?}");
+    }
+
+    /// Paths and file names count as evidence whatever script surrounds
+    /// them: CJK text has no spaces around a path.
+    #[test]
+    fn a_path_or_file_name_inside_cjk_text_is_evidence() {
+        let constitution = r##"# Lab Constitution
+
+## Core Principles
+
+### I. GitOps Source of Truth
+
+Argo CD applies everything from Git.
+
+### II. Documentation & Runbooks
+
+Every application ships with a runbook.
+"##;
+        let plan = |notes1: &str, notes2: &str| {
+            format!(
+                "# Implementation Plan: Lint\n\n## Constitution Check\n\n| Principle | Status | Notes |\n|---|---|---|\n| I. GitOps Source of Truth | ✅ PASS | {notes1} |\n| II. Documentation & Runbooks | ✅ PASS | {notes2} |\n"
+            )
+        };
+        let silent = plan_hits(
+            "GATE003",
+            &plan(
+                "設定は.ci/workflows/*.yamlで管理",
+                "手順はdocs/に記載、Runbook.mdも更新",
+            ),
+            Some(constitution),
+            &[],
+        );
+        assert!(silent.is_empty(), "{silent:#?}");
+        let fired = plan_hits(
+            "GATE003",
+            &plan("全てGitで管理", "記載予定"),
+            Some(constitution),
+            &[],
+        );
+        assert_eq!(lines(&fired), [7], "{fired:#?}");
     }
 }
