@@ -279,7 +279,9 @@ pub fn plan(
         match (&rule.kind, checks::builtin(rule)) {
             (_, Some(Check::Plan(check))) => check.check(&cx, &mut sink),
             (RuleKind::Builtin(_), _) => {}
-            _ => checks::declarative::evaluate_with(rule, &model.plan, model.ungated(constitution), &mut sink),
+            _ => {
+                checks::declarative::evaluate_with(rule, &model.plan, model.ungated(constitution), &mut sink)
+            }
         }
     }
     clamp(&model.plan.file, &mut out);

@@ -102,6 +102,16 @@ pub struct GateModel {
 /// The gate sections: spec-kit's Constitution Check and IBM iac-spec-kit's
 /// Principles Check.
 pub const CHECK: &[&str] = &["constitution check", "principles check"];
+
+/// What the plan calls its gate section, for messages: `Principles Check`
+/// (IBM iac-spec-kit) or `Constitution Check`.
+pub fn check_name(title: &str) -> &'static str {
+    if title_matches(title, &["principles check"]) {
+        "Principles Check"
+    } else {
+        "Constitution Check"
+    }
+}
 const COMPLEXITY: &[&str] = &["complexity tracking"];
 
 static LABEL_HEADER: LazyLock<Regex> = LazyLock::new(|| {
