@@ -77,7 +77,12 @@ fn speckit_command_tokens_are_not_placeholders() {
 fn specops_plan_without_a_check_is_gated_once_the_repository_has_a_constitution() {
     // Without a constitution (the leftovers fixture) the missing
     // Constitution Check is not a finding: see the snapshot. With one, it is.
-    let r = constable(&["check", "fixtures/families/specops/leftovers", "--format", "concise"]);
+    let r = constable(&[
+        "check",
+        "fixtures/families/specops/leftovers",
+        "--format",
+        "concise",
+    ]);
     assert!(!r.stdout.contains("TPL006"), "{}", r.stdout);
     let dir = temp_dir("families-specops-gated");
     copy_tree(&fixture("families/specops/leftovers"), &dir);
@@ -91,13 +96,22 @@ fn specops_plan_without_a_check_is_gated_once_the_repository_has_a_constitution(
     let tpl006: Vec<&str> = r.stdout.lines().filter(|l| l.contains("TPL006")).collect();
     assert_eq!(tpl006.len(), 1, "{}", r.stdout);
     assert!(tpl006[0].contains("`Constitution Check`"), "{}", tpl006[0]);
-    assert!(tpl006[0].starts_with(".specops/specs/003-ingress-certs/plan.md:1:1:"), "{}", tpl006[0]);
+    assert!(
+        tpl006[0].starts_with(".specops/specs/003-ingress-certs/plan.md:1:1:"),
+        "{}",
+        tpl006[0]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn principles_check_gates_are_section_scoped() {
-    let r = constable(&["check", "fixtures/families/iac-spec-kit/leftovers", "--format", "json"]);
+    let r = constable(&[
+        "check",
+        "fixtures/families/iac-spec-kit/leftovers",
+        "--format",
+        "json",
+    ]);
     let v = json(&r);
     let find = |code: &str| -> Vec<String> {
         v["findings"]
@@ -112,7 +126,10 @@ fn principles_check_gates_are_section_scoped() {
     // IaC principle.
     let uncovered = find("GATE001");
     assert_eq!(uncovered.len(), 1, "{uncovered:?}");
-    assert!(uncovered[0].contains("`IaC II. Validated Before Apply`"), "{uncovered:?}");
+    assert!(
+        uncovered[0].contains("`IaC II. Validated Before Apply`"),
+        "{uncovered:?}"
+    );
     assert!(uncovered[0].starts_with("Principles Check"), "{uncovered:?}");
     let unknown = find("GATE004");
     assert_eq!(unknown.len(), 1, "{unknown:?}");
@@ -134,7 +151,8 @@ fn show_files_names_each_plans_family() {
     }
     let r = constable(&["check", "fixtures/families/iac-spec-kit/clean", "--show-files"]);
     assert!(
-        r.stdout.contains("  constitution  .specify/memory/principles.md\n"),
+        r.stdout
+            .contains("  constitution  .specify/memory/principles.md\n"),
         "{}",
         r.stdout
     );

@@ -778,6 +778,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn ibm_principles_are_scoped_by_section() {
+        let md = "# Lab Principles\n\n## Cloud Architecture Principles\n\n### I. Private by Default\n\nx\n\n### 2. Tagged Resources\n\ny\n\n## IaC Code Principles\n\n### I. Pinned Providers (NON-NEGOTIABLE)\n\nz\n\n## Governance\n\n### Amendments\n";
+        let d = ConstitutionDoc::parse(Plan::parse(crate::source::SourceFile::new(
+            ".specify/memory/principles.md",
+            md,
+        )));
+        let got: Vec<_> = d
+            .principles
+            .iter()
+            .map(|p| (p.numeral.clone().unwrap_or_default(), p.name.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Cloud I".to_string(), "Private by Default".to_string()),
+                ("Cloud II".to_string(), "Tagged Resources".to_string()),
+                ("IaC I".to_string(), "Pinned Providers".to_string()),
+            ]
+        );
+        // Labels written with their scope cite the scoped numeral.
+        assert_eq!(
+            split_numeral("Cloud I. Private by Default"),
+            (Some("Cloud I".to_string()), "Private by Default".to_string())
+        );
+        assert_eq!(
+            split_numeral("IAC II - Validated"),
+            (Some("IaC II".to_string()), "Validated".to_string())
+        );
+        // A name that starts with a Roman letter is not a numeral.
+        assert_eq!(split_numeral("Cloud IAM Roles").0, None);
+        // Arabic numerals count only inside a scope.
+        assert_eq!(scoped_numeral("1. Name", Some("IaC")).0.as_deref(), Some("IaC I"));
+        assert_eq!(scoped_numeral("1. Name", None).0, None);
+    }
+
+    #[test]
     fn numerals_and_names() {
         assert_eq!(
             split_numeral("II. Namespace Isolation (NON-NEGOTIABLE)"),

@@ -815,6 +815,26 @@ mod tests {
         (plan, m)
     }
 
+    #[test]
+    fn principles_check_entries_take_their_section_scope() {
+        let (_, m) = read(
+            "# Plan\n\n## Principles Check\n\n### Cloud Architecture Principles\n\n**1. Private by Default** ✅ no public addresses in `iac/network.tf`.\n**2. Tagged Resources** ✅ default tags.\n\n### IaC Code Principles\n\n**1. Pinned Providers** ✅ `iac/versions.tf`.\n\n## Summary\n",
+        );
+        let labels: Vec<_> = m.entries.iter().map(|e| (e.label.as_str(), e.status)).collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("Cloud I. Private by Default", GateStatus::Pass),
+                ("Cloud II. Tagged Resources", GateStatus::Pass),
+                ("IaC I. Pinned Providers", GateStatus::Pass),
+            ]
+        );
+        assert_eq!(m.sections.len(), 1);
+        // Outside a scope, a label keeps its own words.
+        let (_, m) = read("# Plan\n\n## Constitution Check\n\n- **1. GitOps** ✅ PASS — via Flux.\n");
+        assert_eq!(m.entries[0].label, "1. GitOps");
+    }
+
     fn summary(s: &str) -> Vec<(String, GateStatus, bool)> {
         let (_, m) = read(s);
         m.entries
