@@ -139,7 +139,7 @@ struct UnclosedFence {
 }
 
 fn unclosed_fence(text: &str, block: &CodeBlock) -> Option<UnclosedFence> {
-    if text[block.span.end..].trim().len() > 0 {
+    if !text[block.span.end..].trim().is_empty() {
         return None;
     }
     let start = block.span.start;
