@@ -202,3 +202,22 @@ fn corpus_constitutions_are_read_as_their_own_family() {
     let v = json(&r);
     assert_eq!(v["constitution"]["family"], "spec-kit", "{}", v["constitution"]);
 }
+
+#[test]
+fn configured_family_decides_the_family_behaviour() {
+    // The SpecOps leftovers plan has no Constitution Check and no
+    // constitution: read as spec-kit (by configuration), it must have one.
+    let dir = temp_dir("families-configured");
+    copy_tree(&fixture("families/specops/leftovers"), &dir);
+    std::fs::write(dir.join("constable.toml"), "family = \"spec-kit\"\n").unwrap();
+    let r = constable_in(&dir, &["check", ".", "--format", "concise"]);
+    assert!(
+        r.stdout.contains("plan.md:1:1: error TPL006 required section is missing: `Constitution Check`"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let v = json(&constable_in(&dir, &["check", ".", "--format", "json"]));
+    assert_eq!(plan_families(&v), vec!["spec-kit".to_string()]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
