@@ -212,7 +212,8 @@ fn configured_family_decides_the_family_behaviour() {
     std::fs::write(dir.join("constable.toml"), "family = \"spec-kit\"\n").unwrap();
     let r = constable_in(&dir, &["check", ".", "--format", "concise"]);
     assert!(
-        r.stdout.contains("plan.md:1:1: error TPL006 required section is missing: `Constitution Check`"),
+        r.stdout
+            .contains("plan.md:1:1: error TPL006 required section is missing: `Constitution Check`"),
         "{}{}",
         r.stdout,
         r.stderr
