@@ -204,6 +204,12 @@ impl PlanModel {
         }
     }
 
+    /// A SpecOps plan in a repository without a constitution is not gated:
+    /// its Constitution Check is optional (the SpecOps templates make it so).
+    fn ungated(&self, constitution: &Constitution) -> bool {
+        self.family == crate::parse::family::Family::SpecOps && constitution.path.is_none()
+    }
+
     fn context<'a>(
         &'a self,
         rules: &'a RuleSet,
@@ -273,7 +279,9 @@ pub fn plan(
         match (&rule.kind, checks::builtin(rule)) {
             (_, Some(Check::Plan(check))) => check.check(&cx, &mut sink),
             (RuleKind::Builtin(_), _) => {}
-            _ => checks::declarative::evaluate(rule, &model.plan, &mut sink),
+            _ => {
+                checks::declarative::evaluate_with(rule, &model.plan, model.ungated(constitution), &mut sink)
+            }
         }
     }
     clamp(&model.plan.file, &mut out);

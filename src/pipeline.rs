@@ -458,12 +458,15 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
             let text = text_of(&pf.abs, &pf.rel)?;
             evaluate::guarded(&pf.rel, || {
                 test_panic(&pf.rel);
-                PlanModel::new(
+                let mut m = PlanModel::new(
                     Plan::parse(SourceFile::new(pf.rel.as_str(), &text)),
                     rules,
                     &constitution,
                     &repo_name,
-                )
+                );
+                // `family = ...` in the configuration overrides detection.
+                m.family = job.settings.family.unwrap_or(m.family);
+                m
             })
         })
         .collect();

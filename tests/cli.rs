@@ -210,9 +210,10 @@ fn show_files_lists_checked_files_and_why_the_rest_are_not() {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    // Plans also show the template family they were read as.
     assert_eq!(
-        line("specs/001-longhorn-storage/plan.md"),
-        "plan specs/001-longhorn-storage/plan.md"
+        line("specs/001-longhorn-storage/plan.md  (spec-kit)"),
+        "plan specs/001-longhorn-storage/plan.md (spec-kit)"
     );
     assert_eq!(
         line("specs/001-longhorn-storage/spec.md"),

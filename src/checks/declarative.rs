@@ -10,6 +10,13 @@ use std::ops::Range;
 
 /// Evaluate one declarative rule over a plan.
 pub fn evaluate(rule: &Rule, plan: &Plan, sink: &mut Sink<'_>) {
+    evaluate_with(rule, plan, false, sink)
+}
+
+/// As `evaluate`; `ungated` drops the gate section (Constitution Check)
+/// from `require-section`: a SpecOps plan in a repository without a
+/// constitution has nothing to be gated against.
+pub fn evaluate_with(rule: &Rule, plan: &Plan, ungated: bool, sink: &mut Sink<'_>) {
     match &rule.kind {
         RuleKind::Builtin(_)
         | RuleKind::QueryForbid { .. }
@@ -19,7 +26,7 @@ pub fn evaluate(rule: &Rule, plan: &Plan, sink: &mut Sink<'_>) {
         | RuleKind::CompanionFile { .. } => {}
         RuleKind::Forbid { patterns, scope } => forbid(rule, plan, patterns, scope, sink),
         RuleKind::Require { patterns, scope } => require(rule, plan, patterns, scope, sink),
-        RuleKind::RequireSection { sections } => require_section(rule, plan, sections, sink),
+        RuleKind::RequireSection { sections } => require_section(rule, plan, sections, ungated, sink),
         RuleKind::TableColumns { heading, columns } => table_columns(rule, plan, heading, columns, sink),
     }
 }
@@ -123,7 +130,7 @@ fn require(rule: &Rule, plan: &Plan, patterns: &[Pattern], scope: &Scope, sink: 
     }
 }
 
-fn require_section(rule: &Rule, plan: &Plan, groups: &[Vec<String>], sink: &mut Sink<'_>) {
+fn require_section(rule: &Rule, plan: &Plan, groups: &[Vec<String>], ungated: bool, sink: &mut Sink<'_>) {
     let anchor = plan
         .sections
         .iter()
@@ -135,6 +142,9 @@ fn require_section(rule: &Rule, plan: &Plan, groups: &[Vec<String>], sink: &mut 
         .collect();
     for (i, names) in lower.iter().enumerate() {
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        if ungated && names.iter().any(|n| crate::parse::gates::CHECK.contains(n)) {
+            continue;
+        }
         let found = plan.sections_named(&names).any(|(_, s)| {
             !plan.ancestry(s.parent).any(|a| {
                 lower.iter().enumerate().any(|(j, other)| {

@@ -34,7 +34,8 @@ impl PlanCheck for UncoveredPrinciple {
                 section.heading.clone(),
                 p.severity,
                 format!(
-                    "Constitution Check never addresses principle `{shown}` of {}",
+                    "{} never addresses principle `{shown}` of {}",
+                    crate::parse::gates::check_name(&section.title),
                     cx.constitution.label
                 ),
             );
@@ -81,7 +82,10 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
                 .ancestry(plan.section_at(at))
                 .any(|a| title_matches(&a.title, &["complexity tracking"]))
     };
-    let title = format!("Add a Constitution Check entry for `{shown}` (status TODO)");
+    let title = format!(
+        "Add a {} entry for `{shown}` (status TODO)",
+        crate::parse::gates::check_name(&section.title)
+    );
     if let Some(t) = plan.tables.iter().find(|t| in_section(t.span.start)) {
         let header: Vec<&str> = t.header.cells.iter().map(|c| c.text.as_str()).collect();
         let label_col = header.iter().position(|h| LABEL_HEADER.is_match(h)).unwrap_or(0);

@@ -46,7 +46,10 @@ impl PlanCheck for EmptyConstitutionCheck {
         if !content || (gate_line && prose <= 1) {
             sink.report(
                 section.heading.clone(),
-                "Constitution Check is empty or still the template's placeholder",
+                format!(
+                    "{} is empty or still the template's placeholder",
+                    crate::parse::gates::check_name(&section.title)
+                ),
             );
         }
     }

@@ -35,6 +35,7 @@ mod tpl002_template_placeholder;
 mod tpl003_option_label;
 mod tpl005_template_example_row;
 mod tpl007_unfilled_structure_decision;
+mod tpl008_unclosed_fence;
 mod tree001_missing_path;
 mod tree002_decision_names_unknown_path;
 mod tree005_path_outside_root;
@@ -328,6 +329,7 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "TPL007",
         Check::Plan(&tpl007_unfilled_structure_decision::UnfilledStructureDecision),
     ),
+    ("TPL008", Check::Plan(&tpl008_unclosed_fence::UnclosedFence)),
     ("TREE001", Check::Plan(&tree001_missing_path::MissingPath)),
     (
         "TREE002",

@@ -215,7 +215,7 @@ pub fn show_settings(request: &CheckRequest) -> i32 {
 /// What a file found is to constable, by its path.
 fn kind(rel: &str) -> &'static str {
     let name = rel.rsplit('/').next().unwrap_or(rel);
-    if name == "constitution.md" {
+    if name == "constitution.md" || name == "principles.md" {
         "constitution"
     } else if name == "plan.md" {
         "plan"
@@ -253,7 +253,8 @@ fn walk(root: &Path, gitignore: bool) -> BTreeSet<String> {
 /// A file constable could read: an IaC file, or Markdown of a spec folder.
 fn candidate(rel: &str) -> bool {
     discover::is_iac_path(rel)
-        || (rel.ends_with(".md") && (rel.contains("specs/") || rel.ends_with("constitution.md")))
+        || (rel.ends_with(".md")
+            && (rel.contains("specs/") || rel.ends_with("constitution.md") || rel.ends_with("principles.md")))
 }
 
 /// The text of `--show-files` for one checked run.
@@ -274,8 +275,23 @@ pub fn files_text(run: &pipeline::CheckRun, request: &CheckRequest) -> String {
         }
         let _ = writeln!(out, "root: {}", root.display());
         let _ = writeln!(out, "checked ({}):", checked.len());
+        // Plans show the template family they were read as.
+        let family_of = |rel: &str| {
+            run.outcome
+                .families
+                .iter()
+                .find(|(id, _)| run.outcome.files.get(*id).is_some_and(|f| &*f.path == rel))
+                .map(|(_, f)| *f)
+        };
         for rel in &checked {
-            let _ = writeln!(out, "  {:<14}{rel}", kind(rel));
+            match family_of(rel) {
+                Some(f) => {
+                    let _ = writeln!(out, "  {:<14}{rel}  ({})", kind(rel), f.as_str());
+                }
+                None => {
+                    let _ = writeln!(out, "  {:<14}{rel}", kind(rel));
+                }
+            }
         }
         let visible = walk(root, true);
         let mut skipped: Vec<(&str, String)> = Vec::new();

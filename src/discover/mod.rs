@@ -65,6 +65,11 @@ pub const CONSTITUTION_PATHS: &[&str] = &[
     "memory/constitution.md",
 ];
 
+/// IBM iac-spec-kit keeps its principles in principles.md instead, under
+/// `## Cloud Architecture Principles` and `## IaC Code Principles`; read
+/// when no filled-in constitution.md comes first.
+pub const PRINCIPLES_PATHS: &[&str] = &[".specify/memory/principles.md", "memory/principles.md"];
+
 /// The repository's constitution.md: absolute path and path relative to the
 /// root (which tells where it was found). The first of `CONSTITUTION_PATHS`
 /// that exists, except that a file still holding the template's principle
@@ -74,6 +79,7 @@ pub const CONSTITUTION_PATHS: &[&str] = &[
 pub fn constitution(root: &Path) -> Option<(PathBuf, String)> {
     let found: Vec<(PathBuf, String)> = CONSTITUTION_PATHS
         .iter()
+        .chain(PRINCIPLES_PATHS)
         .map(|rel| (root.join(rel), rel.to_string()))
         .filter(|(abs, _)| {
             abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root))
@@ -83,8 +89,11 @@ pub fn constitution(root: &Path) -> Option<(PathBuf, String)> {
     // textual test: discovery does not parse; the pipeline parses the file
     // it chose, once.)
     let unfilled = |abs: &Path, _rel: &str| {
-        std::fs::read_to_string(abs)
-            .is_ok_and(|t| t.contains("[PRINCIPLE_1_NAME]") || t.contains("[PROJECT_NAME]"))
+        std::fs::read_to_string(abs).is_ok_and(|t| {
+            t.contains("[PRINCIPLE_1_NAME]")
+                || t.contains("[PROJECT_NAME]")
+                || t.contains("[ARCHITECTURE_PRINCIPLE_1_NAME]")
+        })
     };
     match found.iter().find(|(abs, rel)| !unfilled(abs, rel)) {
         Some(filled) => Some(filled.clone()),
@@ -119,7 +128,7 @@ pub fn classify_named(path: &Path) -> Named {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if name == "constitution.md" || name.ends_with(".toml") {
+    if name == "constitution.md" || name == "principles.md" || name.ends_with(".toml") {
         Named::Rules
     } else if is_iac_path(&name) {
         Named::Iac

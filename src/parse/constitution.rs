@@ -39,8 +39,85 @@ pub struct ConstitutionDoc {
 }
 
 static NUMERAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*(?:§\s*|Principle\s+)?([IVXLC]+)\b\s*(?:[.):—–-]+\s*|\s+)(.*)$").expect("valid regex")
+    Regex::new(r"^\s*(?:§\s*|Principle\s+)?((?:(?i:cloud|iac)\s+)?[IVXLC]+)\b\s*(?:[.):—–-]+\s*|\s+)(.*)$")
+        .expect("valid regex")
 });
+/// An Arabic numeral leading a title: `1. Security Defaults`.
+static ARABIC: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,2})\s*[.):]\s*(\S.*)$").expect("valid regex"));
+
+/// The principle sections of a constitution and the scope their numerals
+/// restart in: spec-kit's `## Core Principles` (unscoped), and IBM
+/// iac-spec-kit's principles.md, whose `## Cloud Architecture Principles`
+/// and `## IaC Code Principles` each number from I, so their ids are
+/// `Cloud I` and `IaC I`.
+pub const PRINCIPLE_SECTIONS: &[(&str, Option<&str>)] = &[
+    ("core principles", None),
+    ("cloud architecture principles", Some("Cloud")),
+    ("iac code principles", Some("IaC")),
+];
+
+/// The numeral scope a section title opens, if it is a principle section:
+/// `Some(None)` for Core Principles, `Some(Some("Cloud"))` for IBM's Cloud
+/// Architecture Principles.
+pub fn principle_scope(title: &str) -> Option<Option<&'static str>> {
+    let t = normalise_title(title);
+    PRINCIPLE_SECTIONS
+        .iter()
+        .find(|(name, _)| t.starts_with(name))
+        .map(|(_, scope)| *scope)
+}
+
+/// A principle's numeral in a scope: `I` unscoped, `Cloud I` scoped. An
+/// Arabic numeral (`1.`) becomes Roman, so `**1. Name**` under the Cloud
+/// principles cites `Cloud I`.
+pub fn scoped_numeral(title: &str, scope: Option<&str>) -> (Option<String>, String) {
+    let arabic = scope.and_then(|_| ARABIC.captures(title));
+    let (numeral, name) = match arabic {
+        Some(c) => {
+            let n: u32 = c[1].parse().unwrap_or(0);
+            let rest = c[2].to_string();
+            (roman(n), strip_parenthetical(&rest))
+        }
+        None => split_numeral(title),
+    };
+    let numeral = match (numeral, scope) {
+        // Already scoped (`Cloud I. ...`), or no scope to add.
+        (Some(n), _) if n.contains(' ') => Some(canonical_scope(&n)),
+        (Some(n), Some(s)) => Some(format!("{s} {n}")),
+        (n, _) => n,
+    };
+    (numeral, name)
+}
+
+/// `cloud i` -> `Cloud I`, `IAC II` -> `IaC II`.
+fn canonical_scope(n: &str) -> String {
+    match n.split_once(char::is_whitespace) {
+        Some((s, num)) => {
+            let s = if s.eq_ignore_ascii_case("cloud") {
+                "Cloud"
+            } else {
+                "IaC"
+            };
+            format!("{s} {}", num.trim().to_ascii_uppercase())
+        }
+        None => n.to_string(),
+    }
+}
+
+fn roman(mut n: u32) -> Option<String> {
+    if n == 0 || n > 39 {
+        return None;
+    }
+    let mut out = String::new();
+    for (v, s) in [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")] {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    Some(out)
+}
 static TOKEN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\[[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\]$").expect("valid regex"));
 static SYNC_VERSION: LazyLock<Regex> = LazyLock::new(|| {
@@ -68,7 +145,7 @@ pub fn is_dash(c: char) -> bool {
 pub fn split_numeral(title: &str) -> (Option<String>, String) {
     let title = &*normalise_dashes(title);
     let (num, rest) = match NUMERAL.captures(title) {
-        Some(c) if !c[2].trim().is_empty() => (Some(c[1].to_string()), c[2].to_string()),
+        Some(c) if !c[2].trim().is_empty() => (Some(canonical_scope(&c[1])), c[2].to_string()),
         _ => (None, title.to_string()),
     };
     (num, strip_parenthetical(&rest))
@@ -90,17 +167,18 @@ impl ConstitutionDoc {
         let text = doc.text();
         let mut principles = Vec::new();
         for (i, s) in doc.sections.iter().enumerate() {
-            let parent_core = s
-                .parent
-                .is_some_and(|p| normalise_title(&doc.sections[p].title).starts_with("core principles"));
-            if !parent_core || s.level != doc.sections[s.parent.unwrap_or(i)].level + 1 {
+            let scope = s.parent.and_then(|p| principle_scope(&doc.sections[p].title));
+            let Some(scope) = scope else {
+                continue;
+            };
+            if s.level != doc.sections[s.parent.unwrap_or(i)].level + 1 {
                 continue;
             }
             let is_slot = doc
                 .slots
                 .iter()
                 .any(|sl| s.heading.start <= sl.span.start && sl.span.end <= s.heading.end);
-            let (numeral, name) = split_numeral(&s.title);
+            let (numeral, name) = scoped_numeral(&s.title, scope);
             principles.push(DocPrinciple {
                 numeral,
                 name,
@@ -698,6 +776,42 @@ fn shown_doc(dp: &DocPrinciple) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ibm_principles_are_scoped_by_section() {
+        let md = "# Lab Principles\n\n## Cloud Architecture Principles\n\n### I. Private by Default\n\nx\n\n### 2. Tagged Resources\n\ny\n\n## IaC Code Principles\n\n### I. Pinned Providers (NON-NEGOTIABLE)\n\nz\n\n## Governance\n\n### Amendments\n";
+        let d = ConstitutionDoc::parse(Plan::parse(crate::source::SourceFile::new(
+            ".specify/memory/principles.md",
+            md,
+        )));
+        let got: Vec<_> = d
+            .principles
+            .iter()
+            .map(|p| (p.numeral.clone().unwrap_or_default(), p.name.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Cloud I".to_string(), "Private by Default".to_string()),
+                ("Cloud II".to_string(), "Tagged Resources".to_string()),
+                ("IaC I".to_string(), "Pinned Providers".to_string()),
+            ]
+        );
+        // Labels written with their scope cite the scoped numeral.
+        assert_eq!(
+            split_numeral("Cloud I. Private by Default"),
+            (Some("Cloud I".to_string()), "Private by Default".to_string())
+        );
+        assert_eq!(
+            split_numeral("IAC II - Validated"),
+            (Some("IaC II".to_string()), "Validated".to_string())
+        );
+        // A name that starts with a Roman letter is not a numeral.
+        assert_eq!(split_numeral("Cloud IAM Roles").0, None);
+        // Arabic numerals count only inside a scope.
+        assert_eq!(scoped_numeral("1. Name", Some("IaC")).0.as_deref(), Some("IaC I"));
+        assert_eq!(scoped_numeral("1. Name", None).0, None);
+    }
 
     #[test]
     fn numerals_and_names() {

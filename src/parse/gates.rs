@@ -99,7 +99,19 @@ pub struct GateModel {
     pub complexity: Vec<ComplexityTable>,
 }
 
-const CHECK: &[&str] = &["constitution check"];
+/// The gate sections: spec-kit's Constitution Check and IBM iac-spec-kit's
+/// Principles Check.
+pub const CHECK: &[&str] = &["constitution check", "principles check"];
+
+/// What the plan calls its gate section, for messages: `Principles Check`
+/// (IBM iac-spec-kit) or `Constitution Check`.
+pub fn check_name(title: &str) -> &'static str {
+    if title_matches(title, &["principles check"]) {
+        "Principles Check"
+    } else {
+        "Constitution Check"
+    }
+}
 const COMPLEXITY: &[&str] = &["complexity tracking"];
 
 static LABEL_HEADER: LazyLock<Regex> = LazyLock::new(|| {
@@ -168,9 +180,16 @@ impl GateModel {
             let text = plan.text();
             let base_post = POST.is_match(&sec.title);
             // Sub-sections: containers (post-design re-check) or one per principle.
+            // IBM's Cloud Architecture / IaC Code sub-sections are scopes:
+            // their own sub-headings are the per-principle entries.
+            let is_scope = |j: usize| super::constitution::principle_scope(&plan.sections[j].title).is_some();
             let subs: Vec<usize> = (ci + 1..plan.sections.len())
                 .take_while(|&j| plan.sections[j].span.start < sec.span.end)
-                .filter(|&j| plan.sections[j].parent == Some(ci))
+                .filter(|&j| {
+                    let parent = plan.sections[j].parent;
+                    parent == Some(ci)
+                        || parent.is_some_and(|p| plan.sections[p].parent == Some(ci) && is_scope(p))
+                })
                 .filter(|&j| !title_matches(&plan.sections[j].title, COMPLEXITY))
                 .collect();
             let mut covered: Vec<Range<usize>> = Vec::new();
@@ -185,6 +204,7 @@ impl GateModel {
                             && checklist_item(plan, i.span.start)
                     });
                 let container = checklist
+                    || is_scope(j)
                     || POST.is_match(&s.title)
                     || plan
                         .tables
@@ -243,6 +263,9 @@ impl GateModel {
             }
         }
         model.entries.sort_by_key(|e| e.span.start);
+        for &ci in &checks {
+            scope_labels(plan, &plan.sections[ci], &mut model.entries);
+        }
         // An entry with an answer but no status word, in a Constitution
         // Check whose other entries give one, left its status out.
         for &ci in &checks {
@@ -269,6 +292,45 @@ impl GateModel {
 
     pub fn first_section<'p>(&self, plan: &'p Plan) -> Option<&'p super::plan::Section> {
         self.sections.first().map(|&i| &plan.sections[i])
+    }
+}
+
+/// IBM iac-spec-kit numbers its Cloud Architecture and IaC Code principles
+/// from I in each section, and its Principles Check lists them under
+/// headings (or bold lead-ins) of the same names, often as `**1. Name** ✅`.
+/// An entry with a numeral under such a heading is relabelled with its
+/// scoped id (`Cloud I. Name`, `IaC I. Name`) so it cites the right one.
+fn scope_labels(plan: &Plan, check: &super::plan::Section, entries: &mut [GateEntry]) {
+    let text = plan.text();
+    for e in entries
+        .iter_mut()
+        .filter(|e| check.span.start <= e.span.start && e.span.start < check.span.end)
+    {
+        let mut scope = None;
+        let mut at = check.heading.end;
+        for line in text[check.heading.end..e.span.start].split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            let t = line.trim();
+            let heading = plan.sections.iter().any(|s| s.heading.start == start);
+            let bold_only = t.starts_with("**") && t.trim_end_matches(':').ends_with("**");
+            if !heading && !bold_only {
+                continue;
+            }
+            let title = t.trim_matches(|c: char| c == '#' || c == '*' || c == ':' || c.is_whitespace());
+            match super::constitution::principle_scope(title) {
+                Some(s) => scope = s,
+                None if heading => scope = None,
+                None => {}
+            }
+        }
+        let Some(scope) = scope else {
+            continue;
+        };
+        let (numeral, name) = super::constitution::scoped_numeral(&e.label, Some(scope));
+        if let Some(n) = numeral {
+            e.label = format!("{n}. {name}");
+        }
     }
 }
 
@@ -751,6 +813,26 @@ mod tests {
         let plan = Plan::parse(SourceFile::new("p.md", s));
         let m = GateModel::read(&plan, &StatusMatcher::default());
         (plan, m)
+    }
+
+    #[test]
+    fn principles_check_entries_take_their_section_scope() {
+        let (_, m) = read(
+            "# Plan\n\n## Principles Check\n\n### Cloud Architecture Principles\n\n**1. Private by Default** ✅ no public addresses in `iac/network.tf`.\n**2. Tagged Resources** ✅ default tags.\n\n### IaC Code Principles\n\n**1. Pinned Providers** ✅ `iac/versions.tf`.\n\n## Summary\n",
+        );
+        let labels: Vec<_> = m.entries.iter().map(|e| (e.label.as_str(), e.status)).collect();
+        assert_eq!(
+            labels,
+            vec![
+                ("Cloud I. Private by Default", GateStatus::Pass),
+                ("Cloud II. Tagged Resources", GateStatus::Pass),
+                ("IaC I. Pinned Providers", GateStatus::Pass),
+            ]
+        );
+        assert_eq!(m.sections.len(), 1);
+        // Outside a scope, a label keeps its own words.
+        let (_, m) = read("# Plan\n\n## Constitution Check\n\n- **1. GitOps** ✅ PASS — via Flux.\n");
+        assert_eq!(m.entries[0].label, "1. GitOps");
     }
 
     fn summary(s: &str) -> Vec<(String, GateStatus, bool)> {

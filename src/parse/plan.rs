@@ -103,6 +103,90 @@ pub struct Plan {
     pub slots: Vec<Slot>,
     /// Parsed lines of every tree code block, by block index.
     pub trees: Vec<(usize, Vec<TreeLine>)>,
+    /// Opening fences (the fence line) of code blocks that never close.
+    pub unclosed_fences: Vec<Range<usize>>,
+}
+
+/// Parse `text[part]` into `plan`, with offsets into the whole text.
+fn parse_part(text: &str, part: Range<usize>, plan: &mut Plan, broken: &mut Vec<Range<usize>>) {
+    let base = part.start;
+    let slice = &text[part];
+    let callback = |link: BrokenLink<'_>| {
+        broken.push(base + link.span.start..base + link.span.end);
+        None
+    };
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH;
+    let parser = Parser::new_with_broken_link_callback(slice, opts, Some(callback));
+    walk(
+        text,
+        parser
+            .into_offset_iter()
+            .map(|(e, r)| (e, base + r.start..base + r.end)),
+        plan,
+    );
+}
+
+/// A fenced code block that runs to the end of the file.
+struct UnclosedFence {
+    /// The opening fence line.
+    open: Range<usize>,
+    /// Where Markdown resumes: the first heading (level 2 or deeper) or
+    /// bold lead-in after a blank line, if any.
+    resume: Option<usize>,
+}
+
+fn unclosed_fence(text: &str, block: &CodeBlock) -> Option<UnclosedFence> {
+    if !text[block.span.end..].trim().is_empty() {
+        return None;
+    }
+    let start = block.span.start;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let opening = text[line_start..first_end].trim_start();
+    let ch = opening.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = opening.chars().take_while(|c| *c == ch).count();
+    if n < 3 || text[line_start..start].len() > 3 {
+        return None;
+    }
+    // Closed when the last non-blank line of the block is a closing fence.
+    let body = &text[first_end.min(block.span.end)..block.span.end];
+    let closed = body
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| {
+            let t = l.trim();
+            t.chars().all(|c| c == ch) && t.len() >= n
+        });
+    if closed {
+        return None;
+    }
+    let mut resume = None;
+    let mut at = first_end + 1;
+    let mut prev_blank = false;
+    for line in text.get(at..).unwrap_or("").split_inclusive('\n') {
+        let t = line.trim_end();
+        let hashes = t.chars().take_while(|c| *c == '#').count();
+        let heading = (2..=6).contains(&hashes)
+            && t[hashes..].starts_with(' ')
+            && t[hashes..]
+                .trim_start()
+                .starts_with(|c: char| c.is_alphanumeric());
+        let bold = prev_blank && t.starts_with("**") && t[2..].starts_with(|c: char| c.is_alphabetic());
+        if heading || bold {
+            resume = Some(at);
+            break;
+        }
+        prev_blank = t.trim().is_empty();
+        at += line.len();
+    }
+    Some(UnclosedFence {
+        open: trim_span(text, line_start..first_end),
+        resume,
+    })
 }
 
 static FIELD: LazyLock<Regex> = LazyLock::new(|| {
@@ -124,7 +208,33 @@ impl Plan {
     pub fn parse(file: SourceFile) -> Plan {
         let text: &str = &file.text;
         let mut broken: Vec<Range<usize>> = Vec::new();
-        let mut plan = Plan {
+        let mut plan = Plan::empty();
+        parse_part(text, 0..text.len(), &mut plan, &mut broken);
+        // A fence that never closes swallows the rest of the file. Recover:
+        // end the block before the first heading (or bold lead-in) after it
+        // and read the rest as Markdown again.
+        if let Some(fence) = plan.code_blocks.last().and_then(|b| unclosed_fence(text, b)) {
+            plan.unclosed_fences.push(fence.open.clone());
+            if let Some(cut) = fence.resume {
+                let mut again = Plan::empty();
+                let mut broken_again = Vec::new();
+                parse_part(text, 0..cut, &mut again, &mut broken_again);
+                parse_part(text, cut..text.len(), &mut again, &mut broken_again);
+                again.unclosed_fences = std::mem::take(&mut plan.unclosed_fences);
+                plan = again;
+                broken = broken_again;
+            }
+        }
+        plan.file = file;
+        plan.finish_sections();
+        plan.find_fields();
+        plan.mark_trees();
+        plan.collect_slots(broken);
+        plan
+    }
+
+    fn empty() -> Plan {
+        Plan {
             sections: Vec::new(),
             tables: Vec::new(),
             code_blocks: Vec::new(),
@@ -136,26 +246,9 @@ impl Plan {
             inline_code: Vec::new(),
             slots: Vec::new(),
             trees: Vec::new(),
+            unclosed_fences: Vec::new(),
             file: SourceFile::new("", ""),
-        };
-        {
-            let callback = |link: BrokenLink<'_>| {
-                broken.push(link.span.clone());
-                None
-            };
-            let opts = Options::ENABLE_TABLES
-                | Options::ENABLE_TASKLISTS
-                | Options::ENABLE_FOOTNOTES
-                | Options::ENABLE_STRIKETHROUGH;
-            let parser = Parser::new_with_broken_link_callback(text, opts, Some(callback));
-            walk(text, parser.into_offset_iter(), &mut plan);
         }
-        plan.file = file;
-        plan.finish_sections();
-        plan.find_fields();
-        plan.mark_trees();
-        plan.collect_slots(broken);
-        plan
     }
 
     pub fn text(&self) -> &str {

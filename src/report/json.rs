@@ -34,7 +34,7 @@ fn file_kind(path: &str, is_plan: bool) -> &'static str {
         "spec"
     } else if name == "tasks.md" {
         "tasks"
-    } else if name == "constitution.md" {
+    } else if name == "constitution.md" || name == "principles.md" {
         "constitution"
     } else if name.ends_with(".md") && (path.starts_with("checklists/") || path.contains("/checklists/")) {
         "checklist"
