@@ -23,7 +23,12 @@ impl PlanCheck for NoConstitution {
             .name
             .as_deref()
             .map_or_else(|| "the configured constitution".to_string(), |n| format!("`{n}`"));
-        let looked = crate::discover::CONSTITUTION_PATHS.join(", ");
+        let looked = crate::discover::CONSTITUTION_PATHS
+            .iter()
+            .chain(crate::discover::PRINCIPLES_PATHS)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
         sink.report(
             section.heading.clone(),
             format!("no constitution.md (looked for {looked}); plans gated against {against}"),
