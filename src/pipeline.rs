@@ -435,7 +435,11 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
             }
             let size = std::fs::symlink_metadata(abs)
                 .ok()
-                .filter(|m| m.is_file() && m.len() > cap && Some(abs) != job.constitution.as_ref().map(|c| c.0.as_path()))
+                .filter(|m| {
+                    m.is_file()
+                        && m.len() > cap
+                        && Some(abs) != job.constitution.as_ref().map(|c| c.0.as_path())
+                })
                 .map(|m| m.len());
             match size {
                 Some(size) => {

@@ -37,6 +37,8 @@ mod tests {
         );
         assert_eq!(found.len(), 2, "{found:#?}");
         assert_eq!((found[0].file, found[1].file), (2, 7));
-        assert!(found[0].message.contains("5000000 bytes, over the 4194304-byte cap"));
+        assert!(found[0]
+            .message
+            .contains("5000000 bytes, over the 4194304-byte cap"));
     }
 }

@@ -102,7 +102,11 @@ pub struct RepoFs {
 impl RepoFs {
     pub fn new(root: &Path) -> RepoFs {
         let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let gitignore = ignore_rules(&real_root, &real_root, &[".gitignore", ".ignore", ".git/info/exclude"]);
+        let gitignore = ignore_rules(
+            &real_root,
+            &real_root,
+            &[".gitignore", ".ignore", ".git/info/exclude"],
+        );
         RepoFs {
             root: root.to_path_buf(),
             real_root,
@@ -218,7 +222,13 @@ impl RepoFs {
             .require_git(false)
             .follow_links(false)
             .filter_entry(move |e| {
-                e.file_name() != ".git" && !ignored(&walk_root, &per_dir, e.path(), e.file_type().is_some_and(|t| t.is_dir()))
+                e.file_name() != ".git"
+                    && !ignored(
+                        &walk_root,
+                        &per_dir,
+                        e.path(),
+                        e.file_type().is_some_and(|t| t.is_dir()),
+                    )
             });
         let real_root = self.real_root.clone();
         builder.build_parallel().run(|| {

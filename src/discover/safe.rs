@@ -22,7 +22,10 @@ pub enum ReadError {
     /// it is), or a folder on the way that is a symlink (its path).
     NotRegular(String),
     /// Larger than the cap (size read so far, or the size the disk gives).
-    TooLarge { size: u64, cap: u64 },
+    TooLarge {
+        size: u64,
+        cap: u64,
+    },
     /// The bytes are not UTF-8 text.
     NotText(String),
     Io(std::io::Error),
@@ -32,12 +35,19 @@ impl std::fmt::Display for ReadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadError::NotRegular(what) => {
-                write!(f, "{what}: constable reads only regular files, and never through a symlink")
+                write!(
+                    f,
+                    "{what}: constable reads only regular files, and never through a symlink"
+                )
             }
             ReadError::TooLarge { size, cap } => write!(
                 f,
                 "file is {} bytes, over the {cap}-byte cap",
-                if *size > *cap { size.to_string() } else { format!("more than {cap}") }
+                if *size > *cap {
+                    size.to_string()
+                } else {
+                    format!("more than {cap}")
+                }
             ),
             ReadError::NotText(m) => f.write_str(m),
             ReadError::Io(e) => write!(f, "cannot read file: {e}"),
@@ -110,7 +120,11 @@ pub fn inside(root: &Path, path: &Path) -> Result<(), ReadError> {
         match std::fs::symlink_metadata(&cur) {
             Ok(m) if m.file_type().is_dir() => {}
             Ok(m) if m.file_type().is_symlink() => {
-                let shown = cur.strip_prefix(root).unwrap_or(&cur).to_string_lossy().replace('\\', "/");
+                let shown = cur
+                    .strip_prefix(root)
+                    .unwrap_or(&cur)
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 return Err(ReadError::NotRegular(format!(
                     "lies under `{shown}`, which is a symlink"
                 )));
@@ -289,7 +303,10 @@ mod tests {
         let mut bom = vec![0xFF, 0xFE];
         bom.extend(&le);
         assert!(decode(bom).unwrap_err().contains("byte-order mark FF FE"));
-        let be: Vec<u8> = "name = 1\n".encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let be: Vec<u8> = "name = 1\n"
+            .encode_utf16()
+            .flat_map(|u| u.to_be_bytes())
+            .collect();
         assert!(decode(be).unwrap_err().contains("big-endian"));
         assert_eq!(decode(b"plain\n".to_vec()).unwrap(), "plain\n");
         let bad = decode(vec![b'a', b'\n', 0xC3, b'x']).unwrap_err();

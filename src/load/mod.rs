@@ -196,7 +196,9 @@ pub fn read_config_file(root: &Path, path: &Path, what: &str) -> Result<String, 
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
     };
     let abs = normalise_abs(&abs);
     let text = if abs.starts_with(&real_root) {
@@ -611,7 +613,8 @@ fn principle_mapping(
         if crate::discover::safe::inside(root, &abs).is_err() {
             return None;
         }
-        let text = crate::discover::safe::read_text(&abs, crate::discover::safe::DEFAULT_MAX_FILE_SIZE).ok()?;
+        let text =
+            crate::discover::safe::read_text(&abs, crate::discover::safe::DEFAULT_MAX_FILE_SIZE).ok()?;
         let d = crate::evaluate::constitution_doc(&crate::source::SourceFile::new(rel.as_str(), &text));
         Some((rel, d))
     });

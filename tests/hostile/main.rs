@@ -35,7 +35,12 @@ impl Run {
 /// Run `constable ARGS` in `dir`, killed (and the test failed) after `limit`
 /// seconds. Output goes to files, so a large output cannot block the child.
 pub fn run_in(dir: &Path, args: &[&str], limit: u64) -> Run {
-    run_cmd(Command::new(env!("CARGO_BIN_EXE_constable")).args(args).current_dir(dir), limit)
+    run_cmd(
+        Command::new(env!("CARGO_BIN_EXE_constable"))
+            .args(args)
+            .current_dir(dir),
+        limit,
+    )
 }
 
 pub fn run_cmd(cmd: &mut Command, limit: u64) -> Run {

@@ -21,7 +21,11 @@ fn symlinked_config_is_refused_without_printing_its_target() {
         symlink(&s.outside.join("passwd"), &s.repo.join(name));
         let run = run_in(&s.repo, &["check", ".", "--format", "concise"], 30);
         assert_eq!(run.code, 2, "{name}: {}", run.all());
-        assert!(run.stderr.contains(name) && run.stderr.contains("symlink"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains(name) && run.stderr.contains("symlink"),
+            "{}",
+            run.stderr
+        );
         assert_secret_not_shown(&run);
     }
 }
@@ -35,7 +39,11 @@ fn symlinked_rule_file_is_refused_and_outside_rule_file_too() {
     std::fs::write(s.repo.join("constable.toml"), "extends = [\"rules/team.toml\"]\n").unwrap();
     let run = run_in(&s.repo, &["check", "."], 30);
     assert_eq!(run.code, 2, "{}", run.all());
-    assert!(run.stderr.contains("rules/team.toml") && run.stderr.contains("symlink"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("rules/team.toml") && run.stderr.contains("symlink"),
+        "{}",
+        run.stderr
+    );
     assert_secret_not_shown(&run);
 
     // A symlinked folder on the way is refused the same way.
@@ -47,10 +55,18 @@ fn symlinked_rule_file_is_refused_and_outside_rule_file_too() {
     assert_secret_not_shown(&run);
 
     // `..` out of the root.
-    std::fs::write(s.repo.join("constable.toml"), "extends = [\"../outside/team.toml\"]\n").unwrap();
+    std::fs::write(
+        s.repo.join("constable.toml"),
+        "extends = [\"../outside/team.toml\"]\n",
+    )
+    .unwrap();
     let run = run_in(&s.repo, &["check", "."], 30);
     assert_eq!(run.code, 2, "{}", run.all());
-    assert!(run.stderr.contains("outside the repository root"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("outside the repository root"),
+        "{}",
+        run.stderr
+    );
     assert_secret_not_shown(&run);
 }
 
@@ -63,7 +79,8 @@ fn symlinked_constitution_is_an_error_not_the_defaults() {
     let run = run_in(&s.repo, &["check", ".", "--format", "concise"], 30);
     assert_eq!(run.code, 2, "{}", run.all());
     assert!(
-        run.stderr.contains(".specify/memory/constitution.md: is a symlink"),
+        run.stderr
+            .contains(".specify/memory/constitution.md: is a symlink"),
         "{}",
         run.stderr
     );
@@ -74,7 +91,11 @@ fn symlinked_constitution_is_an_error_not_the_defaults() {
     symlink(&s.outside.join("memory"), &s.repo.join(".specify/memory"));
     let run = run_in(&s.repo, &["check", ".", "--format", "concise"], 30);
     assert_eq!(run.code, 2, "{}", run.all());
-    assert!(run.stderr.contains("`.specify/memory`, which is a symlink"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`.specify/memory`, which is a symlink"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// The findings of the example, with every IaC finding it has.
@@ -124,7 +145,10 @@ fn symlinked_root_gitignore_is_not_read() {
 #[cfg(target_os = "linux")]
 #[test]
 fn no_system_call_reaches_outside_targets() {
-    let have = Command::new("strace").arg("-V").output().is_ok_and(|o| o.status.success());
+    let have = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if common::missing_tool(have, "strace") {
         return;
     }
@@ -174,20 +198,25 @@ fn no_system_call_reaches_outside_targets() {
             if line.contains("resumed>") {
                 continue;
             }
-            let Some(path) = line.split('"').nth(1) else { continue };
+            let Some(path) = line.split('"').nth(1) else {
+                continue;
+            };
             // Through a symlinked folder the kernel reaches the target
             // while the path still names the root.
-            let through = links
-                .iter()
-                .any(|(_, l)| path.contains(&format!("repo/{l}/")));
+            let through = links.iter().any(|(_, l)| path.contains(&format!("repo/{l}/")));
             if path.starts_with(&out_str) || through {
                 bad.push(line.to_string());
             }
-            let opens = line.contains("open") && !line.contains("O_NOFOLLOW") && !line.contains("O_DIRECTORY");
+            let opens =
+                line.contains("open") && !line.contains("O_NOFOLLOW") && !line.contains("O_DIRECTORY");
             if opens && links.iter().any(|(_, l)| path.ends_with(&format!("repo/{l}"))) {
                 bad.push(line.to_string());
             }
         }
-        assert!(bad.is_empty(), "{args:?} reached outside the root:\n{}", bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{args:?} reached outside the root:\n{}",
+            bad.join("\n")
+        );
     }
 }
