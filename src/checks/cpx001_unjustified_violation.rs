@@ -126,17 +126,28 @@ impl<'a> Pairs<'a> {
             .filter_map(|&g| split_numeral(&cx.gates.entries[g].label).0.map(|n| (g, n)))
             .filter(|(_, n)| !n.is_empty())
             .collect();
-        scan(&numerals, rows.iter().map(|r| r.first.to_string()), &mut found, |text, m| {
-            let before = text[..m.start()].chars().next_back();
-            let after = text[m.end()..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_alphabetic()) && !after.is_some_and(|c| c.is_ascii_alphabetic())
-        });
+        scan(
+            &numerals,
+            rows.iter().map(|r| r.first.to_string()),
+            &mut found,
+            |text, m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphabetic())
+                    && !after.is_some_and(|c| c.is_ascii_alphabetic())
+            },
+        );
         let labels: Vec<(usize, String)> = gates
             .iter()
             .map(|&g| (g, normalise_name(&cx.gates.entries[g].label)))
             .filter(|(_, l)| !l.is_empty())
             .collect();
-        scan(&labels, rows.iter().map(|r| normalise_name(r.first)), &mut found, |_, _| true);
+        scan(
+            &labels,
+            rows.iter().map(|r| normalise_name(r.first)),
+            &mut found,
+            |_, _| true,
+        );
 
         // 3. Shared subject words: at least two, or the row's only one.
         let row_words: Vec<Vec<String>> = rows.iter().map(|r| subject_words(r.first)).collect();
@@ -180,7 +191,9 @@ impl<'a> Pairs<'a> {
 
     /// The rows gate `g` matches.
     pub fn rows_of(&self, g: usize) -> Vec<&RowInfo<'a>> {
-        self.by_gate.get(g).map_or(Vec::new(), |v| v.iter().map(|&r| &self.rows[r]).collect())
+        self.by_gate
+            .get(g)
+            .map_or(Vec::new(), |v| v.iter().map(|&r| &self.rows[r]).collect())
     }
 }
 
