@@ -55,7 +55,9 @@ pub fn run_cmd(cmd: &mut Command, limit: u64) -> Run {
         .env_remove("COLUMNS")
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITLAB_CI")
-        .env_remove("CONSTABLE_TEST_PANIC");
+        .env_remove("CONSTABLE_TEST_PANIC")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("RAYON_NUM_THREADS");
     let started = Instant::now();
     let mut child = cmd.spawn().expect("the constable binary runs");
     let status = match child.wait_timeout(Duration::from_secs(limit)).unwrap() {
