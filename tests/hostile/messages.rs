@@ -117,3 +117,40 @@ fn huge_regex_or_jsonpath_is_not_echoed_whole() {
         }
     }
 }
+
+#[test]
+fn deeply_nested_jsonpath_is_refused_at_load_with_its_position() {
+    let plan = "# Implementation Plan: Cache\n\n## Summary\n\nA cache.\n";
+    const DOC: &str = "doc = { what = \"w\", why = \"y\", fix = \"f\", example = \"e\" }\n";
+    // 10,000 nested filters overflowed the stack; 100 hung.
+    for depth in [100, 10_000] {
+        let path = format!("${}", "[?@".repeat(depth)) + &"]".repeat(depth);
+        let rule = format!(
+            "[[rule]]\ncode = \"TEAM003\"\nname = \"team-c\"\nseverity = \"error\"\nkind = \"query-forbid\"\nmessage = \"m\"\nhelp = \"h\"\n{DOC}select = {{ class = [\"kubernetes\"] }}\nquery = [\"{path}\"]\n"
+        );
+        let (_d, repo) = one_plan(plan);
+        std::fs::write(repo.join("team.toml"), &rule).unwrap();
+        std::fs::write(
+            repo.join("constable.toml"),
+            "extends = [\"builtin:spec-kit\", \"team.toml\"]\n",
+        )
+        .unwrap();
+        let run = run_in(&repo, &["check", "."], 20);
+        assert_eq!(
+            run.code,
+            2,
+            "depth {depth}: {}",
+            &run.all()[..run.all().len().min(2000)]
+        );
+        assert!(
+            run.stderr.contains("team.toml:10:"),
+            "depth {depth}: no position: {}",
+            run.stderr
+        );
+        assert!(
+            run.all().len() < 10_000,
+            "depth {depth}: {} bytes of output",
+            run.all().len()
+        );
+    }
+}
