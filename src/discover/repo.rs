@@ -154,6 +154,10 @@ impl RepoFs {
         // Resolved hop by hop inside the root: a symlink (or a folder on
         // the way) leading out is Outside, and its target is never looked at.
         let Some(abs) = safe::resolve_inside(&self.real_root, &abs) else {
+            // A link loop inside the root leads nowhere: missing.
+            if safe::is_loop(&self.real_root, &abs) {
+                return Existence::Missing;
+            }
             return Existence::Outside;
         };
         match std::fs::symlink_metadata(&abs) {

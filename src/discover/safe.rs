@@ -226,9 +226,10 @@ fn utf16(bytes: &[u8]) -> Option<&'static str> {
     let pairs = head.len() / 2;
     let odd_nul = head.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
     let even_nul = head.iter().step_by(2).filter(|b| **b == 0).count();
-    if odd_nul * 4 >= pairs * 3 && even_nul == 0 {
+    // Mostly ASCII text: a NUL in (nearly) every other byte, few in the others.
+    if odd_nul * 4 >= pairs * 3 && even_nul * 8 <= pairs {
         Some("little-endian, no byte-order mark")
-    } else if even_nul * 4 >= pairs * 3 && odd_nul == 0 {
+    } else if even_nul * 4 >= pairs * 3 && odd_nul * 8 <= pairs {
         Some("big-endian, no byte-order mark")
     } else {
         None
@@ -238,15 +239,32 @@ fn utf16(bytes: &[u8]) -> Option<&'static str> {
 /// Where a symlink at `link` (inside `root`) points, resolved without
 /// leaving the root: each hop's own link is read (never a target outside),
 /// folders are followed only while they stay inside. None when it leads
-/// outside the root (or loops); otherwise the path inside the root.
+/// outside the root or loops (`is_loop` tells which); otherwise the path
+/// inside the root.
 pub fn resolve_inside(root: &Path, link: &Path) -> Option<PathBuf> {
+    resolve(root, link).ok()
+}
+
+/// True when resolving `link` inside `root` goes round in a loop (more than
+/// 40 links), rather than out of the root.
+pub fn is_loop(root: &Path, link: &Path) -> bool {
+    matches!(resolve(root, link), Err(Escape::Loop))
+}
+
+enum Escape {
+    Outside,
+    Loop,
+}
+
+fn resolve(root: &Path, link: &Path) -> Result<PathBuf, Escape> {
+    use Escape::Outside;
     let mut pending: Vec<std::ffi::OsString> = Vec::new();
-    let rel = link.strip_prefix(root).ok()?;
+    let rel = link.strip_prefix(root).map_err(|_| Outside)?;
     for c in rel.components().rev() {
         match c {
             Component::Normal(s) => pending.push(s.to_os_string()),
             Component::CurDir => {}
-            _ => return None,
+            _ => return Err(Outside),
         }
     }
     let mut cur = root.to_path_buf();
@@ -254,7 +272,7 @@ pub fn resolve_inside(root: &Path, link: &Path) -> Option<PathBuf> {
     while let Some(part) = pending.pop() {
         if part == ".." {
             if cur == root || !cur.pop() || !cur.starts_with(root) {
-                return None;
+                return Err(Outside);
             }
             continue;
         }
@@ -266,11 +284,11 @@ pub fn resolve_inside(root: &Path, link: &Path) -> Option<PathBuf> {
             Ok(m) if m.file_type().is_symlink() => {
                 hops += 1;
                 if hops > 40 {
-                    return None;
+                    return Err(Escape::Loop);
                 }
-                let target = std::fs::read_link(&next).ok()?;
+                let target = std::fs::read_link(&next).map_err(|_| Outside)?;
                 if target.is_absolute() {
-                    let t = target.strip_prefix(root).ok()?;
+                    let t = target.strip_prefix(root).map_err(|_| Outside)?;
                     cur = root.to_path_buf();
                     for c in t.components().rev() {
                         pending.push(c.as_os_str().to_os_string());
@@ -281,7 +299,7 @@ pub fn resolve_inside(root: &Path, link: &Path) -> Option<PathBuf> {
                             Component::Normal(s) => pending.push(s.to_os_string()),
                             Component::ParentDir => pending.push("..".into()),
                             Component::CurDir => {}
-                            _ => return None,
+                            _ => return Err(Outside),
                         }
                     }
                 }
@@ -289,12 +307,43 @@ pub fn resolve_inside(root: &Path, link: &Path) -> Option<PathBuf> {
             _ => cur = next,
         }
     }
-    cur.starts_with(root).then_some(cur)
+    if cur.starts_with(root) {
+        Ok(cur)
+    } else {
+        Err(Outside)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_resolve_inside_without_leaving_the_root() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("constable-safe-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.join("repo");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        symlink("a/b", root.join("in")).unwrap();
+        symlink("../../outside", root.join("a/out")).unwrap();
+        symlink("/etc", root.join("abs")).unwrap();
+        symlink("loop2", root.join("loop1")).unwrap();
+        symlink("loop1", root.join("loop2")).unwrap();
+        assert_eq!(
+            resolve_inside(&root, &root.join("in/c")),
+            Some(root.join("a/b/c"))
+        );
+        assert_eq!(resolve_inside(&root, &root.join("a/out")), None);
+        assert!(!is_loop(&root, &root.join("a/out")));
+        assert_eq!(resolve_inside(&root, &root.join("abs/passwd")), None);
+        assert_eq!(resolve_inside(&root, &root.join("loop1")), None);
+        assert!(is_loop(&root, &root.join("loop1")));
+        assert!(inside(&root, &root.join("in/c")).is_err());
+        assert!(inside(&root, &root.join("a/b/c")).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn utf16_is_named() {
