@@ -146,24 +146,28 @@ pub fn settings_from(root: &Path, config: Option<PathBuf>) -> Result<Settings, B
     load::load_from(root, config, &Overrides::default(), &checks::registered_codes())
 }
 
-/// Read a file as UTF-8 text, naming the file and the place on failure.
+/// Read a file as UTF-8 text, naming the file and the place on failure,
+/// with the default size cap (`read_text_capped`).
 pub fn read_text(path: &Path, shown: &str) -> Result<String, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| Problem {
+    read_text_capped(path, shown, discover::safe::DEFAULT_MAX_FILE_SIZE)
+}
+
+/// Read a regular file (never through a symlink, never a FIFO, folder or
+/// device) of at most `cap` bytes as UTF-8 text; UTF-16 is named as such.
+pub fn read_text_capped(path: &Path, shown: &str, cap: u64) -> Result<String, Problem> {
+    discover::safe::read_text(path, cap).map_err(|e| Problem {
         path: shown.to_string(),
-        message: format!("cannot read file: {e}"),
+        message: e.to_string(),
         internal: false,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let good = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-        let line = good.matches('\n').count() + 1;
-        Problem {
-            path: shown.to_string(),
-            message: format!("file is not valid UTF-8 (first bad byte on line {line}, byte offset {at})"),
-            internal: false,
-        }
     })
 }
+
+/// The message of the problem a file over `[limits] max-file-size` stands
+/// in for until it becomes a TREE007 finding (never shown).
+const TOO_LARGE: &str = "\u{0}too large";
+
+/// The baseline cap: a baseline lists every finding of a large repository.
+pub const BASELINE_CAP: u64 = 8 * 1024 * 1024;
 
 /// The repository's constitution.md, read and parsed (for `init`).
 pub fn constitution_doc(root: &Path) -> Option<Result<(String, ConstitutionDoc), Problem>> {
@@ -370,8 +374,15 @@ fn unsaved_plan(name: &Path) -> Result<PlanFile, RunError> {
 
 /// Read a baseline file written by `--write-baseline`.
 pub fn read_baseline(path: &Path) -> Result<Baseline, RunError> {
-    std::fs::read_to_string(path)
+    // Named on the command line: followed if a symlink, but only a regular
+    // file of bounded size is read (`--baseline /dev/zero` is refused).
+    std::fs::metadata(path)
         .map_err(|e| e.to_string())
+        .and_then(|m| match discover::safe::describe(&m) {
+            Some(what) => Err(format!("{what}; a baseline must be a regular file")),
+            None => std::fs::canonicalize(path).map_err(|e| e.to_string()),
+        })
+        .and_then(|real| discover::safe::read_text(&real, BASELINE_CAP).map_err(|e| e.to_string()))
         .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
         .map_err(|e| RunError::Input(format!("cannot read baseline {}: {e}", path.display())))
 }
@@ -406,9 +417,44 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     let fs = RepoFs::new(&job.root);
     let repo_name = fs.name();
     let shown = |rel: &str| job.only.as_ref().is_none_or(|o| o.iter().any(|p| p == rel));
+    // Files over the cap are skipped before they are opened (TREE007); a
+    // file that grows past it while read is refused by the bounded read.
+    let cap = job.settings.max_file_size;
+    let too_large = std::sync::Mutex::new(Vec::<(String, u64)>::new());
     let text_of = |abs: &Path, rel: &str| match &job.stdin {
         Some((r, text)) if r == rel => Ok(text.clone()),
-        _ => read_text(abs, rel),
+        _ => {
+            // No symlinked folder on the way (checked before anything is
+            // looked up through it).
+            if let Err(e) = discover::safe::inside(&job.root, abs) {
+                return Err(Problem {
+                    path: rel.to_string(),
+                    message: e.to_string(),
+                    internal: false,
+                });
+            }
+            let size = std::fs::symlink_metadata(abs)
+                .ok()
+                .filter(|m| {
+                    m.is_file()
+                        && m.len() > cap
+                        && Some(abs) != job.constitution.as_ref().map(|c| c.0.as_path())
+                })
+                .map(|m| m.len());
+            match size {
+                Some(size) => {
+                    if let Ok(mut t) = too_large.lock() {
+                        t.push((rel.to_string(), size));
+                    }
+                    Err(Problem {
+                        path: rel.to_string(),
+                        message: TOO_LARGE.to_string(),
+                        internal: false,
+                    })
+                }
+                None => read_text_capped(abs, rel, cap),
+            }
+        }
     };
 
     // Load: constitution.md, parsed once.
@@ -531,10 +577,12 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
             let abs = fs.abs(rel);
             let (text, lossy) = match text_of(&abs, rel) {
                 Ok(t) => (t, false),
-                Err(p) if crate::parse::iac::scanned_only(rel) => match std::fs::read(&abs) {
-                    Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
-                    Err(_) => return Err(p),
-                },
+                Err(p) if p.message != TOO_LARGE && crate::parse::iac::scanned_only(rel) => {
+                    match discover::safe::read_bytes(&abs, cap) {
+                        Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
+                        Err(_) => return Err(p),
+                    }
+                }
                 Err(p) => return Err(p),
             };
             evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
@@ -653,9 +701,27 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     let (findings, problems) = evaluate::iac(&cx, &iac_rules, false);
     outcome.findings.extend(findings);
     outcome.problems.extend(problems);
-    outcome
-        .findings
-        .extend(evaluate::repo(&RepoContext { escapes: &escapes }, rules));
+    // Files skipped for their size: reported (TREE007), not input errors.
+    outcome.problems.retain(|p| p.message != TOO_LARGE);
+    let mut skipped: Vec<(FileId, u64, u64)> = Vec::new();
+    for (rel, size) in too_large.into_inner().unwrap_or_default() {
+        let id = (0..outcome.files.len())
+            .rev()
+            .find(|&i| outcome.repo_of[i] == ri && *outcome.files[i].path == *rel);
+        if let Some(id) = id {
+            outcome.reported[id] = shown(&rel);
+            skipped.push((id, size, cap));
+        }
+    }
+    skipped.sort_unstable();
+    skipped.dedup();
+    outcome.findings.extend(evaluate::repo(
+        &RepoContext {
+            escapes: &escapes,
+            too_large: &skipped,
+        },
+        rules,
+    ));
     for (f, id) in files.into_iter().zip(ids) {
         let rel = f.file.path.to_string();
         outcome.fill(id, f.file, f.suppressions, shown(&rel));

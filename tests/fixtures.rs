@@ -90,6 +90,15 @@ fn every_plan_check_fires_somewhere() {
         "json",
     ]);
     fired.extend(codes(&r.stdout));
+    // A file over `[limits] max-file-size` (TREE007).
+    let r = constable(&[
+        "check",
+        "fixtures/scope/too-large",
+        "--iac-only",
+        "--format",
+        "json",
+    ]);
+    fired.extend(codes(&r.stdout));
     let rules = constable(&["rules", "--format", "json"]);
     let all: Vec<serde_json::Value> = serde_json::from_str(&rules.stdout).unwrap();
     let missing: Vec<&str> = all

@@ -13,15 +13,19 @@ pub struct UnjustifiedViolation;
 
 impl PlanCheck for UnjustifiedViolation {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        for (e, c) in cx.gates.entries.iter().zip(cx.citations) {
+        let pairs = Pairs::of_failing(cx);
+        for (gi, (e, c)) in cx.gates.entries.iter().zip(cx.citations).enumerate() {
             if e.status != GateStatus::Fail {
                 continue;
             }
-            if justified(cx, e, *c) {
+            let rows = pairs.rows_of(gi);
+            // A complete row justifies it (`justified`).
+            if rows.iter().any(|r| r.complete) {
                 continue;
             }
-            // A row names the gate but leaves a cell unfilled: CPX002 reports that row.
-            if named_incomplete(cx, e, *c) {
+            // A row names the gate but leaves a cell unfilled: CPX002
+            // reports that row (`named_incomplete`).
+            if rows.iter().any(|r| r.template_shaped && !r.says_none) {
                 continue;
             }
             let span = e.status_span.clone().unwrap_or_else(|| e.label_span.clone());
@@ -43,20 +47,191 @@ impl PlanCheck for UnjustifiedViolation {
     }
 }
 
-/// Whether a row of a template-shaped table refers to the gate but leaves a
-/// cell unfilled (CPX002 then reports that row).
-fn named_incomplete(cx: &PlanContext<'_>, e: &GateEntry, c: Citation) -> bool {
-    cx.gates
-        .complexity
-        .iter()
-        .filter(|t| t.is_template_shaped())
-        .flat_map(|t| t.rows.iter())
-        .filter(|r| !r.example && !r.says_none())
-        .any(|r| {
-            r.cells
-                .first()
-                .is_some_and(|(first, _)| row_matches(cx, first, e, c))
-        })
+/// A Complexity Tracking row as the pairing sees it.
+pub(crate) struct RowInfo<'a> {
+    pub first: &'a str,
+    pub first_span: &'a std::ops::Range<usize>,
+    /// Every justification cell is filled (`justified`).
+    pub complete: bool,
+    /// Its table has the template's columns (CPX002 and CPX003 read only those).
+    pub template_shaped: bool,
+    pub says_none: bool,
+}
+
+/// Which failing gates each Complexity Tracking row refers to, by the rules
+/// of `row_matches`, found through indexes instead of trying every gate
+/// against every row: rows by the principles they mention, an Aho-Corasick
+/// scan of the rows for the gates' numerals and names, and rows by their
+/// subject words. The work is linear in the rows and gates plus the pairs
+/// that share a word (each pair is confirmed once).
+pub(crate) struct Pairs<'a> {
+    pub rows: Vec<RowInfo<'a>>,
+    /// For each gate (index in `cx.gates.entries`), the rows it matches.
+    by_gate: Vec<Vec<usize>>,
+    /// For each row, whether a failing gate matches it.
+    pub row_matched: Vec<bool>,
+}
+
+impl<'a> Pairs<'a> {
+    /// Pair the failing gates with the rows that are not template examples.
+    pub fn of_failing(cx: &'a PlanContext<'_>) -> Pairs<'a> {
+        use std::collections::{HashMap, HashSet};
+        let mut rows = Vec::new();
+        for t in &cx.gates.complexity {
+            let template_shaped = t.is_template_shaped();
+            for r in &t.rows {
+                if r.example {
+                    continue;
+                }
+                let Some((first, span)) = r.cells.first() else {
+                    continue;
+                };
+                rows.push(RowInfo {
+                    first,
+                    first_span: span,
+                    complete: r.cells.len() >= 2
+                        && r.cells[1..].iter().all(|(_, span)| !is_blank(cx.plan, span)),
+                    template_shaped,
+                    says_none: r.says_none(),
+                });
+            }
+        }
+        let gates: Vec<usize> = cx
+            .gates
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.status == GateStatus::Fail)
+            .map(|(i, _)| i)
+            .collect();
+        let mut found: HashSet<(usize, usize)> = HashSet::new();
+
+        // 1. The gate's principle, mentioned by the row: one pass over the
+        // rows per principle cited (the constitution's size, not the plan's).
+        let mut by_principle: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &g in &gates {
+            if let Citation::Principle(i) = cx.citations[g] {
+                let hits = by_principle.entry(i).or_insert_with(|| {
+                    let p = &cx.constitution.principles[i];
+                    (0..rows.len()).filter(|&r| mentions(rows[r].first, p)).collect()
+                });
+                found.extend(hits.iter().map(|&r| (g, r)));
+            }
+        }
+
+        // 2. The gate label's numeral as a whole token, and the gate's
+        // normalised label inside the row's normalised first cell.
+        let numerals: Vec<(usize, String)> = gates
+            .iter()
+            .filter_map(|&g| split_numeral(&cx.gates.entries[g].label).0.map(|n| (g, n)))
+            .filter(|(_, n)| !n.is_empty())
+            .collect();
+        scan(
+            &numerals,
+            rows.iter().map(|r| r.first.to_string()),
+            &mut found,
+            |text, m| {
+                let before = text[..m.start()].chars().next_back();
+                let after = text[m.end()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphabetic())
+                    && !after.is_some_and(|c| c.is_ascii_alphabetic())
+            },
+        );
+        let labels: Vec<(usize, String)> = gates
+            .iter()
+            .map(|&g| (g, normalise_name(&cx.gates.entries[g].label)))
+            .filter(|(_, l)| !l.is_empty())
+            .collect();
+        scan(
+            &labels,
+            rows.iter().map(|r| normalise_name(r.first)),
+            &mut found,
+            |_, _| true,
+        );
+
+        // 3. Shared subject words: at least two, or the row's only one.
+        let row_words: Vec<Vec<String>> = rows.iter().map(|r| subject_words(r.first)).collect();
+        let mut postings: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (r, words) in row_words.iter().enumerate() {
+            for w in words {
+                postings.entry(w.as_str()).or_default().push(r);
+            }
+        }
+        for &g in &gates {
+            let said: HashSet<String> = subject_words(&cx.gates.entries[g].answer).into_iter().collect();
+            // Row index -> row words found in `said` (with repeats, as
+            // `row_matches` counts them).
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for w in &said {
+                for &r in postings.get(w.as_str()).map_or(&[][..], |v| v) {
+                    *shared.entry(r).or_default() += 1;
+                }
+            }
+            for (r, n) in shared {
+                if n >= 2 || (row_words[r].len() == 1 && n == 1) {
+                    found.insert((g, r));
+                }
+            }
+        }
+
+        let mut by_gate = vec![Vec::new(); cx.gates.entries.len()];
+        let mut row_matched = vec![false; rows.len()];
+        let mut pairs: Vec<(usize, usize)> = found.into_iter().collect();
+        pairs.sort_unstable();
+        for (g, r) in pairs {
+            by_gate[g].push(r);
+            row_matched[r] = true;
+        }
+        Pairs {
+            rows,
+            by_gate,
+            row_matched,
+        }
+    }
+
+    /// The rows gate `g` matches.
+    pub fn rows_of(&self, g: usize) -> Vec<&RowInfo<'a>> {
+        self.by_gate
+            .get(g)
+            .map_or(Vec::new(), |v| v.iter().map(|&r| &self.rows[r]).collect())
+    }
+}
+
+/// Find every (gate, row) where one of the gates' `needles` occurs in the
+/// row's text and `keep` accepts the occurrence: one Aho-Corasick pass per
+/// row, over all needles at once.
+fn scan(
+    needles: &[(usize, String)],
+    texts: impl Iterator<Item = String>,
+    found: &mut std::collections::HashSet<(usize, usize)>,
+    keep: impl Fn(&str, &aho_corasick::Match) -> bool,
+) {
+    if needles.is_empty() {
+        return;
+    }
+    // Gates sharing a needle share one pattern.
+    let mut distinct: Vec<&str> = needles.iter().map(|(_, n)| n.as_str()).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let mut gates_of: Vec<Vec<usize>> = vec![Vec::new(); distinct.len()];
+    for (g, n) in needles {
+        if let Ok(i) = distinct.binary_search(&n.as_str()) {
+            gates_of[i].push(*g);
+        }
+    }
+    let Ok(ac) = aho_corasick::AhoCorasick::new(&distinct) else {
+        return;
+    };
+    for (r, text) in texts.enumerate() {
+        let mut seen = std::collections::HashSet::new();
+        for m in ac.find_overlapping_iter(&text) {
+            let p = m.pattern().as_usize();
+            if !seen.contains(&p) && keep(&text, &m) {
+                seen.insert(p);
+                found.extend(gates_of[p].iter().map(|&g| (g, r)));
+            }
+        }
+    }
 }
 
 /// An unsafe fix: a Complexity Tracking row for the gate, in the table's own

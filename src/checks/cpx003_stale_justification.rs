@@ -5,37 +5,23 @@
 
 use super::{PlanCheck, PlanContext};
 use crate::checks::Sink;
-use crate::parse::gates::GateStatus;
 
 pub struct StaleJustification;
 
 impl PlanCheck for StaleJustification {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
-        let failing: Vec<_> = cx
-            .gates
-            .entries
-            .iter()
-            .zip(cx.citations)
-            .filter(|(e, _)| e.status == GateStatus::Fail)
-            .collect();
-        for t in cx.gates.complexity.iter().filter(|t| t.is_template_shaped()) {
-            for r in t.rows.iter().filter(|r| !r.example && !r.says_none()) {
-                let Some((first, span)) = r.cells.first() else {
-                    continue;
-                };
-                let matched = failing
-                    .iter()
-                    .any(|(e, c)| super::cpx001_unjustified_violation::row_matches(cx, first, e, **c));
-                if !matched {
-                    sink.report(
-                        span.clone(),
-                        format!(
-                            "Complexity Tracking row `{}` justifies no failing gate",
-                            short(first)
-                        ),
-                    );
-                }
+        let pairs = super::cpx001_unjustified_violation::Pairs::of_failing(cx);
+        for (r, matched) in pairs.rows.iter().zip(&pairs.row_matched) {
+            if !r.template_shaped || r.says_none || *matched {
+                continue;
             }
+            sink.report(
+                r.first_span.clone(),
+                format!(
+                    "Complexity Tracking row `{}` justifies no failing gate",
+                    short(r.first)
+                ),
+            );
         }
     }
 }

@@ -39,6 +39,7 @@ mod tpl008_unclosed_fence;
 mod tree001_missing_path;
 mod tree002_decision_names_unknown_path;
 mod tree005_path_outside_root;
+mod tree007_file_too_large;
 
 pub use tree001_missing_path::probe as tree_probe;
 
@@ -157,6 +158,9 @@ pub struct RepoContext<'a> {
     /// Symlinks under the IaC roots that lead outside the root, each with
     /// the file id it was given when the walk found it.
     pub escapes: &'a [(FileId, String)],
+    /// Files skipped because they are over `[limits] max-file-size`: file
+    /// id, size and cap in bytes.
+    pub too_large: &'a [(FileId, u64, u64)],
 }
 
 pub trait PlanCheck: Sync {
@@ -352,6 +356,7 @@ pub static REGISTRY: &[(&str, Check)] = &[
     ("XREF003", Check::Feature(crate::artifacts::XREF003)),
     ("XREF004", Check::Feature(crate::artifacts::XREF004)),
     ("TREE006", Check::Iac(&iac::tree006_not_utf8::NotUtf8)),
+    ("TREE007", Check::Repo(&tree007_file_too_large::FileTooLarge)),
 ];
 
 /// Every registered code, in registry order (the index is the `CheckId`).

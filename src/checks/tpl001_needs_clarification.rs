@@ -34,6 +34,9 @@ impl PlanCheck for NeedsClarification {
             sink.report(slot.span.clone(), msg);
         }
         let text = plan.text();
+        // The end of the line the last marker was on: found once per line,
+        // not once per marker (a 1 MiB line of markers stays linear).
+        let mut line_end = 0;
         for run in &plan.texts {
             let mut from = run.start;
             while let Some(i) = text[from..run.end].find(MARKER) {
@@ -42,7 +45,10 @@ impl PlanCheck for NeedsClarification {
                 if plan.slots.iter().any(|s| s.span.start <= at && at < s.span.end) {
                     continue;
                 }
-                if stands_as_value(plan, at) {
+                if at >= line_end {
+                    line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+                }
+                if stands_as_value(plan, at, line_end) {
                     let span = at..at + MARKER.len();
                     let msg = match plan.field_at(at) {
                         Some(f) => format!("**{}** is still `NEEDS CLARIFICATION`", f.name),
@@ -85,13 +91,12 @@ fn flagged(text: &str, at: usize) -> bool {
 /// question mark opening the question, or a parenthesised note. Prose that
 /// talks about markers ("All NEEDS CLARIFICATION items resolved") has words
 /// on one side or the other.
-fn stands_as_value(plan: &Plan, at: usize) -> bool {
+fn stands_as_value(plan: &Plan, at: usize, line_end: usize) -> bool {
     let text = plan.text();
     let start = context_start(plan, at);
     let before = &text[start..at];
     let lead = LEAD.find(before).map_or(0, |m| m.end());
     let rest = before[lead..].trim_matches(|c: char| c.is_whitespace() || "*_\"'`>".contains(c));
-    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let mut after = text[at + MARKER.len()..line_end]
         .trim_start_matches(['*', '_'])
         .trim_start();

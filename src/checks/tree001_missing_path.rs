@@ -10,6 +10,7 @@ use crate::checks::Sink;
 use crate::discover::Existence;
 use crate::finding::Severity;
 use crate::parse::tree::{option_number, TreeEntry};
+use std::collections::{HashMap, HashSet};
 
 /// The template option the Structure Decision names (`Option 2`), if any.
 fn chosen_option(cx: &PlanContext<'_>) -> Option<u32> {
@@ -19,6 +20,13 @@ fn chosen_option(cx: &PlanContext<'_>) -> Option<u32> {
 }
 
 pub struct MissingPath;
+
+/// `a/b/c` gives `a/b`, then `a`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(path.rsplit_once('/').map(|(p, _)| p), |p| {
+        p.rsplit_once('/').map(|(q, _)| q)
+    })
+}
 
 /// How a tree entry is asked about on disk: folders with a trailing `/`.
 pub fn probe(e: &TreeEntry) -> String {
@@ -37,9 +45,13 @@ impl PlanCheck for MissingPath {
     fn check(&self, cx: &PlanContext<'_>, sink: &mut Sink<'_>) {
         // A missing folder is reported once, not once per entry under it:
         // first decide what to report, then report it, complete.
+        // Each entry looks up its ancestors (linear in the tree's size, not
+        // quadratic): `missing_at` maps a missing path to its index.
         let mut missing: Vec<(&TreeEntry, usize)> = Vec::new();
+        let mut missing_at: HashMap<&str, usize> = HashMap::new();
         let mut outside: Vec<&TreeEntry> = Vec::new();
         let mut lingering: Vec<&TreeEntry> = Vec::new();
+        let mut lingering_at: HashSet<&str> = HashSet::new();
         let chosen = chosen_option(cx);
         let other_option = |e: &TreeEntry| matches!((e.option, chosen), (Some(o), Some(c)) if o != c);
         for e in cx
@@ -47,28 +59,29 @@ impl PlanCheck for MissingPath {
             .iter()
             .filter(|e| !e.skip && !e.marked && !other_option(e))
         {
+            let path = e.path.as_str();
             if e.deleted {
-                let under = lingering
-                    .iter()
-                    .any(|d| e.path.starts_with(&format!("{}/", d.path)));
+                let under = ancestors(path).any(|a| lingering_at.contains(a));
                 if !under && cx.facts.exists(&probe(e)) == Existence::Exists {
                     lingering.push(e);
+                    lingering_at.insert(path);
                 }
                 continue;
             }
-            if let Some(m) = missing
-                .iter_mut()
-                .find(|(dir, _)| e.path.starts_with(&format!("{}/", dir.path)))
-            {
-                m.1 += 1;
+            // The outermost missing folder above it counts it.
+            if let Some(i) = ancestors(path).filter_map(|a| missing_at.get(a)).last() {
+                missing[*i].1 += 1;
                 continue;
             }
-            if missing.iter().any(|(p, _)| p.path == e.path) {
+            if missing_at.contains_key(path) {
                 continue;
             }
             match cx.facts.exists(&probe(e)) {
                 Existence::Exists | Existence::Ignored => {}
-                Existence::Missing => missing.push((e, 0)),
+                Existence::Missing => {
+                    missing_at.insert(path, missing.len());
+                    missing.push((e, 0));
+                }
                 Existence::Outside => outside.push(e),
             }
         }

@@ -28,7 +28,13 @@ mod tests {
     fn reports_each_escaping_symlink_in_its_own_file() {
         let rules = rules_for("TREE005");
         let escapes = [(3, "cluster/apps/shared".to_string())];
-        let found = crate::evaluate::repo(&RepoContext { escapes: &escapes }, &rules);
+        let found = crate::evaluate::repo(
+            &RepoContext {
+                escapes: &escapes,
+                too_large: &[],
+            },
+            &rules,
+        );
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].file, 3);
         assert_eq!(found[0].span, 0..0);
@@ -38,7 +44,13 @@ mod tests {
     #[test]
     fn silent_without_escapes() {
         let rules = rules_for("TREE005");
-        let found = crate::evaluate::repo(&RepoContext { escapes: &[] }, &rules);
+        let found = crate::evaluate::repo(
+            &RepoContext {
+                escapes: &[],
+                too_large: &[],
+            },
+            &rules,
+        );
         assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -4,6 +4,7 @@
 //! metadata only; never opens a file or leaves the root.
 
 pub mod repo;
+pub mod safe;
 
 pub use repo::{DiskFacts, Existence, RepoFs, Walked};
 use std::path::{Path, PathBuf};
@@ -48,7 +49,12 @@ pub enum DiscoverError {
 pub fn find_root(start: &Path) -> PathBuf {
     let mut cur = Some(start);
     while let Some(dir) = cur {
-        if ROOT_MARKERS.iter().any(|m| dir.join(m).exists()) {
+        // `symlink_metadata`: a marker that is a symlink marks the root
+        // without its target being looked at.
+        if ROOT_MARKERS
+            .iter()
+            .any(|m| std::fs::symlink_metadata(dir.join(m)).is_ok())
+        {
             return dir.to_path_buf();
         }
         cur = dir.parent();
@@ -72,7 +78,9 @@ pub const PRINCIPLES_PATHS: &[&str] = &[".specify/memory/principles.md", "memory
 
 /// The repository's constitution.md: absolute path and path relative to the
 /// root (which tells where it was found). The first of `CONSTITUTION_PATHS`
-/// that exists, except that a file still holding the template's principle
+/// that exists (as anything: a symlink, FIFO or folder there is returned,
+/// and the read refuses it, so it never silently falls back to the
+/// defaults; nothing is followed to find out), except that a file still holding the template's principle
 /// tokens (the unfilled template) gives way to a later one that is filled in:
 /// projects that moved to `.specify/` sometimes keep the ratified text at
 /// the old `memory/` path.
@@ -81,19 +89,23 @@ pub fn constitution(root: &Path) -> Option<(PathBuf, String)> {
         .iter()
         .chain(PRINCIPLES_PATHS)
         .map(|rel| (root.join(rel), rel.to_string()))
-        .filter(|(abs, _)| {
-            abs.is_file() && std::fs::canonicalize(abs).is_ok_and(|real| real.starts_with(root))
+        .filter(|(abs, _)| match safe::inside(root, abs) {
+            Ok(()) => std::fs::symlink_metadata(abs).is_ok(),
+            // A folder on the way is a symlink: refused when read.
+            Err(safe::ReadError::NotRegular(_)) => true,
+            Err(_) => false,
         })
         .collect();
     // Still the template: its principle headings are template tokens. (A
     // textual test: discovery does not parse; the pipeline parses the file
     // it chose, once.)
     let unfilled = |abs: &Path, _rel: &str| {
-        std::fs::read_to_string(abs).is_ok_and(|t| {
-            t.contains("[PRINCIPLE_1_NAME]")
-                || t.contains("[PROJECT_NAME]")
-                || t.contains("[ARCHITECTURE_PRINCIPLE_1_NAME]")
-        })
+        safe::inside(root, abs).is_ok()
+            && safe::read_text(abs, safe::DEFAULT_MAX_FILE_SIZE).is_ok_and(|t| {
+                t.contains("[PRINCIPLE_1_NAME]")
+                    || t.contains("[PROJECT_NAME]")
+                    || t.contains("[ARCHITECTURE_PRINCIPLE_1_NAME]")
+            })
     };
     match found.iter().find(|(abs, rel)| !unfilled(abs, rel)) {
         Some(filled) => Some(filled.clone()),
@@ -152,6 +164,11 @@ pub fn feature_files(plan: &PlanFile) -> Vec<(PathBuf, String)> {
     let Some(dir) = plan.abs.parent() else {
         return Vec::new();
     };
+    // A feature folder reached through a symlink is not looked into (its
+    // plan is refused when read).
+    if safe::inside(&plan.root, &plan.abs).is_err() {
+        return Vec::new();
+    }
     let rel_dir = plan.rel.rsplit_once('/').map_or("", |(d, _)| d);
     let join = |name: &str| {
         if rel_dir.is_empty() {
@@ -161,16 +178,20 @@ pub fn feature_files(plan: &PlanFile) -> Vec<(PathBuf, String)> {
         }
     };
     let mut out = Vec::new();
+    // Present as anything (a symlink or FIFO is refused when read, not
+    // skipped in silence).
     for name in ["spec.md", "tasks.md"] {
         let abs = dir.join(name);
-        if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_file()) {
+        if std::fs::symlink_metadata(&abs).is_ok() {
             out.push((abs, join(name)));
         }
     }
-    if let Ok(entries) = std::fs::read_dir(dir.join("checklists")) {
+    let checklists = dir.join("checklists");
+    let real_dir = std::fs::symlink_metadata(&checklists).is_ok_and(|m| m.is_dir());
+    if let Some(entries) = real_dir.then(|| std::fs::read_dir(&checklists).ok()).flatten() {
         let mut names: Vec<String> = entries
             .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".md"))
             .collect();
@@ -292,12 +313,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PlanFile>, DiscoverError> {
             continue;
         }
         let root: Arc<Path> = Arc::from(find_root(&abs));
-        for found in plans_under(&abs).map_err(|e| DiscoverError::Io(p.clone(), e))? {
-            // Never follow a plan that resolves outside the root.
-            match std::fs::canonicalize(&found) {
-                Ok(real) if real.starts_with(&*root) => out.push(plan_file(&root, found)),
-                _ => {}
-            }
+        // Nothing is followed here: a plan.md that is a symlink, FIFO or
+        // folder is listed, and refused when read.
+        for found in plans_under(&abs, &root).map_err(|e| DiscoverError::Io(p.clone(), e))? {
+            out.push(plan_file(&root, found));
         }
     }
     out.sort();
@@ -321,24 +340,36 @@ fn plan_file(root: &Arc<Path>, abs: PathBuf) -> PlanFile {
 
 /// `specs/*/plan.md` and friends under `dir`; also `dir/*/plan.md` when `dir`
 /// is itself a specs folder, and `dir/plan.md` when it is a feature folder.
-fn plans_under(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// A `plan.md` is listed whatever it is (the read refuses a symlink, FIFO
+/// or folder); a feature folder that is a symlink is listed when it leads
+/// outside the root (and refused when read), skipped when it stays inside
+/// (an alias of a folder checked on its own).
+fn plans_under(dir: &Path, root: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut spec_dirs: Vec<PathBuf> = PLAN_DIRS.iter().map(|d| dir.join(d)).collect();
     if dir.file_name().is_some_and(|n| n == "specs") {
         spec_dirs.push(dir.to_path_buf());
     }
     let own = dir.join("plan.md");
-    if own.is_file() {
+    if std::fs::symlink_metadata(&own).is_ok() {
         out.push(own);
     }
     for specs in spec_dirs {
+        if !std::fs::symlink_metadata(&specs).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
         let Ok(entries) = std::fs::read_dir(&specs) else {
             continue;
         };
         for entry in entries {
             let entry = entry?;
+            let kind = entry.file_type()?;
             let plan = entry.path().join("plan.md");
-            if entry.path().is_dir() && plan.is_file() {
+            if kind.is_dir() {
+                if std::fs::symlink_metadata(&plan).is_ok() {
+                    out.push(plan);
+                }
+            } else if kind.is_symlink() && safe::resolve_inside(root, &entry.path()).is_none() {
                 out.push(plan);
             }
         }

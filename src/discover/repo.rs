@@ -7,7 +7,9 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use super::safe;
 
 /// What the disk says about the paths a run asked about. The pipeline
 /// collects it before evaluation (each path looked up once per run); checks
@@ -100,14 +102,11 @@ pub struct RepoFs {
 impl RepoFs {
     pub fn new(root: &Path) -> RepoFs {
         let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        let mut b = GitignoreBuilder::new(&real_root);
-        for f in [".gitignore", ".git/info/exclude"] {
-            let p = real_root.join(f);
-            if p.is_file() {
-                let _ = b.add(p);
-            }
-        }
-        let gitignore = b.build().unwrap_or_else(|_| Gitignore::empty());
+        let gitignore = ignore_rules(
+            &real_root,
+            &real_root,
+            &[".gitignore", ".ignore", ".git/info/exclude"],
+        );
         RepoFs {
             root: root.to_path_buf(),
             real_root,
@@ -152,6 +151,15 @@ impl RepoFs {
         {
             return Existence::Ignored;
         }
+        // Resolved hop by hop inside the root: a symlink (or a folder on
+        // the way) leading out is Outside, and its target is never looked at.
+        let Some(abs) = safe::resolve_inside(&self.real_root, &abs) else {
+            // A link loop inside the root leads nowhere: missing.
+            if safe::is_loop(&self.real_root, &abs) {
+                return Existence::Missing;
+            }
+            return Existence::Outside;
+        };
         match std::fs::symlink_metadata(&abs) {
             // `YYYYMMDDHHMMSS_add_x.up.sql`: a name pattern, matched
             // against the folder's entries.
@@ -167,19 +175,9 @@ impl RepoFs {
                 }
                 _ => Existence::Missing,
             },
-            Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(&abs) {
-                Ok(real) if real.starts_with(&self.real_root) => Existence::Exists,
-                Ok(_) => Existence::Outside,
-                Err(_) => Existence::Missing,
-            },
-            Ok(_) => {
-                // A parent may be a symlink leading out.
-                match std::fs::canonicalize(&abs) {
-                    Ok(real) if real.starts_with(&self.real_root) => Existence::Exists,
-                    Ok(_) => Existence::Outside,
-                    Err(_) => Existence::Missing,
-                }
-            }
+            // A link loop inside the root.
+            Ok(m) if m.file_type().is_symlink() => Existence::Missing,
+            Ok(_) => Existence::Exists,
         }
     }
 
@@ -209,15 +207,33 @@ impl RepoFs {
         for r in rest {
             builder.add(r);
         }
+        // Ignore files are read by constable itself (`ignore_rules`): only
+        // regular files inside the root, never through a symlink, never
+        // above the root, never the global git excludes.
+        let per_dir: Arc<Mutex<HashMap<PathBuf, Arc<Gitignore>>>> = Arc::default();
+        per_dir
+            .lock()
+            .expect("fresh")
+            .insert(self.real_root.clone(), Arc::new(self.gitignore.clone()));
+        let walk_root = self.real_root.clone();
         builder
             .hidden(false)
-            .git_ignore(true)
-            .git_exclude(true)
+            .ignore(false)
+            .git_ignore(false)
+            .git_exclude(false)
             .git_global(false)
             .parents(false)
             .require_git(false)
             .follow_links(false)
-            .filter_entry(|e| e.file_name() != ".git");
+            .filter_entry(move |e| {
+                e.file_name() != ".git"
+                    && !ignored(
+                        &walk_root,
+                        &per_dir,
+                        e.path(),
+                        e.file_type().is_some_and(|t| t.is_dir()),
+                    )
+            });
         let real_root = self.real_root.clone();
         builder.build_parallel().run(|| {
             let found = &found;
@@ -226,8 +242,7 @@ impl RepoFs {
             Box::new(move |entry| {
                 if let Ok(e) = entry {
                     if e.path_is_symlink() {
-                        let outside =
-                            std::fs::canonicalize(e.path()).is_ok_and(|t| !t.starts_with(&real_root));
+                        let outside = safe::resolve_inside(&real_root, e.path()).is_none();
                         if let (true, Ok(rel)) = (outside, e.path().strip_prefix(&real_root)) {
                             let rel = rel
                                 .components()
@@ -285,6 +300,52 @@ impl RepoFs {
     pub fn abs(&self, rel: &str) -> PathBuf {
         self.real_root.join(rel)
     }
+}
+
+/// The rules of the ignore files named (relative to `dir`), read only when
+/// each is a regular file inside the root with no symlink on the way, at
+/// most `safe::CONFIG_CAP` bytes; later files win.
+fn ignore_rules(root: &Path, dir: &Path, names: &[&str]) -> Gitignore {
+    let mut b = GitignoreBuilder::new(dir);
+    for name in names {
+        let p = dir.join(name);
+        if safe::inside(root, &p).is_err() {
+            continue;
+        }
+        if let Ok(text) = safe::read_text(&p, safe::CONFIG_CAP) {
+            for line in text.lines() {
+                let _ = b.add_line(Some(p.clone()), line);
+            }
+        }
+    }
+    b.build().unwrap_or_else(|_| Gitignore::empty())
+}
+
+/// True when `path` is ignored by the `.gitignore` or `.ignore` of a folder
+/// between it and the root (the nearest folder with a verdict wins).
+fn ignored(root: &Path, cache: &Mutex<HashMap<PathBuf, Arc<Gitignore>>>, path: &Path, is_dir: bool) -> bool {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if !d.starts_with(root) {
+            break;
+        }
+        let rules = {
+            let mut c = cache.lock().expect("not poisoned");
+            c.entry(d.to_path_buf())
+                .or_insert_with(|| Arc::new(ignore_rules(root, d, &[".gitignore", ".ignore"])))
+                .clone()
+        };
+        match rules.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+        if d == root {
+            break;
+        }
+        dir = d.parent();
+    }
+    false
 }
 
 #[cfg(test)]

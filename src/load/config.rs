@@ -65,6 +65,21 @@ pub struct Config {
     /// The template family of every plan, instead of detecting it.
     #[serde(default)]
     pub family: Option<crate::rules::Family>,
+    /// Caps on what constable reads.
+    #[serde(default)]
+    pub limits: Option<LimitsConfig>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// The largest plan, feature artifact, constitution.md or IaC file read,
+    /// in bytes (default 4194304, 4 MiB). A larger plan, artifact or IaC
+    /// file is skipped and reported (TREE007); a larger constitution.md is
+    /// an input error. Configuration, rule and ignore files are capped at
+    /// 1 MiB, baselines at 8 MiB, whatever this says.
+    #[serde(default, rename = "max-file-size")]
+    pub max_file_size: Option<u64>,
 }
 
 impl Config {

@@ -33,9 +33,10 @@ pub struct FileText<'a> {
 impl FileText<'_> {
     pub fn error(&self, span: Range<usize>, message: impl Into<String>, label: &str) -> Box<ConfigError> {
         let span = crate::source::clamp_span(self.text, span);
+        let (text, span) = clip_long_lines(self.text, span);
         Box::new(ConfigError {
             message: format!("{}: {}", self.name, message.into()),
-            src: Some(NamedSource::new(self.name, self.text.to_string())),
+            src: Some(NamedSource::new(self.name, text)),
             labels: vec![LabeledSpan::new_with_span(Some(label.to_string()), span)],
             help: None,
         })
@@ -53,6 +54,52 @@ impl FileText<'_> {
         err.help = help;
         err
     }
+}
+
+/// Lines longer than this are shown by their start in a diagnostic.
+const MAX_SHOWN_LINE: usize = 240;
+
+/// The text with every line over `MAX_SHOWN_LINE` bytes cut to its start
+/// and a note of its length, and `span` moved to match: a 100 KB regex is
+/// not echoed whole under the error.
+fn clip_long_lines(text: &str, span: Range<usize>) -> (String, Range<usize>) {
+    if !text.lines().any(|l| l.len() > MAX_SHOWN_LINE) {
+        return (text.to_string(), span);
+    }
+    let mut out = String::new();
+    let (mut start, mut end) = (0, 0);
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        // Bytes of the line kept as they are; an offset past them maps to
+        // the end of the kept part.
+        let keep = if body.len() > MAX_SHOWN_LINE {
+            let mut cut = 200;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            cut
+        } else {
+            line.len()
+        };
+        let map = |o: usize| out.len() + (o - at).min(keep);
+        if (at..at + line.len()).contains(&span.start) {
+            start = map(span.start);
+        }
+        if (at..=at + line.len()).contains(&span.end) {
+            end = map(span.end);
+        }
+        if keep < line.len() {
+            out.push_str(&body[..keep]);
+            out.push_str(&format!("… ({} bytes)", body.len()));
+            out.push_str(&line[body.len()..]);
+        } else {
+            out.push_str(line);
+        }
+        at += line.len();
+    }
+    let end = end.max(start).min(out.len());
+    (out, start.min(end)..end)
 }
 
 pub fn plain(message: impl Into<String>) -> Box<ConfigError> {
@@ -106,6 +153,22 @@ pub fn closest<'a>(got: &str, candidates: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_clipped_with_the_span_kept_inside() {
+        let text = format!("a = 1\npattern = \"{}\"\nb = 2\n", "x".repeat(100_000));
+        let start = text.find("pattern").unwrap() + 11;
+        let (shown, span) = clip_long_lines(&text, start..start + 100_000);
+        assert!(shown.len() < 400, "{}", shown.len());
+        assert!(
+            shown.contains("(100012 bytes)") && shown.ends_with("b = 2\n"),
+            "{shown}"
+        );
+        assert!(span.start < span.end && span.end <= shown.len());
+        assert_eq!(&shown[span.start..span.start + 3], "xxx");
+        let (same, s) = clip_long_lines("a = 1\n", 0..1);
+        assert_eq!((same.as_str(), s), ("a = 1\n", 0..1));
+    }
 
     #[test]
     fn suggests_close_keys() {

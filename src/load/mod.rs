@@ -138,6 +138,9 @@ pub struct Settings {
     pub off: std::collections::BTreeMap<std::sync::Arc<str>, String>,
     /// Where each selection value came from.
     pub origins: Origins,
+    /// `[limits] max-file-size`: the largest plan, artifact, constitution
+    /// or IaC file read, in bytes.
+    pub max_file_size: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -174,7 +177,61 @@ pub fn config_path(root: &Path, overrides: &Overrides) -> Option<PathBuf> {
     if let Some(c) = &overrides.config {
         return Some(c.clone());
     }
-    CONFIG_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file())
+    // Found whatever it is (a symlink or FIFO is refused when read, not
+    // passed over for the defaults), and never followed to find out.
+    CONFIG_NAMES
+        .iter()
+        .map(|n| root.join(n))
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
+}
+
+/// Read a configuration or rule file: at most `safe::CONFIG_CAP` bytes, a
+/// regular file, and inside the root with no symlink on the way, unless it
+/// was named on the command line outside the root (`--config`), which must
+/// still be a regular file. The message names the file, never its contents.
+pub fn read_config_file(root: &Path, path: &Path, what: &str) -> Result<String, String> {
+    use crate::discover::safe;
+    let shown = path.display();
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let abs = normalise_abs(&abs);
+    let text = if abs.starts_with(&real_root) {
+        safe::inside(&real_root, &abs).and_then(|()| safe::read_text(&abs, safe::CONFIG_CAP))
+    } else {
+        // Named on the command line, outside the repository: the user's
+        // choice of file, but still only a regular file of bounded size.
+        match std::fs::metadata(&abs) {
+            Ok(m) if !m.is_file() => Err(safe::ReadError::NotRegular(
+                safe::describe(&m).unwrap_or("is not a regular file").to_string(),
+            )),
+            Ok(_) => std::fs::canonicalize(&abs)
+                .map_err(safe::ReadError::Io)
+                .and_then(|real| safe::read_text(&real, safe::CONFIG_CAP)),
+            Err(e) => Err(safe::ReadError::Io(e)),
+        }
+    };
+    text.map_err(|e| format!("{shown}: cannot read {what}: {e}"))
+}
+
+/// `.` and `..` removed without touching the disk.
+fn normalise_abs(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Load settings for the repository at `root`. `registered` lists the codes
@@ -193,8 +250,7 @@ pub fn load_from(
 ) -> LoadResult<Settings> {
     let (config_text, config_name) = match &path {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| plain(format!("{}: cannot read configuration: {e}", p.display())))?;
+            let text = read_config_file(root, p, "configuration").map_err(plain)?;
             (text, shown(root, p))
         }
         None => (String::new(), String::new()),
@@ -227,6 +283,15 @@ pub fn load_from(
     let own = config.take_rules();
     let mut packs: Vec<(String, String)> = Vec::new();
     for (name, span) in &extends {
+        if let Some(p) = &path {
+            if let Some(chain) = extends_cycle(root, p, &base, name) {
+                let msg = format!("`extends` makes a cycle: {}", chain.join(" → "));
+                return Err(match span {
+                    Some(s) => cfile.error(s.clone(), msg, "extends a file already in the chain"),
+                    None => plain(msg),
+                });
+            }
+        }
         let (source, text) = read_pack(root, &base, name).map_err(|msg| match span {
             Some(s) => cfile.error(s.clone(), msg, "this pack"),
             None => plain(msg),
@@ -500,7 +565,13 @@ pub fn load_from(
         }
         Some(b.build().map_err(|e| plain(format!("{config_name}: {e}")))?)
     };
+    let max_file_size = config
+        .limits
+        .as_ref()
+        .and_then(|l| l.max_file_size)
+        .unwrap_or(crate::discover::safe::DEFAULT_MAX_FILE_SIZE);
     Ok(Settings {
+        max_file_size,
         origins,
         family: config.family,
         off,
@@ -539,7 +610,11 @@ fn principle_mapping(
         return Ok(Vec::new());
     }
     let doc = crate::discover::constitution(root).and_then(|(abs, rel)| {
-        let text = std::fs::read_to_string(abs).ok()?;
+        if crate::discover::safe::inside(root, &abs).is_err() {
+            return None;
+        }
+        let text =
+            crate::discover::safe::read_text(&abs, crate::discover::safe::DEFAULT_MAX_FILE_SIZE).ok()?;
         let d = crate::evaluate::constitution_doc(&crate::source::SourceFile::new(rel.as_str(), &text));
         Some((rel, d))
     });
@@ -672,16 +747,68 @@ fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, String), S
                 )
             });
     }
-    let path = base.join(name);
-    let real = std::fs::canonicalize(&path).map_err(|_| format!("rule file `{name}` does not exist"))?;
+    use crate::discover::safe;
     let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    // Resolved without the disk: `..` cannot climb out, and nothing on the
+    // way is followed.
+    let real = normalise_abs(&base.join(name));
     if !real.starts_with(&real_root) {
         return Err(format!(
             "rule file `{name}` is outside the repository root; constable reads nothing outside it"
         ));
     }
-    let text = std::fs::read_to_string(&real).map_err(|e| format!("cannot read rule file `{name}`: {e}"))?;
+    if std::fs::symlink_metadata(&real).is_err() && safe::inside(&real_root, &real).is_ok() {
+        return Err(format!("rule file `{name}` does not exist"));
+    }
+    let text = safe::inside(&real_root, &real)
+        .and_then(|()| safe::read_text(&real, safe::CONFIG_CAP))
+        .map_err(|e| format!("cannot read rule file `{name}`: {e}"))?;
     Ok((shown(&real_root, &real), text))
+}
+
+/// The chain of files, from the configuration at `config`, that leads back
+/// to a file already in it through `extends` (rule files have none, but a
+/// configuration named as a pack does), or None. Only files `read_pack`
+/// would read are followed.
+fn extends_cycle(root: &Path, config: &Path, base: &Path, first: &str) -> Option<Vec<String>> {
+    let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let start = normalise_abs(&std::env::current_dir().ok()?.join(config));
+    let name_of = |p: &Path| shown(&real_root, p);
+    let mut chain = vec![start.clone()];
+    let mut next = vec![(base.to_path_buf(), first.to_string(), 1usize)];
+    // Depth-first, with the chain cut back to each branch's depth.
+    while let Some((dir, name, depth)) = next.pop() {
+        if name.starts_with("builtin:") {
+            continue;
+        }
+        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+        let file = normalise_abs(&dir.join(&name));
+        chain.truncate(depth);
+        if chain.contains(&file) {
+            let mut names: Vec<String> = chain.iter().map(|p| name_of(p)).collect();
+            names.push(name_of(&file));
+            return Some(names);
+        }
+        let Ok((_, text)) = read_pack(root, &dir, &name) else {
+            continue;
+        };
+        let Ok(table) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        chain.push(file.clone());
+        let parent = file.parent().unwrap_or(&real_root).to_path_buf();
+        for e in table
+            .get("extends")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+        {
+            next.push((parent.clone(), e.to_string(), depth + 1));
+        }
+    }
+    None
 }
 
 /// The built-in rules alone, as `constable rules` shows them without a repository.
