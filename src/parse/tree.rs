@@ -273,7 +273,9 @@ pub fn entries(text: &str, lines: &[TreeLine], repo_name: &str) -> Vec<TreeEntry
             || full.contains("...")
             || full.contains('…')
             || first_word != full
-            || full.starts_with('/')
+            // Host paths (`/etc/…`, `~/.config/…`, `$HOME/…`) say where
+            // something lives on a machine, not in the repository.
+            || full.starts_with(['/', '~', '$'])
             || full.is_empty();
         let is_dir = first_word.ends_with('/');
         let top = l.depth == 0 || (strip.is_some() && l.depth == 1);
@@ -357,6 +359,30 @@ mod entry_tests {
                 ("Taskfile.yaml".to_string(), true, false),
                 ("roles/[name]".to_string(), false, true),
                 ("playbooks/site.yml".to_string(), true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn host_paths_are_not_repository_paths() {
+        let t = "playbooks/\n└── site.yml\n\n~/.local/share/vms/\n└── <name>/\n\n/etc/systemd/system/\n└── agent.service\n\n$HOME/.kube/\n└── config\n\n../outside.yml\n";
+        let lines = parse_lines(t, 0..t.len());
+        let got: Vec<_> = entries(t, &lines, "repo")
+            .into_iter()
+            .map(|e| (e.path, e.skip))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("playbooks".to_string(), false),
+                ("playbooks/site.yml".to_string(), false),
+                ("~/.local/share/vms".to_string(), true),
+                ("~/.local/share/vms/<name>".to_string(), true),
+                ("/etc/systemd/system".to_string(), true),
+                ("/etc/systemd/system/agent.service".to_string(), true),
+                ("$HOME/.kube".to_string(), true),
+                ("$HOME/.kube/config".to_string(), true),
+                ("../outside.yml".to_string(), false),
             ]
         );
     }
