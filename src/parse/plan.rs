@@ -760,10 +760,14 @@ impl Plan {
     pub fn tree_entries(&self, repo_name: &str) -> Vec<super::tree::TreeEntry> {
         let text = self.text();
         let mut out = Vec::new();
+        // Per entry, not per block: one block may draw the feature's docs
+        // tree and the repository's tree one after the other.
         for (_, lines) in &self.trees {
-            if !super::tree::is_docs_tree(lines) {
-                out.extend(super::tree::entries(text, lines, repo_name));
-            }
+            out.extend(
+                super::tree::entries(text, lines, repo_name)
+                    .into_iter()
+                    .filter(|e| !super::tree::is_docs_path(&e.path)),
+            );
         }
         out
     }

@@ -148,9 +148,18 @@ mod tests {
 /// True for the feature's own documentation tree (`specs/NNN-feature/`),
 /// which is not a promise about the repository's infrastructure.
 pub fn is_docs_tree(lines: &[TreeLine]) -> bool {
-    lines.iter().find(|l| !l.full_path.is_empty()).is_some_and(|l| {
-        let p = l.full_path.as_str();
-        p.starts_with("specs/") || p.starts_with(".specify/") || p.starts_with(".specops/")
+    lines
+        .iter()
+        .find(|l| !l.full_path.is_empty())
+        .is_some_and(|l| is_docs_path(&l.full_path))
+}
+
+/// A path inside the spec-driven documentation folders (`specs/`,
+/// `.specify/`, `.specops/`): documentation, not infrastructure.
+pub fn is_docs_path(p: &str) -> bool {
+    ["specs", ".specify", ".specops"].iter().any(|d| {
+        p.strip_prefix(d)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
     })
 }
 
