@@ -160,16 +160,9 @@ fn show_files_names_each_plans_family() {
 
 #[test]
 fn each_seed_is_one_family() {
-    let Some(seeds) = shared("seeds") else {
-        eprintln!("skipped: ../shared/seeds is absent");
+    let Some(names) = seed_files() else {
         return;
     };
-    let mut names: Vec<_> = std::fs::read_dir(&seeds)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
     let mut summary = String::new();
     for seed in names {
         let v = json(&constable(&["check", seed.to_str().unwrap(), "--format", "json"]));

@@ -5,16 +5,9 @@ use common::*;
 
 #[test]
 fn every_seed_is_flagged() {
-    let Some(seeds) = shared("seeds") else {
-        eprintln!("skipped: ../shared/seeds is absent");
+    let Some(names) = seed_files() else {
         return;
     };
-    let mut names: Vec<_> = std::fs::read_dir(&seeds)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    names.sort();
     assert_eq!(names.len(), 5);
     let mut summary = String::new();
     for seed in names {

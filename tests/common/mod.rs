@@ -25,20 +25,46 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
     p.is_dir().then_some(p)
 }
 
-pub fn constable_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_constable"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
+/// Remove the environment that changes constable's output: colour and
+/// width settings, the CI variables (in GitHub Actions or GitLab CI
+/// constable picks that CI's format), the test panic hook and the thread
+/// count.
+pub fn clean_env(cmd: &mut Command) -> &mut Command {
+    cmd.env_remove("NO_COLOR")
         .env_remove("FORCE_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .env_remove("COLUMNS")
-        // In GitHub Actions or GitLab CI constable picks that CI's format.
         .env_remove("GITHUB_ACTIONS")
         .env_remove("GITLAB_CI")
         .env_remove("CONSTABLE_TEST_PANIC")
-        .output()
-        .expect("the constable binary runs");
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("RAYON_NUM_THREADS")
+}
+
+/// The seed templates in `../shared/seeds` (`*.txt`), sorted; None, with a
+/// visible skip message, when the shared folder is absent.
+pub fn seed_files() -> Option<Vec<PathBuf>> {
+    let Some(seeds) = shared("seeds") else {
+        eprintln!("skipped: ../shared/seeds is absent");
+        return None;
+    };
+    let mut names: Vec<_> = std::fs::read_dir(&seeds)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    names.sort();
+    Some(names)
+}
+
+pub fn constable_in(dir: &Path, args: &[&str]) -> Run {
+    let out = clean_env(
+        Command::new(env!("CARGO_BIN_EXE_constable"))
+            .args(args)
+            .current_dir(dir),
+    )
+    .output()
+    .expect("the constable binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

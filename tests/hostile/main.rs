@@ -46,18 +46,10 @@ pub fn run_in(dir: &Path, args: &[&str], limit: u64) -> Run {
 pub fn run_cmd(cmd: &mut Command, limit: u64) -> Run {
     let out_dir = tempfile::tempdir().unwrap();
     let (o, e) = (out_dir.path().join("out"), out_dir.path().join("err"));
-    cmd.stdin(Stdio::null())
+    common::clean_env(cmd)
+        .stdin(Stdio::null())
         .stdout(std::fs::File::create(&o).unwrap())
-        .stderr(std::fs::File::create(&e).unwrap())
-        .env_remove("NO_COLOR")
-        .env_remove("FORCE_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("COLUMNS")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITLAB_CI")
-        .env_remove("CONSTABLE_TEST_PANIC")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("RAYON_NUM_THREADS");
+        .stderr(std::fs::File::create(&e).unwrap());
     let started = Instant::now();
     let mut child = cmd.spawn().expect("the constable binary runs");
     let status = match child.wait_timeout(Duration::from_secs(limit)).unwrap() {
