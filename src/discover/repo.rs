@@ -1,7 +1,8 @@
 //! The repository on disk: does a path exist, is it gitignored, does it stay
 //! inside the root; the walk of the IaC roots; and the snapshot of those
 //! answers (`DiskFacts`) that checks read instead of the disk. Stats and
-//! lists only; never opens a file and never leaves the root.
+//! lists, plus the headings of the Markdown files asked about (their first
+//! `HEADINGS_READ` bytes); never leaves the root.
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
@@ -19,7 +20,12 @@ pub struct DiskFacts {
     pub escapes: Vec<String>,
     /// The repository folder's name.
     pub repo_name: String,
+    /// The heading texts of the existing Markdown files asked about.
+    headings: HashMap<String, Vec<String>>,
 }
+
+/// How much of a Markdown file is read for its headings.
+pub const HEADINGS_READ: usize = 256 * 1024;
 
 impl DiskFacts {
     /// What the disk said about `rel` (as it was asked: `dir/` with its
@@ -33,6 +39,17 @@ impl DiskFacts {
                 Existence::Missing
             }
         }
+    }
+
+    /// The headings (text only, any level, in order) of the Markdown file
+    /// `rel`, when it was asked about and exists; empty otherwise.
+    pub fn headings(&self, rel: &str) -> &[String] {
+        self.headings.get(rel).map_or(&[], Vec::as_slice)
+    }
+
+    /// Record a Markdown file's headings (tests and editors build facts by hand).
+    pub fn insert_headings(&mut self, rel: impl Into<String>, headings: Vec<String>) {
+        self.headings.insert(rel.into(), headings);
     }
 
     /// True when the answer for `rel` was collected.
@@ -266,25 +283,86 @@ impl RepoFs {
     /// Look up every path not already known, in parallel, and record the
     /// answers in `facts`.
     pub fn probe(&self, facts: &mut DiskFacts, paths: impl IntoIterator<Item = String>) {
-        let mut todo: Vec<String> = paths.into_iter().filter(|p| !facts.knows(p)).collect();
+        // A walked Markdown file is known to exist; its headings are not.
+        let unread = |p: &String| {
+            is_markdown(p)
+                && facts.known.get(p) == Some(&Existence::Exists)
+                && !facts.headings.contains_key(p)
+        };
+        let mut todo: Vec<String> = paths
+            .into_iter()
+            .filter(|p| !facts.knows(p) || unread(p))
+            .collect();
         todo.sort();
         todo.dedup();
-        let answers: Vec<(String, Existence)> = todo
+        let answers: Vec<(String, Existence, Option<Vec<String>>)> = todo
             .into_par_iter()
             .map(|p| {
                 let e = self.exists(&p);
-                (p, e)
+                let h = (e == Existence::Exists && is_markdown(&p))
+                    .then(|| self.headings(&p))
+                    .flatten();
+                (p, e, h)
             })
             .collect();
-        facts.known.extend(answers);
+        for (p, e, h) in answers {
+            if let Some(h) = h {
+                facts.headings.insert(p.clone(), h);
+            }
+            facts.known.insert(p, e);
+        }
         if facts.repo_name.is_empty() {
             facts.repo_name = self.name();
         }
     }
 
+    /// The headings of a Markdown file inside the root (its first
+    /// `HEADINGS_READ` bytes, decoded lossily); None when it cannot be read.
+    fn headings(&self, rel: &str) -> Option<Vec<String>> {
+        use std::io::Read;
+        let norm = Self::normalise(rel)?;
+        let f = std::fs::File::open(self.real_root.join(norm)).ok()?;
+        if !f.metadata().ok()?.is_file() {
+            return None;
+        }
+        let mut bytes = Vec::new();
+        f.take(HEADINGS_READ as u64).read_to_end(&mut bytes).ok()?;
+        Some(markdown_headings(&String::from_utf8_lossy(&bytes)))
+    }
+
     pub fn abs(&self, rel: &str) -> PathBuf {
         self.real_root.join(rel)
     }
+}
+
+fn is_markdown(rel: &str) -> bool {
+    let l = rel.to_ascii_lowercase();
+    l.ends_with(".md") || l.ends_with(".markdown")
+}
+
+/// The text of every heading (ATX or setext, any level), in order; headings
+/// inside code blocks are not headings.
+pub fn markdown_headings(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for ev in Parser::new(text) {
+        match ev {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = current.take() {
+                    out.push(h.trim().to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -297,5 +375,14 @@ mod tests {
         assert_eq!(RepoFs::normalise("../../etc"), None);
         assert_eq!(RepoFs::normalise("/etc/passwd"), None);
         assert_eq!(RepoFs::normalise("."), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn headings_of_markdown() {
+        let text = "# Ledger\n\nIntro.\n\nDay-2 notes\n-----------\n\n```sh\n# Not a heading\n```\n\n### `kubectl` Troubleshooting ###\n";
+        assert_eq!(
+            markdown_headings(text),
+            vec!["Ledger", "Day-2 notes", "kubectl Troubleshooting"]
+        );
     }
 }
