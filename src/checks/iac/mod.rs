@@ -69,6 +69,7 @@ pub(super) mod prv005_pod_may_run_as_root;
 pub(super) mod prv006_open_admin_port;
 pub(super) mod prv007_wildcard_iam_action;
 pub(super) mod prv008_terraform_state_backend;
+pub(super) mod prv009_vendored_controller;
 pub(super) mod tree003_unparseable_file;
 pub(super) mod tree004_skipped_template;
 pub(super) mod tree006_not_utf8;
