@@ -79,3 +79,60 @@ fn a_generated_header_alone_does_not_vendor_a_file() {
         r.stdout
     );
 }
+
+#[test]
+fn kustomizations_a_plugin_renders_are_info_not_errors() {
+    assert_eq!(
+        findings("plugin", &["--select", "KUS"]),
+        [
+            // An Application deploys the folder through `source.plugin`.
+            "cluster/apps/gauge/kustomization.yaml:4:5: info KUS002 rendered by the Argo CD config management plugin `helm-then-kustomize`, which constable does not run; as written: `./rendered.yaml` does not exist (and 1 more)",
+            // No plugin renders it: still broken.
+            "cluster/apps/plain/kustomization.yaml:4:5: error KUS001 `service.yaml` does not exist",
+            // The ConfigManagementPlugin's generate command writes chart-output.yaml.
+            "cluster/apps/tally/kustomization.yaml:5:5: info KUS002 rendered by the Argo CD config management plugin `render-chart`, which constable does not run; as written: `chart-output.yaml` does not exist",
+        ]
+    );
+}
+
+#[test]
+fn a_plugin_source_in_app_of_apps_values_counts() {
+    // Helm values of an app of apps: `path` with `tool.plugin` beside it.
+    let dir = temp_dir("plugin-values");
+    copy_tree(&fixture("plugin"), &dir);
+    std::fs::remove_file(dir.join("cluster/argocd/gauge.yaml")).unwrap();
+    let check = |dir: &std::path::Path| {
+        constable_in(
+            dir,
+            &[
+                "check",
+                ".",
+                "--iac-only",
+                "--select",
+                "KUS",
+                "--format",
+                "concise",
+            ],
+        )
+        .stdout
+    };
+    let out = check(&dir);
+    assert!(
+        out.contains(
+            "cluster/apps/gauge/kustomization.yaml:4:5: error KUS001 `./rendered.yaml` does not exist"
+        ),
+        "{out}"
+    );
+    std::fs::create_dir_all(dir.join("cluster/bootstrap")).unwrap();
+    std::fs::write(
+        dir.join("cluster/bootstrap/values.yaml"),
+        "applications:\n  - name: gauge\n    path: cluster/apps/gauge\n    tool:\n      plugin:\n        name: helm-then-kustomize\n",
+    )
+    .unwrap();
+    let out = check(&dir);
+    assert!(
+        out.contains("cluster/apps/gauge/kustomization.yaml:4:5: info KUS002 rendered by the Argo CD config management plugin `helm-then-kustomize`"),
+        "{out}"
+    );
+    assert!(!out.contains("gauge/kustomization.yaml:4:5: error"), "{out}");
+}
