@@ -408,7 +408,7 @@ pub fn render(
 
 impl Ctx<'_, '_> {
     fn doc(&self, k: usize) -> &Value {
-        &self.files[self.kusts[k].file].docs[0]
+        self.files[self.kusts[k].file].docs[0]
     }
 
     fn problem(&mut self, k: usize, path: Vec<Seg>, kind: ProblemKind, message: String) {
@@ -923,7 +923,7 @@ impl Ctx<'_, '_> {
             .enumerate()
             .filter(|(_, v)| !v.is_null())
             .map(|(d, v)| PatchDoc {
-                value: v.clone(),
+                value: (*v).clone(),
                 rec: Rec::new(f, d, Vec::new(), false),
             })
             .collect()

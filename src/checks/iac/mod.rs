@@ -88,7 +88,7 @@ pub struct IacContext<'a> {
 
 /// A rendered object of a leaf kustomization, as a document rules can read.
 pub struct RenderedDoc<'r> {
-    pub doc: IacDoc,
+    pub doc: &'r IacDoc,
     pub object: &'r crate::render::RenderedObject,
     /// The leaf kustomization's folder.
     pub leaf: &'r str,
@@ -126,21 +126,12 @@ impl IacContext<'_> {
         let Some(r) = self.rendering else {
             return Vec::new();
         };
+        let mut docs = r.docs().iter();
         let mut out = Vec::new();
         for (k, objects) in &r.leaves {
             let leaf = r.kustomizations[*k].dir.as_str();
-            for object in objects {
-                let s = |key: &str| object.value.get(key).and_then(Value::as_str).map(str::to_string);
-                out.push(RenderedDoc {
-                    doc: IacDoc {
-                        class: DocClass::Kubernetes,
-                        kind: s("kind"),
-                        api_version: s("apiVersion"),
-                        located: crate::parse::located::Located::unplaced(object.value.clone()),
-                    },
-                    object,
-                    leaf,
-                });
+            for (object, doc) in objects.iter().zip(docs.by_ref()) {
+                out.push(RenderedDoc { doc, object, leaf });
             }
         }
         out
