@@ -163,6 +163,9 @@ fn report_plugins(cx: &IacContext<'_>, sink: &mut Sink<'_>) {
     let Some(r) = cx.rendering else {
         return;
     };
+    if !r.problems.iter().any(|p| BROKEN.contains(&p.kind)) {
+        return;
+    }
     let plugins = Plugins::of(cx);
     let mut by_file: BTreeMap<usize, (Option<String>, Vec<&RenderProblem>)> = BTreeMap::new();
     for p in r.problems.iter().filter(|p| BROKEN.contains(&p.kind)) {
@@ -201,7 +204,11 @@ impl IacCheck for BrokenKustomization {
     }
 
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
-        if cx.rendering.is_some() {
+        // What plugins render is looked for only when something is broken.
+        if cx
+            .rendering
+            .is_some_and(|r| r.problems.iter().any(|p| BROKEN.contains(&p.kind)))
+        {
             report(cx, sink, BROKEN, Some(&Plugins::of(cx)));
         }
     }
