@@ -104,7 +104,7 @@ fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Si
             continue;
         }
         for r in cx.rendered() {
-            if !selects(&q.select, r.leaf, &r.doc) {
+            if !selects(&q.select, r.leaf, r.doc) {
                 continue;
             }
             for node in q.path.query_located(&r.doc.located.value).iter() {

@@ -52,9 +52,9 @@ impl IacCheck for PodMayRunAsRoot {
         }
         let mut rendered = super::RenderedFindings::default();
         for r in cx.rendered() {
-            if let Some(p) = may_run_as_root(&r.doc) {
+            if let Some(p) = may_run_as_root(r.doc) {
                 if let Some((fi, span)) = cx.origin_span(r.object, &p) {
-                    rendered.add(fi, span, message(&r.doc), r.leaf);
+                    rendered.add(fi, span, message(r.doc), r.leaf);
                 }
             }
         }
