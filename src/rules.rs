@@ -366,6 +366,8 @@ pub struct Select {
     /// Read the rendered objects of leaf kustomizations instead of the
     /// manifests a kustomization renders.
     pub rendered: bool,
+    /// False: skip controllers' generated install manifests (PRV009).
+    pub vendored: bool,
 }
 
 /// A JSONPath query over selected documents.

@@ -173,6 +173,10 @@ pub struct RawSelect {
     /// not the manifests a kustomization renders) — for workload rules.
     #[serde(default)]
     pub rendered: bool,
+    /// `false`: skip files that are a controller's generated install
+    /// manifest (see PRV009). Default `true`.
+    #[serde(default)]
+    pub vendored: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -1053,6 +1057,7 @@ fn compile_select(
         paths,
         unless,
         rendered: raw.rendered,
+        vendored: raw.vendored.unwrap_or(true),
     })
 }
 

@@ -84,9 +84,13 @@ fn first_segment(value: &str) -> &str {
 
 fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
     let mut rendered = super::RenderedFindings::default();
+    let vendored = super::Vendored::new(cx);
     for q in queries {
         for (i, j, fi, f, d) in cx.docs_at() {
-            if cx.hidden(i, j, q.select.rendered) || !selects(&q.select, &f.file.path, d) {
+            if cx.hidden(i, j, q.select.rendered)
+                || !selects(&q.select, &f.file.path, d)
+                || (!q.select.vendored && vendored.file(i))
+            {
                 continue;
             }
             for node in q.path.query_located(&d.located.value).iter() {
@@ -104,7 +108,7 @@ fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Si
             continue;
         }
         for r in cx.rendered() {
-            if !selects(&q.select, r.leaf, r.doc) {
+            if !selects(&q.select, r.leaf, r.doc) || (!q.select.vendored && vendored.object(r.object)) {
                 continue;
             }
             for node in q.path.query_located(&r.doc.located.value).iter() {
@@ -129,13 +133,14 @@ fn doc_require(
     at: Option<&serde_json_path::JsonPath>,
     sink: &mut Sink<'_>,
 ) {
+    let vendored = super::Vendored::new(cx);
     for (i, j, fi, f, d) in cx.docs_at() {
         if cx.hidden(i, j, false) {
             continue;
         }
         let selected: Vec<&Query> = queries
             .iter()
-            .filter(|q| selects(&q.select, &f.file.path, d))
+            .filter(|q| selects(&q.select, &f.file.path, d) && (q.select.vendored || !vendored.file(i)))
             .collect();
         if selected.is_empty()
             || selected

@@ -69,7 +69,7 @@ pub(super) mod prv005_pod_may_run_as_root;
 pub(super) mod prv006_open_admin_port;
 pub(super) mod prv007_wildcard_iam_action;
 pub(super) mod prv008_terraform_state_backend;
-pub(super) mod prv009_vendored_controller;
+pub mod prv009_vendored_controller;
 pub(super) mod tree003_unparseable_file;
 pub(super) mod tree004_skipped_template;
 pub(super) mod tree006_not_utf8;
@@ -84,6 +84,42 @@ pub struct IacContext<'a> {
     pub facts: &'a DiskFacts,
     /// Kustomize, rendered (None when nothing was rendered).
     pub rendering: Option<&'a crate::render::Rendering>,
+}
+
+/// Which files are a controller's generated install manifest (PRV009),
+/// found on first use.
+pub struct Vendored<'c> {
+    cx: &'c IacContext<'c>,
+    files: std::cell::OnceCell<Vec<bool>>,
+}
+
+impl<'c> Vendored<'c> {
+    pub fn new(cx: &'c IacContext<'c>) -> Self {
+        Vendored {
+            cx,
+            files: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// True when `files[file]` is vendored.
+    pub fn file(&self, file: usize) -> bool {
+        self.files
+            .get_or_init(|| {
+                self.cx
+                    .files
+                    .iter()
+                    .map(|f| prv009_vendored_controller::vendored(f).is_some())
+                    .collect()
+            })
+            .get(file)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// True when a rendered object comes from a vendored file.
+    pub fn object(&self, object: &crate::render::RenderedObject) -> bool {
+        self.file(object.origin(&[]).file)
+    }
 }
 
 /// A rendered object of a leaf kustomization, as a document rules can read.

@@ -2,9 +2,9 @@
 //! (Flux's `gotk-components.yaml`, Argo CD's `install.yaml`, a chart
 //! rendered with `helm template`) committed as generated. Its RBAC and pod
 //! settings are the controller's, needed for it to work and replaced on
-//! every upgrade, so the least-privilege rules (PRV001, PRV002, PRV005)
-//! give way to one info finding per file (`superseded_by` with
-//! `within = "file"`).
+//! every upgrade, so the least-privilege rules (PRV001 and PRV002 through
+//! `select.vendored = false`, PRV005 in its check) skip the file, and this
+//! one info finding per file says so.
 //!
 //! Recognised by shape, never by file name: the file installs a controller
 //! (at least one CustomResourceDefinition, one RBAC object and one
