@@ -745,9 +745,9 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
     {
         return None;
     }
-    let values: Vec<Vec<Value>> = files
+    let values: Vec<Vec<&Value>> = files
         .iter()
-        .map(|f| f.docs.iter().map(|d| d.located.value.clone()).collect())
+        .map(|f| f.docs.iter().map(|d| &d.located.value).collect())
         .collect();
     let inputs: Vec<crate::render::InputFile<'_>> = files
         .iter()

@@ -366,6 +366,8 @@ pub struct Select {
     /// Read the rendered objects of leaf kustomizations instead of the
     /// manifests a kustomization renders.
     pub rendered: bool,
+    /// False: skip controllers' generated install manifests (PRV009).
+    pub vendored: bool,
 }
 
 /// A JSONPath query over selected documents.
@@ -376,6 +378,15 @@ pub struct Query {
     /// The query as written, for messages.
     pub text: String,
     pub message: Option<String>,
+}
+
+/// One place a `companion-file` rule looks: a path template (`{name}` is the
+/// folder's name, `{app}` its path) and, for documents that are not
+/// dedicated to the purpose (a README), a heading they must have.
+#[derive(Debug, Clone)]
+pub struct Companion {
+    pub path: String,
+    pub heading: Option<Regex>,
 }
 
 /// Index of a procedural check in the registry (`checks::REGISTRY`),
@@ -418,10 +429,12 @@ pub enum RuleKind {
         /// Sibling key naming the repository the path belongs to (`repoURL`).
         repo_key: Option<String>,
     },
-    /// `companion-file`: for each folder matching `glob`, the file `companion` (with `{name}`) must exist.
+    /// `companion-file`: for each application folder matching `glob`, one
+    /// of the `companions` must exist (and have a matching heading, where it
+    /// asks for one).
     CompanionFile {
         glob: globset::GlobMatcher,
-        companion: String,
+        companions: Vec<Companion>,
     },
 }
 

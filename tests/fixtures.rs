@@ -81,24 +81,12 @@ fn every_plan_check_fires_somewhere() {
         let r = constable(&["check", extra, "--format", "json"]);
         fired.extend(codes(&r.stdout));
     }
-    // A repository without plans: its IaC only.
-    let r = constable(&[
-        "check",
-        "fixtures/scope/not-utf8",
-        "--iac-only",
-        "--format",
-        "json",
-    ]);
-    fired.extend(codes(&r.stdout));
-    // A file over `[limits] max-file-size` (TREE007).
-    let r = constable(&[
-        "check",
-        "fixtures/scope/too-large",
-        "--iac-only",
-        "--format",
-        "json",
-    ]);
-    fired.extend(codes(&r.stdout));
+    // Repositories without plans: their IaC only (TREE006, PRV009, and
+    // TREE007 for a file over `[limits] max-file-size`).
+    for dir in ["fixtures/scope/not-utf8", "fixtures/vendored", "fixtures/scope/too-large"] {
+        let r = constable(&["check", dir, "--iac-only", "--format", "json"]);
+        fired.extend(codes(&r.stdout));
+    }
     let rules = constable(&["rules", "--format", "json"]);
     let all: Vec<serde_json::Value> = serde_json::from_str(&rules.stdout).unwrap();
     let missing: Vec<&str> = all

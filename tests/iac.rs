@@ -37,9 +37,9 @@ fn every_iac_rule_fires_once_where_expected() {
     assert_eq!(got, expected("iac-all"));
     let codes: std::collections::BTreeSet<&str> = got.iter().filter_map(|l| l.rsplit(' ').next()).collect();
     for code in [
-        "TREE001", "TREE003", "TREE004", "GIT001", "GIT002", "GIT003", "IDM001", "IDM002", "IDM003",
-        "IDM004", "IDM005", "PRV001", "PRV002", "PRV003", "PRV004", "PRV005", "PRV006", "PRV007", "PRV008",
-        "OBS001", "OBS002", "OBS003", "OBS004", "DOC001", "DOC002", "SUP002",
+        "TREE001", "TREE002", "TREE003", "TREE004", "GIT001", "GIT002", "GIT003", "IDM001", "IDM002",
+        "IDM003", "IDM004", "IDM005", "PRV001", "PRV002", "PRV003", "PRV004", "PRV005", "PRV006", "PRV007",
+        "PRV008", "OBS001", "OBS002", "OBS003", "OBS004", "DOC001", "DOC002", "SUP002",
     ] {
         assert_eq!(
             got.iter().filter(|l| l.ends_with(&format!(" {code}"))).count(),

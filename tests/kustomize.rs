@@ -78,10 +78,11 @@ impl Repo {
     }
 
     fn render(&self, deployed: &[&str]) -> Rendering {
+        let refs: Vec<Vec<&Value>> = self.values.iter().map(|v| v.iter().collect()).collect();
         let inputs: Vec<InputFile<'_>> = self
             .paths
             .iter()
-            .zip(&self.values)
+            .zip(&refs)
             .map(|(p, v)| InputFile { path: p, docs: v })
             .collect();
         let is_dir = |rel: &str| match &self.root {

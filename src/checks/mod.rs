@@ -302,6 +302,10 @@ pub static REGISTRY: &[(&str, Check)] = &[
         "PRV008",
         Check::Iac(&iac::prv008_terraform_state_backend::TerraformStateBackend),
     ),
+    (
+        "PRV009",
+        Check::Iac(&iac::prv009_vendored_controller::VendoredController),
+    ),
     ("SPEC001", Check::Feature(crate::artifacts::SPEC001)),
     ("SPEC002", Check::Feature(crate::artifacts::SPEC002)),
     ("SPEC003", Check::Feature(crate::artifacts::SPEC003)),

@@ -31,9 +31,17 @@ impl PlanCheck for DecisionNamesUnknownPath {
                     || e.path.starts_with(&format!("{folder}/"))
                     || e.path.ends_with(&format!("/{folder}"))
             });
+            // As named, a gitignored folder is known to the team; under a
+            // tree folder, only one that exists counts (under an ignored
+            // folder such as `.terraform/`, every path reads as ignored).
             let on_disk = candidates(cx, &folder)
                 .iter()
-                .any(|c| matches!(cx.facts.exists(c), Existence::Exists | Existence::Ignored));
+                .enumerate()
+                .any(|(i, c)| match cx.facts.exists(c) {
+                    Existence::Exists => true,
+                    Existence::Ignored => i == 0,
+                    _ => false,
+                });
             if in_tree || on_disk {
                 continue;
             }

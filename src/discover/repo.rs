@@ -1,7 +1,8 @@
 //! The repository on disk: does a path exist, is it gitignored, does it stay
 //! inside the root; the walk of the IaC roots; and the snapshot of those
 //! answers (`DiskFacts`) that checks read instead of the disk. Stats and
-//! lists only; never opens a file and never leaves the root.
+//! lists, plus the headings of the Markdown files asked about (their first
+//! `HEADINGS_READ` bytes); never leaves the root.
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
@@ -21,7 +22,12 @@ pub struct DiskFacts {
     pub escapes: Vec<String>,
     /// The repository folder's name.
     pub repo_name: String,
+    /// The heading texts of the existing Markdown files asked about.
+    headings: HashMap<String, Vec<String>>,
 }
+
+/// How much of a Markdown file is read for its headings.
+pub const HEADINGS_READ: usize = 256 * 1024;
 
 impl DiskFacts {
     /// What the disk said about `rel` (as it was asked: `dir/` with its
@@ -35,6 +41,17 @@ impl DiskFacts {
                 Existence::Missing
             }
         }
+    }
+
+    /// The headings (text only, any level, in order) of the Markdown file
+    /// `rel`, when it was asked about and exists; empty otherwise.
+    pub fn headings(&self, rel: &str) -> &[String] {
+        self.headings.get(rel).map_or(&[], Vec::as_slice)
+    }
+
+    /// Record a Markdown file's headings (tests and editors build facts by hand).
+    pub fn insert_headings(&mut self, rel: impl Into<String>, headings: Vec<String>) {
+        self.headings.insert(rel.into(), headings);
     }
 
     /// True when the answer for `rel` was collected.
@@ -281,20 +298,53 @@ impl RepoFs {
     /// Look up every path not already known, in parallel, and record the
     /// answers in `facts`.
     pub fn probe(&self, facts: &mut DiskFacts, paths: impl IntoIterator<Item = String>) {
-        let mut todo: Vec<String> = paths.into_iter().filter(|p| !facts.knows(p)).collect();
+        // A walked Markdown file is known to exist; its headings are not.
+        let unread = |p: &String| {
+            is_markdown(p)
+                && facts.known.get(p) == Some(&Existence::Exists)
+                && !facts.headings.contains_key(p)
+        };
+        let mut todo: Vec<String> = paths
+            .into_iter()
+            .filter(|p| !facts.knows(p) || unread(p))
+            .collect();
         todo.sort();
         todo.dedup();
-        let answers: Vec<(String, Existence)> = todo
+        let answers: Vec<(String, Existence, Option<Vec<String>>)> = todo
             .into_par_iter()
             .map(|p| {
                 let e = self.exists(&p);
-                (p, e)
+                let h = (e == Existence::Exists && is_markdown(&p))
+                    .then(|| self.headings(&p))
+                    .flatten();
+                (p, e, h)
             })
             .collect();
-        facts.known.extend(answers);
+        for (p, e, h) in answers {
+            if let Some(h) = h {
+                facts.headings.insert(p.clone(), h);
+            }
+            facts.known.insert(p, e);
+        }
         if facts.repo_name.is_empty() {
             facts.repo_name = self.name();
         }
+    }
+
+    /// The headings of a Markdown file inside the root (its first
+    /// `HEADINGS_READ` bytes, decoded lossily); None when it cannot be read.
+    fn headings(&self, rel: &str) -> Option<Vec<String>> {
+        use std::io::Read;
+        let norm = Self::normalise(rel)?;
+        let abs = self.real_root.join(norm);
+        // Like every other read: a regular file inside the root, reached
+        // through no symlink, opened without following one or blocking.
+        safe::inside(&self.real_root, &abs).ok()?;
+        safe::regular(&abs).ok()?;
+        let f = safe::open(&abs).ok()?;
+        let mut bytes = Vec::new();
+        f.take(HEADINGS_READ as u64).read_to_end(&mut bytes).ok()?;
+        Some(markdown_headings(&String::from_utf8_lossy(&bytes)))
     }
 
     pub fn abs(&self, rel: &str) -> PathBuf {
@@ -348,6 +398,36 @@ fn ignored(root: &Path, cache: &Mutex<HashMap<PathBuf, Arc<Gitignore>>>, path: &
     false
 }
 
+fn is_markdown(rel: &str) -> bool {
+    let l = rel.to_ascii_lowercase();
+    l.ends_with(".md") || l.ends_with(".markdown")
+}
+
+/// The text of every heading (ATX or setext, any level), in order; headings
+/// inside code blocks are not headings.
+pub fn markdown_headings(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for ev in Parser::new(text) {
+        match ev {
+            Event::Start(Tag::Heading { .. }) => current = Some(String::new()),
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = current.take() {
+                    out.push(h.trim().to_string());
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.push_str(&t);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +438,14 @@ mod tests {
         assert_eq!(RepoFs::normalise("../../etc"), None);
         assert_eq!(RepoFs::normalise("/etc/passwd"), None);
         assert_eq!(RepoFs::normalise("."), Some(PathBuf::new()));
+    }
+
+    #[test]
+    fn headings_of_markdown() {
+        let text = "# Ledger\n\nIntro.\n\nDay-2 notes\n-----------\n\n```sh\n# Not a heading\n```\n\n### `kubectl` Troubleshooting ###\n";
+        assert_eq!(
+            markdown_headings(text),
+            vec!["Ledger", "Day-2 notes", "kubectl Troubleshooting"]
+        );
     }
 }

@@ -139,7 +139,7 @@ pub fn inside(root: &Path, path: &Path) -> Result<(), ReadError> {
 /// Open a file already checked to be regular. On Unix the open does not
 /// follow a symlink and does not wait on a FIFO, so a file swapped between
 /// the check and the open is still refused.
-fn open(path: &Path) -> Result<std::fs::File, ReadError> {
+pub(crate) fn open(path: &Path) -> Result<std::fs::File, ReadError> {
     let mut o = std::fs::OpenOptions::new();
     o.read(true);
     #[cfg(unix)]

@@ -6,8 +6,8 @@
 use super::error::{closest, FileText, LoadResult};
 use crate::finding::Severity;
 use crate::rules::{
-    CheckId, DocClass, GateVocabulary, Pattern, PrincipleDef, Query, Rule, RuleDoc, RuleKind, Scope,
-    SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
+    CheckId, Companion, DocClass, GateVocabulary, Pattern, PrincipleDef, Query, Rule, RuleDoc, RuleKind,
+    Scope, SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
 };
 use regex::Regex;
 use schemars::JsonSchema;
@@ -173,6 +173,10 @@ pub struct RawSelect {
     /// not the manifests a kustomization renders) — for workload rules.
     #[serde(default)]
     pub rendered: bool,
+    /// `false`: skip files that are a controller's generated install
+    /// manifest (see PRV009). Default `true`.
+    #[serde(default)]
+    pub vendored: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -333,8 +337,29 @@ pub struct CompanionFileParams {
     /// A folder glob relative to the root (`*/apps/*`).
     #[schemars(with = "String")]
     pub glob: Spanned<String>,
-    /// The file each folder needs; `{name}` is the folder's name, `{path}` its path.
-    pub companion: String,
+    /// Where each application folder's companion may be, any one sufficing:
+    /// path templates where `{name}` is the folder's name and `{app}` (or
+    /// `{path}`) its path, or `{ path, heading = true }` tables for files
+    /// that count only with a heading matching `companion_heading`.
+    pub companion: OneOrMany<RawCompanion>,
+    /// Regex over heading text (any level) that a `heading = true`
+    /// companion must have.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub companion_heading: Option<Spanned<String>>,
+}
+
+/// One companion location.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawCompanion {
+    Path(String),
+    Detailed {
+        path: String,
+        /// The file counts only when it has a heading matching `companion_heading`.
+        #[serde(default)]
+        heading: bool,
+    },
 }
 
 /// The schema of one `[[rule]]` entry: the common keys plus the parameters
@@ -415,7 +440,11 @@ const KINDS: &[(&str, &[&str], &[&str])] = &[
     ("query-require", &["select", "query", "at"], &["{match}"]),
     ("line-forbid", &["select", "pattern", "except"], &["{match}"]),
     ("path-exists", &["select", "query", "repo_key"], &["{match}"]),
-    ("companion-file", &["glob", "companion"], &["{match}", "{folder}"]),
+    (
+        "companion-file",
+        &["glob", "companion", "companion_heading"],
+        &["{match}", "{folder}"],
+    ),
 ];
 
 /// What one rule file contributes.
@@ -709,9 +738,44 @@ fn compile_rule(
                 .build()
                 .map_err(|e| file.error(p.glob.span(), format!("invalid glob: {e}"), "this glob"))?
                 .compile_matcher();
+            let heading = match &p.companion_heading {
+                Some(h) => Some(compile(file, h)?),
+                None => None,
+            };
+            let raw = match p.companion {
+                OneOrMany::One(c) => vec![c],
+                OneOrMany::Many(v) => v,
+            };
+            let mut companions = Vec::new();
+            for c in raw {
+                companions.push(match c {
+                    RawCompanion::Path(path) => Companion { path, heading: None },
+                    RawCompanion::Detailed { path, heading: false } => Companion { path, heading: None },
+                    RawCompanion::Detailed { path, heading: true } => {
+                        let Some(h) = &heading else {
+                            return Err(file.error(
+                                code_span,
+                                "a companion with `heading = true` needs `companion_heading`",
+                                "in this rule",
+                            ));
+                        };
+                        Companion {
+                            path,
+                            heading: Some(h.clone()),
+                        }
+                    }
+                });
+            }
+            if companions.is_empty() {
+                return Err(file.error(
+                    code_span,
+                    "a `companion-file` rule needs at least one `companion`",
+                    "in this rule",
+                ));
+            }
             RuleKind::CompanionFile {
                 glob: matcher,
-                companion: p.companion,
+                companions,
             }
         }
         _ => unreachable!("kinds are checked against KINDS above"),
@@ -993,6 +1057,7 @@ fn compile_select(
         paths,
         unless,
         rendered: raw.rendered,
+        vendored: raw.vendored.unwrap_or(true),
     })
 }
 

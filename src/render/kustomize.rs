@@ -383,14 +383,18 @@ pub fn render(
             cx.memo[k] = Some(objs);
         }
     }
-    for k in 0..cx.kusts.len() {
-        if !cx.kusts[k].leaf {
-            continue;
+    // Leaves without a memo (components) are built first, while every memo
+    // is still there; then each leaf takes its memo instead of copying it.
+    let leaves: Vec<usize> = (0..cx.kusts.len()).filter(|&k| cx.kusts[k].leaf).collect();
+    let mut built: BTreeMap<usize, Vec<Obj>> = BTreeMap::new();
+    for &k in &leaves {
+        if cx.memo[k].is_none() {
+            let objs = cx.build(k, Vec::new());
+            built.insert(k, objs);
         }
-        let objs = match cx.memo[k].clone() {
-            Some(o) => o,
-            None => cx.build(k, Vec::new()),
-        };
+    }
+    for k in leaves {
+        let objs = built.remove(&k).or_else(|| cx.memo[k].take()).unwrap_or_default();
         let rendered = objs
             .into_iter()
             .map(|o| RenderedObject {
@@ -408,7 +412,7 @@ pub fn render(
 
 impl Ctx<'_, '_> {
     fn doc(&self, k: usize) -> &Value {
-        &self.files[self.kusts[k].file].docs[0]
+        self.files[self.kusts[k].file].docs[0]
     }
 
     fn problem(&mut self, k: usize, path: Vec<Seg>, kind: ProblemKind, message: String) {
@@ -923,7 +927,7 @@ impl Ctx<'_, '_> {
             .enumerate()
             .filter(|(_, v)| !v.is_null())
             .map(|(d, v)| PatchDoc {
-                value: v.clone(),
+                value: (*v).clone(),
                 rec: Rec::new(f, d, Vec::new(), false),
             })
             .collect()

@@ -28,7 +28,8 @@ pub use kustomize::render;
 pub struct InputFile<'a> {
     /// Repository-relative, `/` separators, no leading `./`.
     pub path: &'a str,
-    pub docs: &'a [Value],
+    /// Borrowed, never cloned: rendering reads the caller's parsed values.
+    pub docs: &'a [&'a Value],
 }
 
 /// Where a rendered node came from: a file (index into the input), a
@@ -141,4 +142,28 @@ pub struct Rendering {
     pub patch_files: BTreeSet<usize>,
     /// Sorted, without duplicates.
     pub problems: Vec<RenderProblem>,
+    /// The leaves' objects as IaC documents, built on first use.
+    docs: std::sync::OnceLock<Vec<crate::parse::iac::IacDoc>>,
+}
+
+impl Rendering {
+    /// Every leaf's rendered objects, in [`Rendering::leaves`] order, as
+    /// Kubernetes documents without positions (rules read them like parsed
+    /// files). Built once per rendering, however many rules read them.
+    pub fn docs(&self) -> &[crate::parse::iac::IacDoc] {
+        self.docs.get_or_init(|| {
+            let s =
+                |o: &RenderedObject, key: &str| o.value.get(key).and_then(Value::as_str).map(str::to_string);
+            self.leaves
+                .iter()
+                .flat_map(|(_, objects)| objects)
+                .map(|o| crate::parse::iac::IacDoc {
+                    class: crate::parse::iac::DocClass::Kubernetes,
+                    kind: s(o, "kind"),
+                    api_version: s(o, "apiVersion"),
+                    located: crate::parse::located::Located::unplaced(o.value.clone()),
+                })
+                .collect()
+        })
+    }
 }

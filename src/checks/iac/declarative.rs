@@ -7,7 +7,7 @@ use super::{selects, IacContext};
 use crate::checks::Sink;
 use crate::discover::Existence;
 use crate::parse::located::Seg;
-use crate::rules::{Pattern, Query, Rule, RuleKind, Select};
+use crate::rules::{Companion, Pattern, Query, Rule, RuleKind, Select};
 use serde_json_path::PathElement;
 
 fn segs(path: &serde_json_path::NormalizedPath<'_>) -> Vec<Seg> {
@@ -53,7 +53,7 @@ pub fn evaluate(rule: &Rule, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         RuleKind::PathExists { queries, repo_key } => {
             path_exists(rule, cx, queries, repo_key.as_deref(), sink)
         }
-        RuleKind::CompanionFile { glob, companion } => companion_file(rule, cx, glob, companion, sink),
+        RuleKind::CompanionFile { glob, companions } => companion_file(rule, cx, glob, companions, sink),
         _ => {}
     }
 }
@@ -67,11 +67,11 @@ pub fn paths(rule: &Rule, cx: &IacContext<'_>, out: &mut Vec<String>) {
                 out.push(value);
             }
         }
-        RuleKind::CompanionFile { glob, companion } => {
+        RuleKind::CompanionFile { glob, companions } => {
             for (folder, _) in companion_folders(cx, glob) {
-                let (_, chart_files, wanted) = companion_probe(&folder, companion);
+                let (_, chart_files, wanted) = companion_probe(&folder, companions);
                 out.extend(chart_files);
-                out.push(wanted);
+                out.extend(wanted);
             }
         }
         _ => {}
@@ -84,9 +84,13 @@ fn first_segment(value: &str) -> &str {
 
 fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Sink<'_>) {
     let mut rendered = super::RenderedFindings::default();
+    let vendored = super::Vendored::new(cx);
     for q in queries {
         for (i, j, fi, f, d) in cx.docs_at() {
-            if cx.hidden(i, j, q.select.rendered) || !selects(&q.select, &f.file.path, d) {
+            if cx.hidden(i, j, q.select.rendered)
+                || !selects(&q.select, &f.file.path, d)
+                || (!q.select.vendored && vendored.file(i))
+            {
                 continue;
             }
             for node in q.path.query_located(&d.located.value).iter() {
@@ -104,7 +108,7 @@ fn doc_forbid(rule: &Rule, cx: &IacContext<'_>, queries: &[Query], sink: &mut Si
             continue;
         }
         for r in cx.rendered() {
-            if !selects(&q.select, r.leaf, &r.doc) {
+            if !selects(&q.select, r.leaf, r.doc) || (!q.select.vendored && vendored.object(r.object)) {
                 continue;
             }
             for node in q.path.query_located(&r.doc.located.value).iter() {
@@ -129,13 +133,14 @@ fn doc_require(
     at: Option<&serde_json_path::JsonPath>,
     sink: &mut Sink<'_>,
 ) {
+    let vendored = super::Vendored::new(cx);
     for (i, j, fi, f, d) in cx.docs_at() {
         if cx.hidden(i, j, false) {
             continue;
         }
         let selected: Vec<&Query> = queries
             .iter()
-            .filter(|q| selects(&q.select, &f.file.path, d))
+            .filter(|q| selects(&q.select, &f.file.path, d) && (q.select.vendored || !vendored.file(i)))
             .collect();
         if selected.is_empty()
             || selected
@@ -301,36 +306,107 @@ fn path_exists(
     }
 }
 
-/// Folders matching the glob among the IaC files' parent folders, each with
-/// the file to report on: its kustomization.yaml when it has one, else its
-/// first file.
+/// Child folder names that lay out one application (Kustomize bases and
+/// overlays, a chart's parts, per-environment folders): a folder holding
+/// them is an application, not a group of applications.
+const APP_LAYOUT: &[&str] = &[
+    "base",
+    "bases",
+    "overlay",
+    "overlays",
+    "component",
+    "components",
+    "env",
+    "envs",
+    "environment",
+    "environments",
+    "templates",
+    "charts",
+    "crds",
+    "manifests",
+    "resources",
+    "kustomize",
+    "helm",
+    "patches",
+    "values",
+    "config",
+    "configs",
+    "dev",
+    "development",
+    "staging",
+    "stage",
+    "prod",
+    "production",
+    "test",
+    "testing",
+    "local",
+    "common",
+    "shared",
+];
+
+/// Application folders: the folders matching the glob among the IaC files'
+/// parent folders, each with the file to report on (its kustomization.yaml
+/// when it has one, else its first file). A matched folder with no IaC file
+/// of its own whose subfolders are not an application's layout (`base`,
+/// `overlays`, …) only groups applications (`apps/<namespace>/<app>/`):
+/// its subfolders are the applications, not it.
 fn companion_folders(
     cx: &IacContext<'_>,
     matcher: &globset::GlobMatcher,
 ) -> std::collections::BTreeMap<String, crate::finding::FileId> {
-    let mut seen: std::collections::BTreeMap<String, crate::finding::FileId> =
-        std::collections::BTreeMap::new();
-    for (fi, f) in cx.files() {
-        let path: &str = &f.file.path;
-        let mut dir = path;
+    use std::collections::{BTreeMap, BTreeSet};
+    let paths: Vec<(&str, crate::finding::FileId)> = cx.files().map(|(fi, f)| (&*f.file.path, fi)).collect();
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for (path, _) in &paths {
+        let mut dir = *path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
             if matcher.is_match(parent) {
-                let own = path == format!("{parent}/kustomization.yaml")
-                    || path == format!("{parent}/kustomization.yml");
-                let slot = seen.entry(parent.to_string()).or_insert(fi);
-                if own {
-                    *slot = fi;
-                }
+                matched.insert(parent);
             }
             dir = parent;
         }
     }
-    seen
+    let mut apps: BTreeMap<String, crate::finding::FileId> = BTreeMap::new();
+    let mut todo: Vec<String> = matched.iter().map(|m| m.to_string()).collect();
+    while let Some(folder) = todo.pop() {
+        let prefix = format!("{folder}/");
+        let inside: Vec<(&str, crate::finding::FileId)> = paths
+            .iter()
+            .filter_map(|(p, fi)| p.strip_prefix(&prefix).map(|rest| (rest, *fi)))
+            .collect();
+        let own = inside.iter().any(|(rest, _)| !rest.contains('/'));
+        let children: BTreeSet<&str> = inside
+            .iter()
+            .filter_map(|(rest, _)| rest.split_once('/').map(|(c, _)| c))
+            .collect();
+        let layout = children
+            .iter()
+            .any(|c| APP_LAYOUT.contains(&c.to_ascii_lowercase().as_str()));
+        if !own && !layout && !children.is_empty() {
+            todo.extend(children.iter().map(|c| format!("{folder}/{c}")));
+            continue;
+        }
+        // Its own kustomization, else the shallowest one inside, else its first file.
+        let is_kus = |rest: &str| {
+            let base = rest.rsplit('/').next().unwrap_or(rest);
+            matches!(base, "kustomization.yaml" | "kustomization.yml")
+        };
+        let file = inside
+            .iter()
+            .filter(|(rest, _)| is_kus(rest))
+            .min_by_key(|(rest, _)| rest.matches('/').count())
+            .or(inside.first())
+            .map(|(_, fi)| *fi);
+        if let Some(fi) = file {
+            apps.insert(folder, fi);
+        }
+    }
+    apps
 }
 
 /// For a folder: its name, the Chart.yaml paths of its parent (a chart's own
-/// folders are not applications), and the companion file it needs.
-fn companion_probe(folder: &str, companion: &str) -> (String, Vec<String>, String) {
+/// folders are not applications), and the places its companion may be.
+fn companion_probe(folder: &str, companions: &[Companion]) -> (String, Vec<String>, Vec<String>) {
     let name = folder.rsplit('/').next().unwrap_or(folder).to_string();
     let parent = folder.rsplit_once('/').map_or("", |(p, _)| p);
     let charts = ["Chart.yaml", "Chart.yml"]
@@ -343,7 +419,15 @@ fn companion_probe(folder: &str, companion: &str) -> (String, Vec<String>, Strin
             }
         })
         .collect();
-    let wanted = companion.replace("{name}", &name).replace("{path}", folder);
+    let wanted = companions
+        .iter()
+        .map(|c| {
+            c.path
+                .replace("{name}", &name)
+                .replace("{app}", folder)
+                .replace("{path}", folder)
+        })
+        .collect();
     (name, charts, wanted)
 }
 
@@ -351,19 +435,26 @@ fn companion_file(
     rule: &Rule,
     cx: &IacContext<'_>,
     matcher: &globset::GlobMatcher,
-    companion: &str,
+    companions: &[Companion],
     sink: &mut Sink<'_>,
 ) {
     for (folder, fi) in companion_folders(cx, matcher) {
-        let (name, charts, wanted) = companion_probe(&folder, companion);
+        let (name, charts, wanted) = companion_probe(&folder, companions);
         // Inside a Helm chart (`apps/Chart.yaml`), `apps/templates` is the
         // chart's own folder, not an application.
         let chart_child = charts.iter().any(|c| cx.facts.exists(c) == Existence::Exists);
         if chart_child || matches!(name.as_str(), "templates" | "charts" | "crds") {
             continue;
         }
-        if cx.facts.exists(&wanted) == Existence::Missing {
-            let msg = render(&rule.message, &wanted).replace("{folder}", &folder);
+        let found = companions.iter().zip(&wanted).any(|(c, w)| {
+            cx.facts.exists(w) == Existence::Exists
+                && c.heading
+                    .as_ref()
+                    .is_none_or(|h| cx.facts.headings(w).iter().any(|t| h.is_match(t)))
+        });
+        if !found {
+            let first = wanted.first().map_or("", String::as_str);
+            let msg = render(&rule.message, first).replace("{folder}", &folder);
             sink.report_in(fi, 0..0, msg);
         }
     }

@@ -1,6 +1,8 @@
 //! IDM001 unguarded-command: an Ansible `shell`/`command`/`raw` task with
 //! none of `creates`, `removes` or `changed_when`, and no `when:` over state
-//! the play registered or gathered. Handlers are not checked.
+//! the play registered or gathered. Handlers, and tasks under a block's
+//! `rescue:` (a rollback that runs only when the block failed), are not
+//! checked.
 
 use super::{ansible_tasks, task_module, IacCheck, IacContext};
 use crate::checks::Sink;
@@ -85,6 +87,11 @@ impl IacCheck for UnguardedCommand {
                 if d.class == DocClass::AnsiblePlaybook && path.get(1) == Some(&Seg::Key("handlers".into())) {
                     continue;
                 }
+                // A rescue task runs only after a failure, never on a re-run
+                // of a play that succeeded.
+                if path.iter().any(|s| *s == Seg::Key("rescue".into())) {
+                    continue;
+                }
                 let Some((key, value)) = task_module(task, MODULES) else {
                     continue;
                 };
@@ -117,6 +124,30 @@ impl IacCheck for UnguardedCommand {
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::*;
+
+    #[test]
+    fn rescue_tasks_are_rollbacks_not_reported() {
+        let hits = iac_hits(
+            "IDM001",
+            &[(
+                "roles/relay/tasks/main.yml",
+                r##"- name: Start the relay
+  block:
+    - name: Run the relay container
+      ansible.builtin.command: docker run -d --name relay relay:1.2
+  rescue:
+    - name: Remove the half-started relay
+      ansible.builtin.command: docker rm -f relay
+  always:
+    - name: Print the relay log
+      ansible.builtin.command: docker logs relay
+"##,
+            )],
+            &[],
+        );
+        // The block's and the always task are reported; the rescue is not.
+        assert_eq!(lines(&hits), [4, 10], "{hits:#?}");
+    }
 
     #[test]
     fn reports_the_rule_example() {
@@ -166,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn short_names_and_tasks_inside_blocks_are_checked() {
+    fn short_names_and_tasks_inside_blocks_are_checked_but_not_rescues() {
         let tasks = r#"
 - name: Join the cluster
   block:
@@ -177,7 +208,8 @@ mod tests {
       command: k3s-killall.sh
 "#;
         let hits = iac_hits("IDM001", &[("roles/k3s/tasks/main.yml", tasks)], &[]);
-        assert_eq!(lines(&hits), [5, 8], "{hits:#?}");
+        // The rescue runs only when the join failed: not reported.
+        assert_eq!(lines(&hits), [5], "{hits:#?}");
     }
 
     #[test]

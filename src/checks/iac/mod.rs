@@ -69,6 +69,7 @@ pub(super) mod prv005_pod_may_run_as_root;
 pub(super) mod prv006_open_admin_port;
 pub(super) mod prv007_wildcard_iam_action;
 pub(super) mod prv008_terraform_state_backend;
+pub mod prv009_vendored_controller;
 pub(super) mod tree003_unparseable_file;
 pub(super) mod tree004_skipped_template;
 pub(super) mod tree006_not_utf8;
@@ -85,9 +86,45 @@ pub struct IacContext<'a> {
     pub rendering: Option<&'a crate::render::Rendering>,
 }
 
+/// Which files are a controller's generated install manifest (PRV009),
+/// found on first use.
+pub struct Vendored<'c> {
+    cx: &'c IacContext<'c>,
+    files: std::cell::OnceCell<Vec<bool>>,
+}
+
+impl<'c> Vendored<'c> {
+    pub fn new(cx: &'c IacContext<'c>) -> Self {
+        Vendored {
+            cx,
+            files: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// True when `files[file]` is vendored.
+    pub fn file(&self, file: usize) -> bool {
+        self.files
+            .get_or_init(|| {
+                self.cx
+                    .files
+                    .iter()
+                    .map(|f| prv009_vendored_controller::vendored(f).is_some())
+                    .collect()
+            })
+            .get(file)
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// True when a rendered object comes from a vendored file.
+    pub fn object(&self, object: &crate::render::RenderedObject) -> bool {
+        self.file(object.origin(&[]).file)
+    }
+}
+
 /// A rendered object of a leaf kustomization, as a document rules can read.
 pub struct RenderedDoc<'r> {
-    pub doc: IacDoc,
+    pub doc: &'r IacDoc,
     pub object: &'r crate::render::RenderedObject,
     /// The leaf kustomization's folder.
     pub leaf: &'r str,
@@ -125,21 +162,12 @@ impl IacContext<'_> {
         let Some(r) = self.rendering else {
             return Vec::new();
         };
+        let mut docs = r.docs().iter();
         let mut out = Vec::new();
         for (k, objects) in &r.leaves {
             let leaf = r.kustomizations[*k].dir.as_str();
-            for object in objects {
-                let s = |key: &str| object.value.get(key).and_then(Value::as_str).map(str::to_string);
-                out.push(RenderedDoc {
-                    doc: IacDoc {
-                        class: DocClass::Kubernetes,
-                        kind: s("kind"),
-                        api_version: s("apiVersion"),
-                        located: crate::parse::located::Located::unplaced(object.value.clone()),
-                    },
-                    object,
-                    leaf,
-                });
+            for (object, doc) in objects.iter().zip(docs.by_ref()) {
+                out.push(RenderedDoc { doc, object, leaf });
             }
         }
         out

@@ -85,7 +85,7 @@ pub fn each_container(
     }
     let mut rendered = super::RenderedFindings::default();
     for r in rendered_workloads(cx) {
-        for (path, name, c) in containers(&r.doc) {
+        for (path, name, c) in containers(r.doc) {
             if bad(c) {
                 if let Some((fi, span)) = cx.origin_span(r.object, &named(path, c)) {
                     rendered.add(fi, span, message(name), r.leaf);
