@@ -83,7 +83,11 @@ fn every_plan_check_fires_somewhere() {
     }
     // Repositories without plans: their IaC only (TREE006, PRV009, and
     // TREE007 for a file over `[limits] max-file-size`).
-    for dir in ["fixtures/scope/not-utf8", "fixtures/vendored", "fixtures/scope/too-large"] {
+    for dir in [
+        "fixtures/scope/not-utf8",
+        "fixtures/vendored",
+        "fixtures/scope/too-large",
+    ] {
         let r = constable(&["check", dir, "--iac-only", "--format", "json"]);
         fired.extend(codes(&r.stdout));
     }
