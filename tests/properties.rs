@@ -520,3 +520,11 @@ fn yaml_missing_value_of_an_explicit_key_follows_its_key() {
         );
     }
 }
+
+/// fuzz `yaml` (2026-11-29): an anchored empty key before the mapping's
+/// first marker (`&a\t\t:`) lay before its document's start.
+#[test]
+fn yaml_anchored_empty_key_is_inside_the_document() {
+    yaml_spans_inside_documents("&apiVersion\t\t:\t\t\t\t\t\t\t\t\t\t\t\t\t\t+\t\t\t:xl eunner\n");
+    yaml_spans_inside_documents("&a : b\n");
+}

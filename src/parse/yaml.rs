@@ -61,7 +61,17 @@ pub fn parse_yaml(text: &str) -> Result<Vec<Located>, ParseError> {
                 index: IndexBuilder::new(),
             };
             let (value, span) = b.node(doc, doc.span, Some(IndexBuilder::ROOT))?;
-            Ok(Located::new(value, clamp_span(text, span), b.index.finish()))
+            let mut located = Located::new(value, clamp_span(text, span), b.index.finish());
+            // The document covers every node in it: an empty key before its
+            // collection's first marker (`&a :`, found by fuzzing) starts
+            // the document early.
+            let (lo, hi) = located
+                .spans()
+                .fold((located.span.start, located.span.end), |(lo, hi), s| {
+                    (lo.min(s.start), hi.max(s.end))
+                });
+            located.span = lo..hi;
+            Ok(located)
         })
         .collect()
 }
