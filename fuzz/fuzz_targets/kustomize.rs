@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
                 .unwrap_or_default()
         })
         .collect();
-    let inputs: Vec<InputFile<'_>> = values
+    let refs: Vec<Vec<&serde_json::Value>> = values.iter().map(|docs| docs.iter().collect()).collect();
+    let inputs: Vec<InputFile<'_>> = refs
         .iter()
         .zip(FILES)
         .map(|(docs, path)| InputFile { path, docs })
