@@ -29,11 +29,11 @@ fn runbooks_are_found_in_docs_and_in_operational_readmes() {
         [
             // apps/media only groups applications: sonarr is the app (jellyfin
             // has a RUNBOOK.md with a setext "Restore from backup" heading).
-            "cluster/apps/media/sonarr/kustomization.yaml:1:1: error DOC001 application folder `cluster/apps/media/sonarr` has no runbook `docs/runbooks/sonarr.md`",
+            "cluster/apps/media/sonarr/kustomization.yaml:1:1: error DOC001 application folder `cluster/apps/media/sonarr` has no runbook (such as `docs/runbooks/sonarr.md`)",
             // base/ and overlays/ lay out one application: shop, not its parts.
-            "cluster/apps/shop/base/kustomization.yaml:1:1: error DOC001 application folder `cluster/apps/shop` has no runbook `docs/runbooks/shop.md`",
+            "cluster/apps/shop/base/kustomization.yaml:1:1: error DOC001 application folder `cluster/apps/shop` has no runbook (such as `docs/runbooks/shop.md`)",
             // The README's only "Operations" heading is inside a code block.
-            "cluster/apps/tide/kustomization.yaml:1:1: error DOC001 application folder `cluster/apps/tide` has no runbook `docs/runbooks/tide.md`",
+            "cluster/apps/tide/kustomization.yaml:1:1: error DOC001 application folder `cluster/apps/tide` has no runbook (such as `docs/runbooks/tide.md`)",
         ]
     );
 }
