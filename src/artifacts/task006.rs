@@ -26,10 +26,11 @@ pub fn check(tasks: Option<&Tasks>, spec: Option<&Spec>, plan: Option<&Plan>, ou
                 &doc.file.path,
                 span,
                 format!(
-                    "status says `{}` but {} of {total} tasks in {} are unticked (first: {first_at})",
+                    "status says `{}` but {} of {total} tasks in {} {} unticked (first: {first_at})",
                     super::spec001::short(&claim),
                     open.len(),
-                    tasks.plan.file.path
+                    tasks.plan.file.path,
+                    if open.len() == 1 { "is" } else { "are" }
                 ),
             ));
         }
