@@ -821,6 +821,7 @@ const FLUX_VALUE_OPTS: &[&str] = &[
 /// `run`, `expose`, `autoscale`, `rollout restart|undo|pause|resume`; helm
 /// `install`, `upgrade`, `rollback`, `uninstall`/`delete`; flux `bootstrap`,
 /// `install`, `create`, `delete`; argocd `app create|set|unset|patch|delete`.
+/// Not node maintenance (`kubectl delete|label|annotate|patch|edit node`).
 pub fn deploy(cmd: &Command) -> Option<Deploy> {
     let words = &cmd.words;
     let start = strip_wrappers(words);
@@ -849,6 +850,9 @@ pub fn deploy(cmd: &Command) -> Option<Deploy> {
     let deploys = match tool {
         Tool::Kubectl => match verb {
             "apply" => next != Some("view-last-applied"),
+            // Nodes are machines, not manifests in Git: deleting, labelling
+            // or annotating one is cluster maintenance.
+            "delete" | "label" | "annotate" | "patch" | "edit" if next.is_some_and(names_node) => false,
             "create" | "replace" | "edit" | "patch" | "scale" | "set" | "delete" | "label" | "annotate"
             | "run" | "expose" | "autoscale" => true,
             "rollout" => {
@@ -934,6 +938,13 @@ pub fn deploy(cmd: &Command) -> Option<Deploy> {
         bootstrap,
         pinned_version,
     })
+}
+
+/// `node`, `nodes`, `no`, `node/NAME`, `nodes/NAME` (kubectl's resource
+/// names for a node).
+fn names_node(resource: &str) -> bool {
+    let kind = resource.split_once('/').map_or(resource, |(k, _)| k);
+    matches!(kind.to_ascii_lowercase().as_str(), "node" | "nodes" | "no")
 }
 
 fn tool_of(name: &Word) -> Option<Tool> {
@@ -1459,6 +1470,23 @@ w \"$(x `y`)\" <(z)
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].span, 34..47);
         assert_eq!(&script[d[0].span.clone()], "kubectl apply");
+    }
+
+    #[test]
+    fn node_maintenance_is_not_a_deploy() {
+        for script in [
+            "kubectl delete node worker-2\n",
+            "kubectl label nodes worker-1 disk=ssd --overwrite\n",
+            "kubectl annotate node/worker-1 note=x\n",
+            "kubectl --context lab patch no worker-1 -p '{}'\n",
+        ] {
+            assert!(deploy_texts(script).is_empty(), "{script:?}");
+        }
+        assert_eq!(
+            deploy_texts("kubectl delete deployment web\n"),
+            ["kubectl delete"]
+        );
+        assert_eq!(deploy_texts("kubectl label ns web team=a\n"), ["kubectl label"]);
     }
 
     #[test]
