@@ -167,12 +167,21 @@ pub fn line_ending(text: &str) -> &'static str {
 
 /// Start of the line holding `at`.
 pub fn line_start(text: &str, at: usize) -> usize {
+    let at = crate::source::floor_char_boundary(text, at);
     text[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
 /// End of the line holding `at`, after its line ending (or the text's end).
+/// An `at` inside a character counts as that character's line.
 pub fn line_end_inclusive(text: &str, at: usize) -> usize {
+    let at = crate::source::floor_char_boundary(text, at);
     text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+/// Start of the last character before `end`, not before `floor`: where the
+/// text before `end` ends, on a character boundary.
+pub fn last_char_start(text: &str, end: usize, floor: usize) -> usize {
+    crate::source::floor_char_boundary(text, end.saturating_sub(1)).max(floor)
 }
 
 /// Delete `span`; when nothing but blanks shares its lines, delete those
@@ -448,6 +457,21 @@ pub fn unified_diff(path: &str, before: &str, after: &str) -> String {
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+#[cfg(test)]
+mod char_tests {
+    use super::*;
+
+    /// fuzz `check_repo` (2026-11-29): GATE001's fix asked for the line end
+    /// one byte before a span that ended in a multi-byte character.
+    #[test]
+    fn offsets_inside_a_character_belong_to_its_line() {
+        let text = "- **A**: ok \u{fffd}\nnext\n";
+        let end = text.find('\n').unwrap();
+        assert_eq!(line_end_inclusive(text, end - 1), end + 1);
+        assert_eq!(last_char_start(text, end, 0), end - 3);
+    }
 }
 
 #[cfg(test)]

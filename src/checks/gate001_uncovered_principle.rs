@@ -134,7 +134,7 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
         let marker = line.trim_start().chars().next().unwrap_or('-');
         let whole = last.text.start.min(last.span.start)..last.text.end.max(last.span.end);
         let end = whole.start + text[whole.clone()].trim_end().len();
-        let at = line_end_inclusive(text, end.saturating_sub(1).max(whole.start));
+        let at = line_end_inclusive(text, crate::fix::last_char_start(text, end, whole.start));
         let lead = if at == text.len() && !text.ends_with('\n') {
             nl
         } else {
@@ -154,7 +154,7 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
     }
     let at = line_end_inclusive(
         text,
-        section.heading.end.saturating_sub(1).max(section.heading.start),
+        crate::fix::last_char_start(text, section.heading.end, section.heading.start),
     );
     let lead = if at == text.len() && !text.ends_with('\n') {
         nl
@@ -170,6 +170,16 @@ fn entry_fix(cx: &PlanContext<'_>, section: &Section, shown: &str) -> Option<Fix
 #[cfg(test)]
 mod tests {
     use crate::checks::testing::*;
+
+    /// fuzz `check_repo` (2026-11-29): the fix for a gate list whose last
+    /// bullet ends in a multi-byte character sliced inside it.
+    #[test]
+    fn a_last_gate_ending_in_a_wide_character_gets_its_fix() {
+        let plan = "# Plan\n\n## Constitution Check\n\n- **I. Git Source**: PASS ✅\n";
+        let constitution = "# C\n\n## Core Principles\n\n### I. Git Source\n\nAll from Git.\n\n### II. Runbooks\n\nEvery app has one.\n";
+        let hits = plan_hits("GATE001", plan, Some(constitution), &[]);
+        assert_eq!(lines(&hits), [3], "{hits:#?}");
+    }
 
     #[test]
     fn reports_the_rule_example() {
