@@ -176,6 +176,9 @@ pub fn constitution_doc(root: &Path) -> Option<Result<(String, ConstitutionDoc),
 
 /// Run `constable check`: discover, load, parse, evaluate, filter.
 pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
+    if let Some(run) = plan_buffer(req)? {
+        return Ok(run);
+    }
     let mut clock = std::time::Instant::now();
     let mut timings = Vec::new();
     let mut lap = |stage: &'static str| {
@@ -323,6 +326,90 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
     run.settings = jobs.into_iter().map(|j| j.settings).collect();
     run.timings = timings;
     Ok(run)
+}
+
+/// The editor path: standard input named as a plan (`check -
+/// --stdin-filename specs/NNN/plan.md`), and nothing else to check. The
+/// plan is checked with its repository's constitution, its feature folder's
+/// artifacts and the disk facts its rules ask for, by the same stages as a
+/// full check, but the IaC tree is neither walked nor parsed, and only the
+/// plan is reported. None when the request is not a lone plan buffer (the
+/// full path then runs).
+fn plan_buffer(req: &CheckRequest) -> Result<Option<CheckRun>, RunError> {
+    let Some((name, text)) = &req.stdin else {
+        return Ok(None);
+    };
+    if !req.paths.is_empty()
+        || req.changed_since.is_some()
+        || req.keep_models
+        || req.iac == IacScope::Only
+        || discover::classify_named(name) != discover::Named::Plan
+    {
+        return Ok(None);
+    }
+    let mut clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = |stage: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
+    let plan = if name.exists() {
+        // A symlinked plan is resolved by the full path's discovery.
+        if name.is_symlink() || !name.is_file() {
+            return Ok(None);
+        }
+        let Ok(abs) = std::fs::canonicalize(name) else {
+            return Ok(None);
+        };
+        let root: std::sync::Arc<Path> =
+            std::sync::Arc::from(discover::find_root(abs.parent().unwrap_or(&abs)));
+        let Ok(rel) = abs.strip_prefix(&*root) else {
+            return Ok(None);
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        PlanFile { root, abs, rel }
+    } else {
+        unsaved_plan(name)?
+    };
+    lap("discover");
+    let settings = settings(&plan.root, &req.overrides).map_err(RunError::Config)?;
+    if req.force_exclude && settings.excluded(&plan.rel) {
+        return Ok(None);
+    }
+    let job = RepoJob {
+        root: plan.root.to_path_buf(),
+        constitution: discover::constitution(&plan.root),
+        settings,
+        stdin: Some((plan.rel.clone(), text.clone())),
+        only: Some(vec![plan.rel.clone()]),
+        plans: vec![plan],
+        iac: IacScope::Off,
+        iac_files: Vec::new(),
+    };
+    lap("load");
+    let mut run = CheckRun {
+        plans: 1,
+        ..CheckRun::default()
+    };
+    check_repo(0, &job, &mut run.outcome, false);
+    lap("parse and evaluate");
+    filter::apply(&mut run.outcome, &[&job.settings]);
+    let reported = &run.outcome.reported;
+    run.outcome.findings.retain(|f| reported[f.file]);
+    if let Some(path) = &req.baseline {
+        let baseline = read_baseline(path)?;
+        run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
+    }
+    lap("filter");
+    run.roots = vec![job.root.clone()];
+    run.settings = vec![job.settings];
+    run.timings = timings;
+    Ok(Some(run))
 }
 
 /// A plan that exists only in an editor buffer: its absolute path under the
