@@ -946,6 +946,32 @@ pub fn check_buffer(
     text: &str,
     settings: &Settings,
 ) -> Result<(SourceFile, Vec<crate::finding::Finding>), Problem> {
+    check_buffer_with(abs, text, settings, None)
+}
+
+/// The constitution.md a repository's buffers are checked against, read
+/// and parsed once (the language server keeps it per root): its absolute
+/// path and text, and the parsed constitution with `settings`' rules.
+pub fn repo_constitution(root: &Path, settings: &Settings) -> (Option<(PathBuf, SourceFile)>, Constitution) {
+    let cons = discover::constitution(root);
+    let file = cons.as_ref().and_then(|(a, r)| {
+        let t = read_text(a, r).ok()?;
+        Some((a.clone(), SourceFile::new(r.as_str(), &t)))
+    });
+    let doc = file.as_ref().map(|(_, f)| evaluate::constitution_doc(f));
+    let constitution = Constitution::new(doc, cons.map(|c| c.1), &settings.rules);
+    (file, constitution)
+}
+
+/// `check_buffer` with the repository's constitution already read (by
+/// `repo_constitution`, for the same settings); None reads it here. The
+/// constitution is not used when the buffer is constitution.md itself.
+pub fn check_buffer_with(
+    abs: &Path,
+    text: &str,
+    settings: &Settings,
+    constitution: Option<&Constitution>,
+) -> Result<(SourceFile, Vec<crate::finding::Finding>), Problem> {
     let problem = |m: String| Problem {
         path: abs.display().to_string(),
         message: m,
@@ -970,12 +996,19 @@ pub fn check_buffer(
     let fs = RepoFs::new(&root);
     let mut outcome = Outcome::default();
     let id = outcome.add_file(&rel, 0);
-    let cons = discover::constitution(&root).filter(|(_, r)| *r != rel);
-    let doc = cons.as_ref().and_then(|(a, r)| {
-        let t = read_text(a, r).ok()?;
-        Some(evaluate::constitution_doc(&SourceFile::new(r.as_str(), &t)))
-    });
-    let constitution = Constitution::new(doc, cons.map(|c| c.1), rules);
+    let read_here;
+    let constitution = match constitution {
+        Some(c) => c,
+        None => {
+            let cons = discover::constitution(&root).filter(|(_, r)| *r != rel);
+            let doc = cons.as_ref().and_then(|(a, r)| {
+                let t = read_text(a, r).ok()?;
+                Some(evaluate::constitution_doc(&SourceFile::new(r.as_str(), &t)))
+            });
+            read_here = Constitution::new(doc, cons.map(|c| c.1), rules);
+            &read_here
+        }
+    };
     let file = SourceFile::new(rel.as_str(), text);
     let (file, findings, sups) = match discover::classify_named(&real) {
         discover::Named::Iac => {
@@ -1016,7 +1049,7 @@ pub fn check_buffer(
             (file, findings, sups)
         }
         _ => {
-            let m = PlanModel::new(Plan::parse(file), rules, &constitution, &fs.name());
+            let m = PlanModel::new(Plan::parse(file), rules, constitution, &fs.name());
             let mut facts = DiskFacts::default();
             let mut want: Vec<String> = m
                 .tree_entries
@@ -1024,9 +1057,9 @@ pub fn check_buffer(
                 .filter(|e| !e.skip)
                 .map(checks::tree_probe)
                 .collect();
-            evaluate::plan_paths(&m, rules, &constitution, explicit, &mut want);
+            evaluate::plan_paths(&m, rules, constitution, explicit, &mut want);
             fs.probe(&mut facts, want);
-            let findings = evaluate::plan(id, &m, rules, &constitution, &facts, explicit);
+            let findings = evaluate::plan(id, &m, rules, constitution, &facts, explicit);
             let sups = suppress::markdown(&m.plan.file, &m.plan.comments);
             (m.plan.file, findings, sups)
         }
