@@ -319,6 +319,39 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "serverInfo": { "name": "constable", "version": env!("CARGO_PKG_VERSION") },
     });
     conn.initialize_finish(id, result)?;
+    // Ask the client to report changes of the files each root's cached
+    // state is read from (configuration, rule files, constitution.md).
+    let watch = init
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    if watch {
+        let watchers: Vec<lsp_types::FileSystemWatcher> = ["**/*.toml", "**/constitution.md"]
+            .iter()
+            .map(|g| lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+        let params = lsp_types::RegistrationParams {
+            registrations: vec![lsp_types::Registration {
+                id: "constable-watch".to_string(),
+                method: DidChangeWatchedFiles::METHOD.to_string(),
+                register_options: serde_json::to_value(lsp_types::DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            }],
+        };
+        conn.sender.send(Message::Request(lsp_server::Request::new(
+            lsp_server::RequestId::from("constable-watch".to_string()),
+            lsp_types::request::RegisterCapability::METHOD.to_string(),
+            params,
+        )))?;
+    }
     let mut docs: HashMap<String, String> = HashMap::new();
     let mut roots = Roots::default();
     for msg in &conn.receiver {

@@ -537,3 +537,30 @@ fn constitution_and_config_are_cached_per_root() {
     assert!(recheck(&mut s).iter().any(|c| c == "GATE007"));
     s.stop();
 }
+
+/// A client that can watch files for the server is asked to watch the
+/// files each root's cached state comes from.
+#[test]
+fn the_server_asks_to_watch_config_and_constitution_files() {
+    let (dir, _) = repo("lsp-watch");
+    let mut s = Server::start(&dir);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+    );
+    // lsp-server finishes the handshake on `initialized`; the request follows.
+    s.notify("initialized", json!({}));
+    let m = s.receive();
+    assert_eq!(m["method"], "client/registerCapability", "{m}");
+    let reg = &m["params"]["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = reg["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/*.toml", "**/constitution.md"]);
+    s.send(&json!({"jsonrpc": "2.0", "id": m["id"], "result": null}));
+    s.stop();
+}
