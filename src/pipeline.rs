@@ -640,18 +640,13 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     }
 
     // Render: Kustomize overlays, natively; workload rules read the result.
-    let rendering = render_kustomize(&files, &facts);
+    let rendering = render_kustomize(&mut files, &facts);
 
     // Disk facts for the IaC checks.
     let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
     {
         let none = DiskFacts::default();
-        let cx = IacContext {
-            files: &files,
-            ids: &ids,
-            facts: &none,
-            rendering: rendering.as_ref(),
-        };
+        let cx = IacContext::new(&files, &ids, &none, rendering.as_ref());
         let mut want = Vec::new();
         evaluate::iac_paths(&cx, &iac_rules, &mut want);
         fs.probe(&mut facts, want);
@@ -728,12 +723,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         let file = &outcome.files[f.file];
         f.span = file.clamp(f.span.clone());
     }
-    let cx = IacContext {
-        files: &files,
-        ids: &ids,
-        facts: &facts,
-        rendering: rendering.as_ref(),
-    };
+    let cx = IacContext::new(&files, &ids, &facts, rendering.as_ref());
     let (findings, problems) = evaluate::iac(&cx, &iac_rules, false);
     outcome.findings.extend(findings);
     outcome.problems.extend(problems);
@@ -753,8 +743,9 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
 
 /// Render every kustomization among the IaC files (None when there is none).
 /// The folders Argo CD Applications and Flux Kustomizations deploy are
-/// leaves even when another kustomization includes them.
-fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::render::Rendering> {
+/// leaves even when another kustomization includes them. The documents'
+/// values are lent to the renderer (moved out, and back), never copied.
+fn render_kustomize(files: &mut [IacFile], facts: &DiskFacts) -> Option<crate::render::Rendering> {
     use crate::parse::iac::DocClass;
     use serde_json::Value;
     if !files
@@ -763,9 +754,15 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
     {
         return None;
     }
+    let deployed = deployed_folders(files);
     let values: Vec<Vec<Value>> = files
-        .iter()
-        .map(|f| f.docs.iter().map(|d| d.located.value.clone()).collect())
+        .iter_mut()
+        .map(|f| {
+            f.docs
+                .iter_mut()
+                .map(|d| std::mem::take(&mut d.located.value))
+                .collect()
+        })
         .collect();
     let inputs: Vec<crate::render::InputFile<'_>> = files
         .iter()
@@ -775,6 +772,24 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
             docs: v,
         })
         .collect();
+    let is_dir = |p: &str| {
+        let key = format!("{}/", p.trim_end_matches('/'));
+        facts.knows(&key) && facts.exists(&key) == Existence::Exists
+    };
+    let rendering = crate::render::render(&inputs, &is_dir, &deployed);
+    drop(inputs);
+    for (f, vs) in files.iter_mut().zip(values) {
+        for (d, v) in f.docs.iter_mut().zip(vs) {
+            d.located.value = v;
+        }
+    }
+    Some(rendering)
+}
+
+/// The folders Argo CD Applications and Flux Kustomizations deploy.
+fn deployed_folders(files: &[IacFile]) -> std::collections::BTreeSet<String> {
+    use crate::parse::iac::DocClass;
+    use serde_json::Value;
     let mut deployed = std::collections::BTreeSet::new();
     for d in files.iter().flat_map(|f| &f.docs) {
         let v = &d.located.value;
@@ -805,11 +820,7 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
             }
         }
     }
-    let is_dir = |p: &str| {
-        let key = format!("{}/", p.trim_end_matches('/'));
-        facts.knows(&key) && facts.exists(&key) == Existence::Exists
-    };
-    Some(crate::render::render(&inputs, &is_dir, &deployed))
+    deployed
 }
 
 /// A feature folder's artifacts, parsed, with what could not be read.
@@ -1019,22 +1030,12 @@ pub fn check_buffer_with(
             let mut facts = DiskFacts::default();
             let mut want = Vec::new();
             evaluate::iac_paths(
-                &IacContext {
-                    files: &files,
-                    ids: &ids,
-                    facts: &facts,
-                    rendering: None,
-                },
+                &IacContext::new(&files, &ids, &facts, None),
                 &iac_rules,
                 &mut want,
             );
             fs.probe(&mut facts, want);
-            let cx = IacContext {
-                files: &files,
-                ids: &ids,
-                facts: &facts,
-                rendering: None,
-            };
+            let cx = IacContext::new(&files, &ids, &facts, None);
             let (findings, problems) = evaluate::iac(&cx, &iac_rules, true);
             if let Some(p) = problems.into_iter().next() {
                 return Err(p);

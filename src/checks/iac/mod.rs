@@ -83,17 +83,35 @@ pub struct IacContext<'a> {
     pub facts: &'a DiskFacts,
     /// Kustomize, rendered (None when nothing was rendered).
     pub rendering: Option<&'a crate::render::Rendering>,
+    /// The rendered objects as documents, made once, on first use, and
+    /// shared by every rule that reads them (`rendered`).
+    pub rendered_docs: std::sync::OnceLock<Vec<IacDoc>>,
 }
 
 /// A rendered object of a leaf kustomization, as a document rules can read.
 pub struct RenderedDoc<'r> {
-    pub doc: IacDoc,
+    pub doc: &'r IacDoc,
     pub object: &'r crate::render::RenderedObject,
     /// The leaf kustomization's folder.
     pub leaf: &'r str,
 }
 
-impl IacContext<'_> {
+impl<'a> IacContext<'a> {
+    pub fn new(
+        files: &'a [IacFile],
+        ids: &'a [crate::finding::FileId],
+        facts: &'a DiskFacts,
+        rendering: Option<&'a crate::render::Rendering>,
+    ) -> IacContext<'a> {
+        IacContext {
+            files,
+            ids,
+            facts,
+            rendering,
+            rendered_docs: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Every document with its file index.
     pub fn docs(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile, &IacDoc)> + '_ {
         self.files
@@ -125,21 +143,27 @@ impl IacContext<'_> {
         let Some(r) = self.rendering else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for (k, objects) in &r.leaves {
-            let leaf = r.kustomizations[*k].dir.as_str();
-            for object in objects {
-                let s = |key: &str| object.value.get(key).and_then(Value::as_str).map(str::to_string);
-                out.push(RenderedDoc {
-                    doc: IacDoc {
+        let docs = self.rendered_docs.get_or_init(|| {
+            r.leaves
+                .iter()
+                .flat_map(|(_, objects)| objects)
+                .map(|object| {
+                    let s = |key: &str| object.value.get(key).and_then(Value::as_str).map(str::to_string);
+                    IacDoc {
                         class: DocClass::Kubernetes,
                         kind: s("kind"),
                         api_version: s("apiVersion"),
                         located: crate::parse::located::Located::unplaced(object.value.clone()),
-                    },
-                    object,
-                    leaf,
-                });
+                    }
+                })
+                .collect()
+        });
+        let mut docs = docs.iter();
+        let mut out = Vec::new();
+        for (k, objects) in &r.leaves {
+            let leaf = r.kustomizations[*k].dir.as_str();
+            for (object, doc) in objects.iter().zip(docs.by_ref()) {
+                out.push(RenderedDoc { doc, object, leaf });
             }
         }
         out
