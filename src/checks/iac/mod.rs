@@ -90,10 +90,21 @@ pub struct IacContext<'a> {
 
 /// A rendered object of a leaf kustomization, as a document rules can read.
 pub struct RenderedDoc<'r> {
-    pub doc: &'r IacDoc,
+    pub doc: SharedDoc<'r>,
     pub object: &'r crate::render::RenderedObject,
     /// The leaf kustomization's folder.
     pub leaf: &'r str,
+}
+
+/// A document made once and lent to every rule: reads as an `IacDoc`.
+#[derive(Clone, Copy)]
+pub struct SharedDoc<'r>(&'r IacDoc);
+
+impl std::ops::Deref for SharedDoc<'_> {
+    type Target = IacDoc;
+    fn deref(&self) -> &IacDoc {
+        self.0
+    }
 }
 
 impl<'a> IacContext<'a> {
@@ -163,7 +174,11 @@ impl<'a> IacContext<'a> {
         for (k, objects) in &r.leaves {
             let leaf = r.kustomizations[*k].dir.as_str();
             for (object, doc) in objects.iter().zip(docs.by_ref()) {
-                out.push(RenderedDoc { doc, object, leaf });
+                out.push(RenderedDoc {
+                    doc: SharedDoc(doc),
+                    object,
+                    leaf,
+                });
             }
         }
         out
