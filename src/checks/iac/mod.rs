@@ -86,6 +86,9 @@ pub struct IacContext<'a> {
     /// The rendered objects as documents, made once, on first use, and
     /// shared by every rule that reads them (`rendered`).
     pub rendered_docs: std::sync::OnceLock<Vec<IacDoc>>,
+    /// Each file's index in `files` by its lowercased path, made on first
+    /// use (`files_by_path`).
+    pub by_path: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 /// A rendered object of a leaf kustomization, as a document rules can read.
@@ -120,7 +123,29 @@ impl<'a> IacContext<'a> {
             facts,
             rendering,
             rendered_docs: std::sync::OnceLock::new(),
+            by_path: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Indices into `files` of the files whose path equals one of `paths`
+    /// ignoring ASCII case, in file order: a lookup, not a scan.
+    pub fn files_by_path(&self, paths: &[&str]) -> Vec<usize> {
+        let map = self.by_path.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            for (i, f) in self.files.iter().enumerate() {
+                m.entry(f.file.path.to_ascii_lowercase()).or_default().push(i);
+            }
+            m
+        });
+        let mut out: Vec<usize> = paths
+            .iter()
+            .filter_map(|p| map.get(&p.to_ascii_lowercase()))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Every document with its file index.
