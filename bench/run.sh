@@ -132,6 +132,11 @@ python3 "$HERE/report.py" "$RAW" "$HERE/RESULTS-$SIZE.md" \
   echo "# Benchmark results"
   echo
   echo "Written by \`bench/run.sh\` from \`bench/RESULTS-large.md\` and \`bench/RESULTS-small.md\`; see \`bench/README.md\` for what each figure means."
+  # Hand-written notes on the targets (bench/NOTES.md), kept across runs.
+  if [ -f "$HERE/NOTES.md" ]; then
+    echo
+    sed 's/^#/##/' "$HERE/NOTES.md"
+  fi
   for s in large small; do
     [ -f "$HERE/RESULTS-$s.md" ] || continue
     echo

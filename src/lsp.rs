@@ -9,8 +9,8 @@ use crate::pipeline;
 use crate::source::SourceFile;
 use lsp_server::{Connection, Message, Notification, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Notification as _,
-    PublishDiagnostics,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{Request as _, Shutdown};
 use lsp_types::{
@@ -95,19 +95,104 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(String::from_utf8(out).ok()?))
 }
 
-/// Settings for the repository holding `path`, or the configuration error
-/// as a diagnostic-ready message.
-fn settings_for(path: &Path) -> Result<Settings, Box<load::error::ConfigError>> {
-    let dir = path.parent().unwrap_or(path);
-    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let root = crate::discover::find_root(&dir);
-    pipeline::settings(&root, &Overrides::default())
+/// What one repository root gives every buffer checked in it: its settings
+/// and its constitution, read and parsed once, and kept until one of the
+/// files they come from changes.
+pub struct RootState {
+    /// The settings, or the configuration error.
+    pub settings: Result<Settings, Box<load::error::ConfigError>>,
+    /// constitution.md's absolute path and text, when the repository has one.
+    pub constitution_text: Option<(PathBuf, SourceFile)>,
+    /// The constitution, parsed against the settings' rules (None when the
+    /// settings could not be loaded).
+    pub constitution: Option<crate::evaluate::Constitution>,
+    /// Size and modification time of each file the state was read from.
+    stamp: Vec<Option<(std::time::SystemTime, u64)>>,
+}
+
+/// The files a root's state is read from and checked for changes before
+/// each use: the configuration files and every constitution.md place.
+/// (Rule files named by `extends` are caught by didSave and
+/// didChangeWatchedFiles.)
+fn stamped_files(root: &Path) -> impl Iterator<Item = PathBuf> + '_ {
+    load::CONFIG_NAMES
+        .iter()
+        .chain(crate::discover::CONSTITUTION_PATHS)
+        .map(|n| root.join(n))
+}
+
+fn stamp(root: &Path) -> Vec<Option<(std::time::SystemTime, u64)>> {
+    stamped_files(root)
+        .map(|p| {
+            let m = std::fs::metadata(p).ok()?;
+            Some((m.modified().ok()?, m.len()))
+        })
+        .collect()
+}
+
+/// Each repository root's state, by root.
+#[derive(Default)]
+pub struct Roots {
+    by_root: HashMap<PathBuf, std::rc::Rc<RootState>>,
+    /// How many times a root's state was read (for `--verbose`-style logs and tests).
+    pub loads: usize,
+}
+
+impl Roots {
+    /// The state of the repository holding `path`: cached, unless one of
+    /// its files changed size or modification time since it was read.
+    pub fn get(&mut self, path: &Path) -> std::rc::Rc<RootState> {
+        let dir = path.parent().unwrap_or(path);
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let root = crate::discover::find_root(&dir);
+        let now = stamp(&root);
+        if let Some(s) = self.by_root.get(&root).filter(|s| s.stamp == now) {
+            return s.clone();
+        }
+        self.loads += 1;
+        let settings = pipeline::settings(&root, &Overrides::default());
+        let (constitution_text, constitution) = match &settings {
+            Ok(s) => {
+                let (text, c) = pipeline::repo_constitution(&root, s);
+                (text, Some(c))
+            }
+            Err(_) => (None, None),
+        };
+        let state = std::rc::Rc::new(RootState {
+            settings,
+            constitution_text,
+            constitution,
+            stamp: now,
+        });
+        self.by_root.insert(root, state.clone());
+        state
+    }
+
+    /// A file changed on disk (saved, or reported by the client's file
+    /// watcher): forget every root whose state may come from it (a
+    /// configuration or rule file, or a constitution.md).
+    pub fn changed(&mut self, path: &Path) {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
+        let relevant = name
+            .as_deref()
+            .is_some_and(|n| n.ends_with(".toml") || n == "constitution.md");
+        if !relevant {
+            return;
+        }
+        let real = path
+            .parent()
+            .and_then(|d| std::fs::canonicalize(d).ok())
+            .unwrap_or_else(|| path.to_path_buf());
+        self.by_root
+            .retain(|root, _| !real.starts_with(root) && !path.starts_with(root));
+    }
 }
 
 /// Diagnostics for one open document.
-fn diagnose(path: &Path, text: &str, enc: Encoding) -> Vec<Diagnostic> {
+fn diagnose(path: &Path, text: &str, enc: Encoding, roots: &mut Roots) -> Vec<Diagnostic> {
     let is_toml = path.extension().is_some_and(|e| e == "toml");
-    let settings = match settings_for(path) {
+    let state = roots.get(path);
+    let settings = match &state.settings {
         Ok(s) => s,
         Err(e) => {
             // A broken rule or config file: point at the error in it.
@@ -146,10 +231,10 @@ fn diagnose(path: &Path, text: &str, enc: Encoding) -> Vec<Diagnostic> {
     if is_toml {
         return Vec::new();
     }
-    match pipeline::check_buffer(path, text, &settings) {
+    match pipeline::check_buffer_with(path, text, settings, state.constitution.as_ref()) {
         Ok((file, findings)) => findings
             .iter()
-            .map(|f| diagnostic(&file, f, &settings, enc))
+            .map(|f| diagnostic(&file, f, settings, enc))
             .collect(),
         Err(p) => vec![failure(&p.message)],
     }
@@ -234,7 +319,41 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         "serverInfo": { "name": "constable", "version": env!("CARGO_PKG_VERSION") },
     });
     conn.initialize_finish(id, result)?;
+    // Ask the client to report changes of the files each root's cached
+    // state is read from (configuration, rule files, constitution.md).
+    let watch = init
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        .unwrap_or(false);
+    if watch {
+        let watchers: Vec<lsp_types::FileSystemWatcher> = ["**/*.toml", "**/constitution.md"]
+            .iter()
+            .map(|g| lsp_types::FileSystemWatcher {
+                glob_pattern: lsp_types::GlobPattern::String(g.to_string()),
+                kind: None,
+            })
+            .collect();
+        let params = lsp_types::RegistrationParams {
+            registrations: vec![lsp_types::Registration {
+                id: "constable-watch".to_string(),
+                method: DidChangeWatchedFiles::METHOD.to_string(),
+                register_options: serde_json::to_value(lsp_types::DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            }],
+        };
+        conn.sender.send(Message::Request(lsp_server::Request::new(
+            lsp_server::RequestId::from("constable-watch".to_string()),
+            lsp_types::request::RegisterCapability::METHOD.to_string(),
+            params,
+        )))?;
+    }
     let mut docs: HashMap<String, String> = HashMap::new();
+    let mut roots = Roots::default();
     for msg in &conn.receiver {
         match msg {
             Message::Request(req) => {
@@ -244,7 +363,7 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                     continue;
                 }
                 let path = req.method.clone();
-                let answered = crate::evaluate::guarded(&path, || request(&req, &docs, enc));
+                let answered = crate::evaluate::guarded(&path, || request(&req, &docs, &mut roots, enc));
                 let resp = match answered {
                     Ok(Some(Ok(value))) => Response::new_ok(req.id, value),
                     Ok(Some(Err(message))) => {
@@ -281,7 +400,19 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                     }
                     m if m == DidSaveTextDocument::METHOD => {
                         let p: lsp_types::DidSaveTextDocumentParams = serde_json::from_value(n.params)?;
+                        if let Some(path) = uri_to_path(&p.text_document.uri) {
+                            roots.changed(&path);
+                        }
                         (p.text_document.uri, None, p.text)
+                    }
+                    m if m == DidChangeWatchedFiles::METHOD => {
+                        let p: lsp_types::DidChangeWatchedFilesParams = serde_json::from_value(n.params)?;
+                        for change in &p.changes {
+                            if let Some(path) = uri_to_path(&change.uri) {
+                                roots.changed(&path);
+                            }
+                        }
+                        continue;
                     }
                     m if m == DidCloseTextDocument::METHOD => {
                         let p: lsp_types::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
@@ -299,7 +430,7 @@ pub fn serve() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                     continue;
                 };
                 let diagnostics = match crate::evaluate::guarded(&path.display().to_string(), || {
-                    diagnose(&path, text, enc)
+                    diagnose(&path, text, enc, &mut roots)
                 }) {
                     Ok(d) => {
                         if let Some(f) = d
@@ -355,6 +486,7 @@ fn range_of(file: &SourceFile, span: &std::ops::Range<usize>, enc: Encoding) -> 
 fn request(
     req: &lsp_server::Request,
     docs: &HashMap<String, String>,
+    roots: &mut Roots,
     enc: Encoding,
 ) -> Option<Result<serde_json::Value, String>> {
     use lsp_types::request::{CodeActionRequest, GotoDefinition, HoverRequest};
@@ -364,17 +496,17 @@ fn request(
         m if m == CodeActionRequest::METHOD => json(
             serde_json::from_value::<lsp_types::CodeActionParams>(params)
                 .map_err(|e| e.to_string())
-                .map(|p| serde_json::to_value(code_actions(&p, docs, enc)).unwrap_or_default()),
+                .map(|p| serde_json::to_value(code_actions(&p, docs, roots, enc)).unwrap_or_default()),
         ),
         m if m == HoverRequest::METHOD => json(
             serde_json::from_value::<lsp_types::HoverParams>(params)
                 .map_err(|e| e.to_string())
-                .map(|p| serde_json::to_value(hover(&p, docs, enc)).unwrap_or_default()),
+                .map(|p| serde_json::to_value(hover(&p, docs, roots, enc)).unwrap_or_default()),
         ),
         m if m == GotoDefinition::METHOD => json(
             serde_json::from_value::<lsp_types::GotoDefinitionParams>(params)
                 .map_err(|e| e.to_string())
-                .map(|p| serde_json::to_value(definition(&p, docs, enc)).unwrap_or_default()),
+                .map(|p| serde_json::to_value(definition(&p, docs, roots, enc)).unwrap_or_default()),
         ),
         _ => None,
     }
@@ -385,22 +517,33 @@ struct Checked {
     path: PathBuf,
     file: SourceFile,
     findings: Vec<Finding>,
-    settings: Settings,
+    state: std::rc::Rc<RootState>,
 }
 
-fn checked(uri: &Uri, docs: &HashMap<String, String>) -> Option<Checked> {
+impl Checked {
+    fn settings(&self) -> &Settings {
+        match &self.state.settings {
+            Ok(s) => s,
+            Err(_) => unreachable!("checked only with settings"),
+        }
+    }
+}
+
+fn checked(uri: &Uri, docs: &HashMap<String, String>, roots: &mut Roots) -> Option<Checked> {
     let text = docs.get(uri.as_str())?;
     let path = uri_to_path(uri)?;
     if path.extension().is_some_and(|e| e == "toml") {
         return None;
     }
-    let settings = settings_for(&path).ok()?;
-    let (file, findings) = pipeline::check_buffer(&path, text, &settings).ok()?;
+    let state = roots.get(&path);
+    let settings = state.settings.as_ref().ok()?;
+    let (file, findings) =
+        pipeline::check_buffer_with(&path, text, settings, state.constitution.as_ref()).ok()?;
     Some(Checked {
         path,
         file,
         findings,
-        settings,
+        state,
     })
 }
 
@@ -415,10 +558,11 @@ fn overlaps(a: &std::ops::Range<usize>, b: &std::ops::Range<usize>) -> bool {
 fn code_actions(
     p: &lsp_types::CodeActionParams,
     docs: &HashMap<String, String>,
+    roots: &mut Roots,
     enc: Encoding,
 ) -> Vec<lsp_types::CodeAction> {
     use lsp_types::{CodeAction, CodeActionKind, TextEdit, WorkspaceEdit};
-    let Some(c) = checked(&p.text_document.uri, docs) else {
+    let Some(c) = checked(&p.text_document.uri, docs, roots) else {
         return Vec::new();
     };
     let file = &c.file;
@@ -443,7 +587,7 @@ fn code_actions(
     let mut fixes = Vec::new();
     let mut suppressions = Vec::new();
     for f in c.findings.iter().filter(|f| overlaps(&f.span, &want)) {
-        let diag = diagnostic(file, f, &c.settings, enc);
+        let diag = diagnostic(file, f, c.settings(), enc);
         if let Some(fix) = &f.fix {
             let title = if fix.is_safe() {
                 format!("{} ({})", fix.title, f.code)
@@ -478,36 +622,38 @@ fn code_actions(
     fixes
 }
 
-/// The plan model of an open plan, with its repository's constitution.
+/// The plan model of an open plan, with its repository's state (settings
+/// and constitution, cached per root).
 struct PlanView {
     root: PathBuf,
     model: crate::evaluate::PlanModel,
-    constitution: crate::evaluate::Constitution,
-    /// constitution.md's text, when the repository has one.
-    constitution_text: Option<(PathBuf, SourceFile)>,
+    state: std::rc::Rc<RootState>,
 }
 
-fn plan_view(path: &Path, text: &str, settings: &Settings) -> Option<PlanView> {
+impl PlanView {
+    fn constitution(&self) -> &crate::evaluate::Constitution {
+        self.state
+            .constitution
+            .as_ref()
+            .expect("a plan view is made only with settings")
+    }
+
+    /// constitution.md's path and text, when the repository has one.
+    fn constitution_text(&self) -> Option<&(PathBuf, SourceFile)> {
+        self.state.constitution_text.as_ref()
+    }
+}
+
+fn plan_view(path: &Path, text: &str, roots: &mut Roots) -> Option<PlanView> {
     let dir = std::fs::canonicalize(path.parent()?).ok()?;
     let root = crate::discover::find_root(&dir);
-    let cons = crate::discover::constitution(&root);
-    let cons_file = cons.as_ref().and_then(|(abs, rel)| {
-        let t = pipeline::read_text(abs, rel).ok()?;
-        Some((abs.clone(), SourceFile::new(rel.as_str(), &t)))
-    });
-    let doc = cons_file
-        .as_ref()
-        .map(|(_, f)| crate::evaluate::constitution_doc(f));
-    let constitution = crate::evaluate::Constitution::new(doc, cons.map(|c| c.1), &settings.rules);
+    let state = roots.get(path);
+    let settings = state.settings.as_ref().ok()?;
+    let constitution = state.constitution.as_ref()?;
     let name = crate::discover::RepoFs::new(&root).name();
     let plan = crate::parse::plan::Plan::parse(SourceFile::new("plan.md", text));
-    let model = crate::evaluate::PlanModel::new(plan, &settings.rules, &constitution, &name);
-    Some(PlanView {
-        root,
-        model,
-        constitution,
-        constitution_text: cons_file,
-    })
+    let model = crate::evaluate::PlanModel::new(plan, &settings.rules, constitution, &name);
+    Some(PlanView { root, model, state })
 }
 
 /// The gate entry whose label holds `at`, and the principle it cites.
@@ -526,11 +672,12 @@ fn cited_at(v: &PlanView, at: usize) -> Option<usize> {
 
 /// The heading span and the section span of a principle in constitution.md.
 fn principle_section(v: &PlanView, i: usize) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
-    let crate::parse::constitution::Origin::Document { heading } = &v.constitution.principles.get(i)?.origin
+    let crate::parse::constitution::Origin::Document { heading } =
+        &v.constitution().principles.get(i)?.origin
     else {
         return None;
     };
-    let doc = v.constitution.doc.as_ref()?;
+    let doc = v.constitution().doc.as_ref()?;
     let section = doc.doc.sections.iter().find(|s| s.heading == *heading)?;
     Some((heading.clone(), section.span.clone()))
 }
@@ -540,18 +687,19 @@ fn principle_section(v: &PlanView, i: usize) -> Option<(std::ops::Range<usize>, 
 fn hover(
     p: &lsp_types::HoverParams,
     docs: &HashMap<String, String>,
+    roots: &mut Roots,
     enc: Encoding,
 ) -> Option<lsp_types::Hover> {
     let uri = &p.text_document_position_params.text_document.uri;
-    let c = checked(uri, docs)?;
+    let c = checked(uri, docs, roots)?;
     let at = offset(&c.file, p.text_document_position_params.position, enc);
     let mut parts = Vec::new();
     let mut range = None;
     let markdown = c.path.extension().is_some_and(|e| e == "md");
     if let Some(text) = docs.get(uri.as_str()).filter(|_| markdown) {
-        if let Some(v) = plan_view(&c.path, text, &c.settings) {
+        if let Some(v) = plan_view(&c.path, text, roots) {
             if let Some(i) = cited_at(&v, at) {
-                if let (Some((_, section)), Some((_, cf))) = (principle_section(&v, i), &v.constitution_text)
+                if let (Some((_, section)), Some((_, cf))) = (principle_section(&v, i), v.constitution_text())
                 {
                     parts.push(cf.text[section].trim_end().to_string());
                     let e = v
@@ -570,7 +718,7 @@ fn hover(
         .iter()
         .filter(|f| f.span.start <= at && at <= f.span.end)
     {
-        if let Some(rule) = c.settings.all_rules.iter().find(|r| r.code == f.code) {
+        if let Some(rule) = c.settings().all_rules.iter().find(|r| r.code == f.code) {
             let doc = rule.doc_markdown();
             if !parts.contains(&doc) {
                 parts.push(doc);
@@ -608,18 +756,18 @@ fn file_uri(path: &Path) -> Option<Uri> {
 fn definition(
     p: &lsp_types::GotoDefinitionParams,
     docs: &HashMap<String, String>,
+    roots: &mut Roots,
     enc: Encoding,
 ) -> Option<lsp_types::GotoDefinitionResponse> {
     let uri = &p.text_document_position_params.text_document.uri;
     let text = docs.get(uri.as_str())?;
     let path = uri_to_path(uri)?;
-    let settings = settings_for(&path).ok()?;
-    let v = plan_view(&path, text, &settings)?;
+    let v = plan_view(&path, text, roots)?;
     let file = &v.model.plan.file;
     let at = offset(file, p.text_document_position_params.position, enc);
     if let Some(i) = cited_at(&v, at) {
         let (heading, _) = principle_section(&v, i)?;
-        let (abs, cf) = v.constitution_text.as_ref()?;
+        let (abs, cf) = v.constitution_text()?;
         return Some(lsp_types::GotoDefinitionResponse::Scalar(lsp_types::Location {
             uri: file_uri(abs)?,
             range: range_of(cf, &heading, enc),

@@ -180,6 +180,9 @@ pub fn constitution_doc(root: &Path) -> Option<Result<(String, ConstitutionDoc),
 
 /// Run `constable check`: discover, load, parse, evaluate, filter.
 pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
+    if let Some(run) = plan_buffer(req)? {
+        return Ok(run);
+    }
     let mut clock = std::time::Instant::now();
     let mut timings = Vec::new();
     let mut lap = |stage: &'static str| {
@@ -327,6 +330,90 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
     run.settings = jobs.into_iter().map(|j| j.settings).collect();
     run.timings = timings;
     Ok(run)
+}
+
+/// The editor path: standard input named as a plan (`check -
+/// --stdin-filename specs/NNN/plan.md`), and nothing else to check. The
+/// plan is checked with its repository's constitution, its feature folder's
+/// artifacts and the disk facts its rules ask for, by the same stages as a
+/// full check, but the IaC tree is neither walked nor parsed, and only the
+/// plan is reported. None when the request is not a lone plan buffer (the
+/// full path then runs).
+fn plan_buffer(req: &CheckRequest) -> Result<Option<CheckRun>, RunError> {
+    let Some((name, text)) = &req.stdin else {
+        return Ok(None);
+    };
+    if !req.paths.is_empty()
+        || req.changed_since.is_some()
+        || req.keep_models
+        || req.iac == IacScope::Only
+        || discover::classify_named(name) != discover::Named::Plan
+    {
+        return Ok(None);
+    }
+    let mut clock = std::time::Instant::now();
+    let mut timings = Vec::new();
+    let mut lap = |stage: &'static str| {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - clock));
+        clock = now;
+    };
+    let plan = if name.exists() {
+        // A symlinked plan is resolved by the full path's discovery.
+        if name.is_symlink() || !name.is_file() {
+            return Ok(None);
+        }
+        let Ok(abs) = std::fs::canonicalize(name) else {
+            return Ok(None);
+        };
+        let root: std::sync::Arc<Path> =
+            std::sync::Arc::from(discover::find_root(abs.parent().unwrap_or(&abs)));
+        let Ok(rel) = abs.strip_prefix(&*root) else {
+            return Ok(None);
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        PlanFile { root, abs, rel }
+    } else {
+        unsaved_plan(name)?
+    };
+    lap("discover");
+    let settings = settings(&plan.root, &req.overrides).map_err(RunError::Config)?;
+    if req.force_exclude && settings.excluded(&plan.rel) {
+        return Ok(None);
+    }
+    let job = RepoJob {
+        root: plan.root.to_path_buf(),
+        constitution: discover::constitution(&plan.root),
+        settings,
+        stdin: Some((plan.rel.clone(), text.clone())),
+        only: Some(vec![plan.rel.clone()]),
+        plans: vec![plan],
+        iac: IacScope::Off,
+        iac_files: Vec::new(),
+    };
+    lap("load");
+    let mut run = CheckRun {
+        plans: 1,
+        ..CheckRun::default()
+    };
+    check_repo(0, &job, &mut run.outcome, false);
+    lap("parse and evaluate");
+    filter::apply(&mut run.outcome, &[&job.settings]);
+    let reported = &run.outcome.reported;
+    run.outcome.findings.retain(|f| reported[f.file]);
+    if let Some(path) = &req.baseline {
+        let baseline = read_baseline(path)?;
+        run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
+    }
+    lap("filter");
+    run.roots = vec![job.root.clone()];
+    run.settings = vec![job.settings];
+    run.timings = timings;
+    Ok(Some(run))
 }
 
 /// A plan that exists only in an editor buffer: its absolute path under the
@@ -610,12 +697,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
     {
         let none = DiskFacts::default();
-        let cx = IacContext {
-            files: &files,
-            ids: &ids,
-            facts: &none,
-            rendering: rendering.as_ref(),
-        };
+        let cx = IacContext::new(&files, &ids, &none, rendering.as_ref());
         let mut want = Vec::new();
         evaluate::iac_paths(&cx, &iac_rules, &mut want);
         fs.probe(&mut facts, want);
@@ -692,12 +774,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         let file = &outcome.files[f.file];
         f.span = file.clamp(f.span.clone());
     }
-    let cx = IacContext {
-        files: &files,
-        ids: &ids,
-        facts: &facts,
-        rendering: rendering.as_ref(),
-    };
+    let cx = IacContext::new(&files, &ids, &facts, rendering.as_ref());
     let (findings, problems) = evaluate::iac(&cx, &iac_rules, false);
     outcome.findings.extend(findings);
     outcome.problems.extend(problems);
@@ -735,7 +812,8 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
 
 /// Render every kustomization among the IaC files (None when there is none).
 /// The folders Argo CD Applications and Flux Kustomizations deploy are
-/// leaves even when another kustomization includes them.
+/// leaves even when another kustomization includes them. The renderer
+/// borrows the documents' values, never copies them.
 fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::render::Rendering> {
     use crate::parse::iac::DocClass;
     use serde_json::Value;
@@ -745,6 +823,7 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
     {
         return None;
     }
+    let deployed = deployed_folders(files);
     let values: Vec<Vec<&Value>> = files
         .iter()
         .map(|f| f.docs.iter().map(|d| &d.located.value).collect())
@@ -757,6 +836,17 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
             docs: v,
         })
         .collect();
+    let is_dir = |p: &str| {
+        let key = format!("{}/", p.trim_end_matches('/'));
+        facts.knows(&key) && facts.exists(&key) == Existence::Exists
+    };
+    Some(crate::render::render(&inputs, &is_dir, &deployed))
+}
+
+/// The folders Argo CD Applications and Flux Kustomizations deploy.
+fn deployed_folders(files: &[IacFile]) -> std::collections::BTreeSet<String> {
+    use crate::parse::iac::DocClass;
+    use serde_json::Value;
     let mut deployed = std::collections::BTreeSet::new();
     for d in files.iter().flat_map(|f| &f.docs) {
         let v = &d.located.value;
@@ -787,11 +877,7 @@ fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::rende
             }
         }
     }
-    let is_dir = |p: &str| {
-        let key = format!("{}/", p.trim_end_matches('/'));
-        facts.knows(&key) && facts.exists(&key) == Existence::Exists
-    };
-    Some(crate::render::render(&inputs, &is_dir, &deployed))
+    deployed
 }
 
 /// A feature folder's artifacts, parsed, with what could not be read.
@@ -928,6 +1014,32 @@ pub fn check_buffer(
     text: &str,
     settings: &Settings,
 ) -> Result<(SourceFile, Vec<crate::finding::Finding>), Problem> {
+    check_buffer_with(abs, text, settings, None)
+}
+
+/// The constitution.md a repository's buffers are checked against, read
+/// and parsed once (the language server keeps it per root): its absolute
+/// path and text, and the parsed constitution with `settings`' rules.
+pub fn repo_constitution(root: &Path, settings: &Settings) -> (Option<(PathBuf, SourceFile)>, Constitution) {
+    let cons = discover::constitution(root);
+    let file = cons.as_ref().and_then(|(a, r)| {
+        let t = read_text(a, r).ok()?;
+        Some((a.clone(), SourceFile::new(r.as_str(), &t)))
+    });
+    let doc = file.as_ref().map(|(_, f)| evaluate::constitution_doc(f));
+    let constitution = Constitution::new(doc, cons.map(|c| c.1), &settings.rules);
+    (file, constitution)
+}
+
+/// `check_buffer` with the repository's constitution already read (by
+/// `repo_constitution`, for the same settings); None reads it here. The
+/// constitution is not used when the buffer is constitution.md itself.
+pub fn check_buffer_with(
+    abs: &Path,
+    text: &str,
+    settings: &Settings,
+    constitution: Option<&Constitution>,
+) -> Result<(SourceFile, Vec<crate::finding::Finding>), Problem> {
     let problem = |m: String| Problem {
         path: abs.display().to_string(),
         message: m,
@@ -952,12 +1064,19 @@ pub fn check_buffer(
     let fs = RepoFs::new(&root);
     let mut outcome = Outcome::default();
     let id = outcome.add_file(&rel, 0);
-    let cons = discover::constitution(&root).filter(|(_, r)| *r != rel);
-    let doc = cons.as_ref().and_then(|(a, r)| {
-        let t = read_text(a, r).ok()?;
-        Some(evaluate::constitution_doc(&SourceFile::new(r.as_str(), &t)))
-    });
-    let constitution = Constitution::new(doc, cons.map(|c| c.1), rules);
+    let read_here;
+    let constitution = match constitution {
+        Some(c) => c,
+        None => {
+            let cons = discover::constitution(&root).filter(|(_, r)| *r != rel);
+            let doc = cons.as_ref().and_then(|(a, r)| {
+                let t = read_text(a, r).ok()?;
+                Some(evaluate::constitution_doc(&SourceFile::new(r.as_str(), &t)))
+            });
+            read_here = Constitution::new(doc, cons.map(|c| c.1), rules);
+            &read_here
+        }
+    };
     let file = SourceFile::new(rel.as_str(), text);
     let (file, findings, sups) = match discover::classify_named(&real) {
         discover::Named::Iac => {
@@ -968,22 +1087,12 @@ pub fn check_buffer(
             let mut facts = DiskFacts::default();
             let mut want = Vec::new();
             evaluate::iac_paths(
-                &IacContext {
-                    files: &files,
-                    ids: &ids,
-                    facts: &facts,
-                    rendering: None,
-                },
+                &IacContext::new(&files, &ids, &facts, None),
                 &iac_rules,
                 &mut want,
             );
             fs.probe(&mut facts, want);
-            let cx = IacContext {
-                files: &files,
-                ids: &ids,
-                facts: &facts,
-                rendering: None,
-            };
+            let cx = IacContext::new(&files, &ids, &facts, None);
             let (findings, problems) = evaluate::iac(&cx, &iac_rules, true);
             if let Some(p) = problems.into_iter().next() {
                 return Err(p);
@@ -998,7 +1107,7 @@ pub fn check_buffer(
             (file, findings, sups)
         }
         _ => {
-            let m = PlanModel::new(Plan::parse(file), rules, &constitution, &fs.name());
+            let m = PlanModel::new(Plan::parse(file), rules, constitution, &fs.name());
             let mut facts = DiskFacts::default();
             let mut want: Vec<String> = m
                 .tree_entries
@@ -1006,9 +1115,9 @@ pub fn check_buffer(
                 .filter(|e| !e.skip)
                 .map(checks::tree_probe)
                 .collect();
-            evaluate::plan_paths(&m, rules, &constitution, explicit, &mut want);
+            evaluate::plan_paths(&m, rules, constitution, explicit, &mut want);
             fs.probe(&mut facts, want);
-            let findings = evaluate::plan(id, &m, rules, &constitution, &facts, explicit);
+            let findings = evaluate::plan(id, &m, rules, constitution, &facts, explicit);
             let sups = suppress::markdown(&m.plan.file, &m.plan.comments);
             (m.plan.file, findings, sups)
         }

@@ -460,3 +460,107 @@ vim.api.nvim_create_autocmd("VimEnter", {{
         "{got}"
     );
 }
+
+/// The server reads a repository's constitution and configuration once and
+/// keeps them: a change that keeps constitution.md's size and modification
+/// time is not seen until the file is saved in the editor (didSave) or
+/// reported by the client's watcher; a change of size or time is seen on
+/// the next check, as is a new constable.toml.
+#[test]
+fn constitution_and_config_are_cached_per_root() {
+    let (dir, uri) = repo("lsp-cache");
+    let cons_path = dir.join(".specify/memory/constitution.md");
+    let cons_uri = format!("file://{}", cons_path.display());
+    let mut s = Server::start(&dir);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    s.notify("initialized", json!({}));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": PLAN}}),
+    );
+    let codes = |d: &[Value]| -> Vec<String> {
+        d.iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect()
+    };
+    let first = codes(&s.diagnostics());
+    assert!(first.iter().any(|c| c == "GATE007"), "{first:?}");
+    let mut version = 1;
+    let mut recheck = |s: &mut Server| {
+        version += 1;
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": PLAN}]}),
+        );
+        codes(&s.diagnostics())
+    };
+    // The constitution now says 1.0.0, the version the plan cites; same
+    // size, and the old modification time.
+    let when = std::fs::metadata(&cons_path).unwrap().modified().unwrap();
+    let write = |text: &str, time: std::time::SystemTime| {
+        std::fs::write(&cons_path, text).unwrap();
+        let f = std::fs::File::options().write(true).open(&cons_path).unwrap();
+        f.set_modified(time).unwrap();
+    };
+    write(&CONSTITUTION.replace("1.3.0", "1.0.0"), when);
+    assert_eq!(recheck(&mut s), first, "the cached constitution is used");
+    // Saved in the editor: read again.
+    s.notify("textDocument/didSave", json!({"textDocument": {"uri": cons_uri}}));
+    let saved = recheck(&mut s);
+    assert!(!saved.iter().any(|c| c == "GATE007"), "{saved:?}");
+    // Back to 1.3.0 with a later time and no notification: seen by the
+    // modification-time check.
+    write(CONSTITUTION, when + std::time::Duration::from_secs(10));
+    let touched = recheck(&mut s);
+    assert!(touched.iter().any(|c| c == "GATE007"), "{touched:?}");
+    // A new configuration file is seen too.
+    std::fs::write(dir.join("constable.toml"), "ignore = [\"GATE007\"]\n").unwrap();
+    let configured = recheck(&mut s);
+    assert!(!configured.iter().any(|c| c == "GATE007"), "{configured:?}");
+    assert!(configured.iter().any(|c| c == "GATE001"), "{configured:?}");
+    // A watched-file event forgets the root as well.
+    write(
+        &CONSTITUTION.replace("1.3.0", "1.0.0"),
+        when + std::time::Duration::from_secs(10),
+    );
+    std::fs::remove_file(dir.join("constable.toml")).unwrap();
+    let _ = recheck(&mut s);
+    write(CONSTITUTION, when + std::time::Duration::from_secs(10));
+    assert!(!recheck(&mut s).iter().any(|c| c == "GATE007"), "still cached");
+    s.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": cons_uri, "type": 2}]}),
+    );
+    assert!(recheck(&mut s).iter().any(|c| c == "GATE007"));
+    s.stop();
+}
+
+/// A client that can watch files for the server is asked to watch the
+/// files each root's cached state comes from.
+#[test]
+fn the_server_asks_to_watch_config_and_constitution_files() {
+    let (dir, _) = repo("lsp-watch");
+    let mut s = Server::start(&dir);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}),
+    );
+    // lsp-server finishes the handshake on `initialized`; the request follows.
+    s.notify("initialized", json!({}));
+    let m = s.receive();
+    assert_eq!(m["method"], "client/registerCapability", "{m}");
+    let reg = &m["params"]["registrations"][0];
+    assert_eq!(reg["method"], "workspace/didChangeWatchedFiles");
+    let globs: Vec<&str> = reg["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["globPattern"].as_str().unwrap())
+        .collect();
+    assert_eq!(globs, ["**/*.toml", "**/constitution.md"]);
+    s.send(&json!({"jsonrpc": "2.0", "id": m["id"], "result": null}));
+    s.stop();
+}

@@ -131,24 +131,14 @@ pub fn iac_hits(code: &str, files: &[(&str, &str)], existing: &[&str]) -> Vec<Hi
     let none = DiskFacts::default();
     let mut asked = Vec::new();
     evaluate::iac_paths(
-        &super::iac::IacContext {
-            files: &parsed,
-            ids: &ids,
-            facts: &none,
-            rendering: None,
-        },
+        &super::iac::IacContext::new(&parsed, &ids, &none, None),
         &rule_refs,
         &mut asked,
     );
     let mut all: Vec<&str> = files.iter().map(|(p, _)| *p).collect();
     all.extend_from_slice(existing);
     let facts = facts_for(asked, &all);
-    let cx = super::iac::IacContext {
-        files: &parsed,
-        ids: &ids,
-        facts: &facts,
-        rendering: None,
-    };
+    let cx = super::iac::IacContext::new(&parsed, &ids, &facts, None);
     let (found, problems) = evaluate::iac(&cx, &rule_refs, false);
     assert!(problems.is_empty(), "rule {code} panicked");
     let sources: Vec<&SourceFile> = parsed.iter().map(|f| &f.file).collect();

@@ -43,6 +43,14 @@ fn containers_key(text: &str) -> Option<Range<usize>> {
 /// `words` (the chart is known by its Chart.yaml).
 pub fn workloads_without(cx: &IacContext<'_>, words: &[&str]) -> Vec<ChartWorkload> {
     let mut out = Vec::new();
+    // Whether each chart folder's files mention a word: one pass over the files.
+    let mut mentions: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for (_, g) in cx.files() {
+        if let Some(dir) = chart_dir(&g.file.path) {
+            let m = mentions.entry(dir).or_insert(false);
+            *m = *m || words.iter().any(|w| g.file.text.contains(w));
+        }
+    }
     for (fi, f) in cx.files() {
         if !f.template || f.file.path.ends_with(".tpl") {
             continue;
@@ -59,9 +67,7 @@ pub fn workloads_without(cx: &IacContext<'_>, words: &[&str]) -> Vec<ChartWorklo
         if chart_of(cx, &f.file.path).is_none() {
             continue;
         }
-        let mentioned = cx.files().any(|(_, g)| {
-            chart_dir(&g.file.path) == Some(dir) && words.iter().any(|w| g.file.text.contains(w))
-        });
+        let mentioned = mentions.get(dir).copied().unwrap_or(false);
         if !mentioned {
             out.push(ChartWorkload {
                 file: fi,

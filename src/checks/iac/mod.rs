@@ -84,6 +84,9 @@ pub struct IacContext<'a> {
     pub facts: &'a DiskFacts,
     /// Kustomize, rendered (None when nothing was rendered).
     pub rendering: Option<&'a crate::render::Rendering>,
+    /// Each file's index in `files` by its lowercased path, made on first
+    /// use (`files_by_path`).
+    pub by_path: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
 }
 
 /// Which files are a controller's generated install manifest (PRV009),
@@ -130,7 +133,43 @@ pub struct RenderedDoc<'r> {
     pub leaf: &'r str,
 }
 
-impl IacContext<'_> {
+impl<'a> IacContext<'a> {
+    pub fn new(
+        files: &'a [IacFile],
+        ids: &'a [crate::finding::FileId],
+        facts: &'a DiskFacts,
+        rendering: Option<&'a crate::render::Rendering>,
+    ) -> IacContext<'a> {
+        IacContext {
+            files,
+            ids,
+            facts,
+            rendering,
+            by_path: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Indices into `files` of the files whose path equals one of `paths`
+    /// ignoring ASCII case, in file order: a lookup, not a scan.
+    pub fn files_by_path(&self, paths: &[&str]) -> Vec<usize> {
+        let map = self.by_path.get_or_init(|| {
+            let mut m: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+            for (i, f) in self.files.iter().enumerate() {
+                m.entry(f.file.path.to_ascii_lowercase()).or_default().push(i);
+            }
+            m
+        });
+        let mut out: Vec<usize> = paths
+            .iter()
+            .filter_map(|p| map.get(&p.to_ascii_lowercase()))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Every document with its file index.
     pub fn docs(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile, &IacDoc)> + '_ {
         self.files

@@ -32,10 +32,14 @@ pub fn chart_yaml(dir: &str) -> String {
 /// that Chart.yaml was read.
 pub fn chart_of<'a>(cx: &'a IacContext<'_>, rel: &str) -> Option<(crate::finding::FileId, &'a IacFile)> {
     let want = chart_yaml(chart_dir(rel)?);
-    cx.files().find(|(_, f)| {
-        let p = &*f.file.path;
-        p == want || p.eq_ignore_ascii_case(&want) || p == want.replace(".yaml", ".yml")
-    })
+    let yml = want.replace(".yaml", ".yml");
+    cx.files_by_path(&[&want, &yml])
+        .into_iter()
+        .map(|i| (cx.ids[i], &cx.files[i]))
+        .find(|(_, f)| {
+            let p = &*f.file.path;
+            p == want || p.eq_ignore_ascii_case(&want) || p == yml
+        })
 }
 
 impl IacCheck for SkippedTemplate {
