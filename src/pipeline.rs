@@ -178,18 +178,34 @@ pub fn constitution_doc(root: &Path) -> Option<Result<(String, ConstitutionDoc),
     }))
 }
 
+/// Time spent per stage (`-v`).
+struct Laps {
+    clock: std::time::Instant,
+    timings: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Laps {
+    fn start() -> Laps {
+        Laps {
+            clock: std::time::Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+
+    /// Close the stage that just ended.
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.timings.push((stage, now - self.clock));
+        self.clock = now;
+    }
+}
+
 /// Run `constable check`: discover, load, parse, evaluate, filter.
 pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
     if let Some(run) = plan_buffer(req)? {
         return Ok(run);
     }
-    let mut clock = std::time::Instant::now();
-    let mut timings = Vec::new();
-    let mut lap = |stage: &'static str| {
-        let now = std::time::Instant::now();
-        timings.push((stage, now - clock));
-        clock = now;
-    };
+    let mut laps = Laps::start();
     let mut paths = req.paths.clone();
     // A `--stdin-filename` that does not exist yet (a new, unsaved plan) is
     // placed under the repository of its nearest existing folder.
@@ -259,7 +275,7 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         .cloned()
         .chain(new_plan.iter().map(|p| p.abs.clone()))
         .collect();
-    lap("discover");
+    laps.lap("discover");
     // Load: one settings per repository.
     let mut jobs = Vec::new();
     for mut t in targets {
@@ -305,7 +321,7 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
             stdin,
         });
     }
-    lap("load");
+    laps.lap("load");
     let mut run = CheckRun {
         plans: jobs.iter().map(|j| j.plans.len()).sum(),
         named_iac: jobs.iter().map(|j| j.iac_files.len()).sum(),
@@ -315,7 +331,7 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         let models = check_repo(ri, job, &mut run.outcome, req.keep_models);
         run.models.extend(models);
     }
-    lap("parse and evaluate");
+    laps.lap("parse and evaluate");
     let settings: Vec<&Settings> = jobs.iter().map(|j| &j.settings).collect();
     // Filter.
     filter::apply(&mut run.outcome, &settings);
@@ -325,10 +341,10 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         let baseline = read_baseline(path)?;
         run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
     }
-    lap("filter");
+    laps.lap("filter");
     run.roots = jobs.iter().map(|j| j.root.clone()).collect();
     run.settings = jobs.into_iter().map(|j| j.settings).collect();
-    run.timings = timings;
+    run.timings = laps.timings;
     Ok(run)
 }
 
@@ -351,13 +367,7 @@ fn plan_buffer(req: &CheckRequest) -> Result<Option<CheckRun>, RunError> {
     {
         return Ok(None);
     }
-    let mut clock = std::time::Instant::now();
-    let mut timings = Vec::new();
-    let mut lap = |stage: &'static str| {
-        let now = std::time::Instant::now();
-        timings.push((stage, now - clock));
-        clock = now;
-    };
+    let mut laps = Laps::start();
     let plan = if name.exists() {
         // A symlinked plan is resolved by the full path's discovery.
         if name.is_symlink() || !name.is_file() {
@@ -380,7 +390,7 @@ fn plan_buffer(req: &CheckRequest) -> Result<Option<CheckRun>, RunError> {
     } else {
         unsaved_plan(name)?
     };
-    lap("discover");
+    laps.lap("discover");
     let settings = settings(&plan.root, &req.overrides).map_err(RunError::Config)?;
     if req.force_exclude && settings.excluded(&plan.rel) {
         return Ok(None);
@@ -395,13 +405,13 @@ fn plan_buffer(req: &CheckRequest) -> Result<Option<CheckRun>, RunError> {
         iac: IacScope::Off,
         iac_files: Vec::new(),
     };
-    lap("load");
+    laps.lap("load");
     let mut run = CheckRun {
         plans: 1,
         ..CheckRun::default()
     };
     check_repo(0, &job, &mut run.outcome, false);
-    lap("parse and evaluate");
+    laps.lap("parse and evaluate");
     filter::apply(&mut run.outcome, &[&job.settings]);
     let reported = &run.outcome.reported;
     run.outcome.findings.retain(|f| reported[f.file]);
@@ -409,10 +419,10 @@ fn plan_buffer(req: &CheckRequest) -> Result<Option<CheckRun>, RunError> {
         let baseline = read_baseline(path)?;
         run.gone = baseline.apply(&run.outcome.files, &mut run.outcome.findings);
     }
-    lap("filter");
+    laps.lap("filter");
     run.roots = vec![job.root.clone()];
     run.settings = vec![job.settings];
-    run.timings = timings;
+    run.timings = laps.timings;
     Ok(Some(run))
 }
 

@@ -6,20 +6,7 @@ use common::*;
 
 /// The concise findings (without the summary line) of `--iac-only` on a fixture.
 fn findings(fixture: &str, args: &[&str]) -> Vec<String> {
-    let dir = format!("fixtures/{fixture}");
-    let mut all = vec!["check", &dir, "--iac-only", "--format", "concise"];
-    all.extend_from_slice(args);
-    let r = constable(&all);
-    assert!(
-        r.code == 0 || r.code == 1,
-        "exit {}\n{}{}",
-        r.code,
-        r.stdout,
-        r.stderr
-    );
-    let mut lines: Vec<String> = r.stdout.lines().map(str::to_string).collect();
-    lines.pop();
-    lines
+    iac_only_findings(&format!("fixtures/{fixture}"), args)
 }
 
 #[test]

@@ -7,19 +7,7 @@ use common::*;
 
 /// The concise findings (without the summary line).
 fn findings(args: &[&str]) -> Vec<String> {
-    let mut all = vec!["check", "fixtures/runbooks", "--iac-only", "--format", "concise"];
-    all.extend_from_slice(args);
-    let r = constable(&all);
-    assert!(
-        r.code == 0 || r.code == 1,
-        "exit {}\n{}{}",
-        r.code,
-        r.stdout,
-        r.stderr
-    );
-    let mut lines: Vec<String> = r.stdout.lines().map(str::to_string).collect();
-    lines.pop();
-    lines
+    iac_only_findings("fixtures/runbooks", args)
 }
 
 #[test]

@@ -129,3 +129,21 @@ pub fn missing_tool(available: bool, what: &str) -> bool {
     eprintln!("skipped: {what} is not installed");
     true
 }
+
+/// The concise findings (without the summary line) of `check DIR --iac-only
+/// --format concise ARGS`; the run must exit 0 or 1.
+pub fn iac_only_findings(dir: &str, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["check", dir, "--iac-only", "--format", "concise"];
+    all.extend_from_slice(args);
+    let r = constable(&all);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "exit {}\n{}{}",
+        r.code,
+        r.stdout,
+        r.stderr
+    );
+    let mut lines: Vec<String> = r.stdout.lines().map(str::to_string).collect();
+    lines.pop();
+    lines
+}
