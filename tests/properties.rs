@@ -528,3 +528,27 @@ fn yaml_anchored_empty_key_is_inside_the_document() {
     yaml_spans_inside_documents("&apiVersion\t\t:\t\t\t\t\t\t\t\t\t\t\t\t\t\t+\t\t\t:xl eunner\n");
     yaml_spans_inside_documents("&a : b\n");
 }
+
+/// fuzz `constitution_check` (2026-11-29): a heading gate whose title has
+/// inline markup got a label span measured from the `#` marks with the
+/// plain title's length, which could end inside a multi-byte character.
+#[test]
+fn heading_gate_label_with_markup_ends_on_a_character_boundary() {
+    use constable::parse::gates::GateModel;
+    use constable::parse::plan::Plan;
+    use constable::source::SourceFile;
+    let text =
+        "# Plan\n\n## Constitution Check\n\n### III. **Self** Healing ‒‒‒‒‒‒‒‒‒‒ ✅\n\nRestarts itself.\n";
+    let plan = Plan::parse(SourceFile::new("specs/001-a/plan.md", text));
+    let model = GateModel::read(&plan, &constable::rules::StatusMatcher::default());
+    assert!(!model.entries.is_empty(), "a gate entry");
+    for e in &model.entries {
+        let s = &e.label_span;
+        assert!(
+            text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+            "label span {s:?} of {:?} inside a character",
+            e.label
+        );
+        assert!(text[s.clone()].contains("Healing"), "{:?}", &text[s.clone()]);
+    }
+}

@@ -651,12 +651,11 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
         Some(f) => status
             .judge(&text[f.value.clone()], false)
             .map(|(v, r)| (v, f.value.start + r.start..f.value.start + r.end)),
+        // The status word in the heading as written (its plain title may
+        // differ from the text when it has inline markup).
         None => status
-            .judge(&s.title, false)
-            .map(|(v, r)| {
-                let off = text[s.heading.clone()].find(&s.title).unwrap_or(0) + s.heading.start;
-                (v, off + r.start..off + r.end)
-            })
+            .judge(&text[s.heading.clone()], false)
+            .map(|(v, r)| (v, s.heading.start + r.start..s.heading.start + r.end))
             .or_else(|| {
                 status
                     .judge(&text[body.clone()], true)
@@ -670,12 +669,22 @@ fn heading_entry(plan: &Plan, j: usize, status: &StatusMatcher, post: bool) -> G
         None if answer.is_empty() || INSTRUCTION.is_match(answer) => (GateStatus::Missing, None),
         None => (GateStatus::Answered, None),
     };
-    let title_start = text[s.heading.clone()]
-        .find(&s.title)
-        .map_or(s.heading.start, |o| s.heading.start + o);
+    // The title as written in the heading; when inline markup makes the
+    // plain title differ from the text (`**Name**`), the heading's text
+    // after its `#` marks, ending on a character boundary.
+    let heading = &text[s.heading.clone()];
+    let label_span = match heading.find(&s.title) {
+        Some(o) => s.heading.start + o..s.heading.start + o + s.title.len(),
+        None => {
+            let lead = heading.len() - heading.trim_start_matches(['#', ' ', '\t']).len();
+            let start = s.heading.start + lead;
+            let end = crate::source::floor_char_boundary(text, (start + s.title.len()).min(s.heading.end));
+            start..end.max(start)
+        }
+    };
     GateEntry {
         label: strip_status(&s.title, status).to_string(),
-        label_span: title_start..title_start + s.title.len().min(s.heading.end - title_start),
+        label_span,
         span: s.heading.clone(),
         status_word: span.clone().map(|r| text[r].to_string()),
         status: st,
