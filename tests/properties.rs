@@ -552,3 +552,31 @@ fn heading_gate_label_with_markup_ends_on_a_character_boundary() {
         assert!(text[s.clone()].contains("Healing"), "{:?}", &text[s.clone()]);
     }
 }
+
+/// fuzz `constitution_check` (2026-11-29): a gate bullet whose continuation
+/// line is an indented heading ran on, as a list item, past the heading that
+/// ends the Constitution Check.
+#[test]
+fn gate_bullet_text_ends_with_its_section() {
+    use constable::parse::gates::GateModel;
+    use constable::parse::plan::Plan;
+    use constable::source::SourceFile;
+    let text = "# Plan\n\n## Constitution Check\n\n- **Git Source**: ✅ PASS. Synced from\n  # Another Title\n\nMore text.\n\n## Project Structure\n\nNothing.\n";
+    let plan = Plan::parse(SourceFile::new("specs/001-a/plan.md", text));
+    let model = GateModel::read(&plan, &constable::rules::StatusMatcher::default());
+    let sections: Vec<_> = model
+        .sections
+        .iter()
+        .map(|&i| plan.sections[i].span.clone())
+        .collect();
+    assert!(!model.entries.is_empty(), "a gate entry");
+    for e in &model.entries {
+        for s in [&e.span, &e.text, &e.label_span] {
+            assert!(
+                sections.iter().any(|c| c.start <= s.start && s.end <= c.end),
+                "{s:?} of {:?} outside its Constitution Check {sections:?}",
+                e.label
+            );
+        }
+    }
+}

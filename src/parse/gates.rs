@@ -214,9 +214,11 @@ impl GateModel {
                     continue;
                 }
                 if is_summary(&s.title) {
-                    let off = text[s.heading.clone()].find(&s.title).unwrap_or(0) + s.heading.start;
-                    if let Some((v, r)) = status.judge(&s.title, false) {
-                        model.verdicts.push((v, off + r.start..off + r.end));
+                    // The verdict word in the heading as written.
+                    if let Some((v, r)) = status.judge(&text[s.heading.clone()], false) {
+                        model
+                            .verdicts
+                            .push((v, s.heading.start + r.start..s.heading.start + r.end));
                     }
                     continue;
                 }
@@ -263,6 +265,19 @@ impl GateModel {
             }
         }
         model.entries.sort_by_key(|e| e.span.start);
+        // An entry ends with its Constitution Check: a list item whose
+        // continuation line is an indented heading (`  # Title`) runs on in
+        // Markdown past the heading that ends the section.
+        for e in &mut model.entries {
+            if let Some(sec) = checks
+                .iter()
+                .map(|&ci| &plan.sections[ci].span)
+                .find(|c| c.start <= e.span.start && e.span.start < c.end)
+            {
+                e.span.end = e.span.end.min(sec.end).max(e.span.start);
+                e.text.end = e.text.end.min(sec.end).max(e.text.start);
+            }
+        }
         for &ci in &checks {
             scope_labels(plan, &plan.sections[ci], &mut model.entries);
         }
