@@ -1,71 +1,13 @@
 //! The compliance matrix renderers (`constable report`): JSON contract,
 //! Markdown summary and HTML page, on hand-built matrices.
 
+#[allow(dead_code)]
+mod common;
 mod sample;
 
+use common::table_text;
 use constable::report::matrix::*;
 use std::collections::BTreeSet;
-
-/// The text of the page's `<table id="matrix">`: one line per row, cells
-/// separated by ` ┃ `, and under a row one indented line per cell that opens,
-/// naming its column, with what is behind it (tags stripped, entities
-/// decoded, spaces collapsed).
-fn table_text(html: &str) -> String {
-    let start = html.find("<table id=\"matrix\">").expect("the matrix table");
-    let end = start + html[start..].find("</table>").unwrap();
-    let table = &html[start..end];
-    let mut out = String::new();
-    let mut heads: Vec<String> = Vec::new();
-    for row in table.split("<tr").skip(1) {
-        let row = &row[row.find('>').unwrap() + 1..];
-        let mut faces = Vec::new();
-        let mut behind = Vec::new();
-        for (i, cell) in row.split("<th").flat_map(|c| c.split("<td")).skip(1).enumerate() {
-            let cell = format!("<x{cell}");
-            match cell.split_once("<div class=\"behind\">") {
-                Some((face, more)) => {
-                    faces.push(strip(face));
-                    let column = heads.get(i).cloned().unwrap_or_default();
-                    behind.push(format!("    {column}: {}", strip(more)));
-                }
-                None => faces.push(strip(&cell)),
-            }
-        }
-        if heads.is_empty() {
-            heads = faces.clone();
-        }
-        out.push_str(&faces.join(" ┃ "));
-        out.push('\n');
-        for b in behind {
-            out.push_str(&b);
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn strip(s: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for ch in s.chars() {
-        match ch {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' => in_tag = false,
-            _ if !in_tag => text.push(ch),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[test]
 fn sample_has_every_state() {
