@@ -1,7 +1,6 @@
 //! The compliance matrix renderers (`constable report`): JSON contract,
 //! Markdown summary and HTML page, on hand-built matrices.
 
-#[allow(dead_code)]
 mod common;
 mod sample;
 
