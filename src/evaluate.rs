@@ -302,6 +302,72 @@ pub fn iac_rules<'r>(
         .collect()
 }
 
+/// True for an IaC rule that reads the whole repository (see
+/// `IacCheck::global`): it runs once, after every batch was streamed.
+pub fn iac_global(rule: &Rule) -> bool {
+    match checks::builtin(rule) {
+        Some(Check::Iac(check)) => check.global(),
+        _ => matches!(rule.kind, RuleKind::CompanionFile { .. }),
+    }
+}
+
+/// True when one of the repository-wide `rules` reads `doc`: a streamed
+/// file keeps it.
+pub fn iac_retains(rules: &[&Rule], doc: &crate::parse::iac::IacDoc) -> bool {
+    rules
+        .iter()
+        .any(|r| matches!(checks::builtin(r), Some(Check::Iac(check)) if check.retains(doc)))
+}
+
+/// The unit a batch never splits: a chart (its `Chart.yaml`, values and
+/// templates), else a folder's own files.
+pub fn iac_group(path: &str) -> &str {
+    checks::iac::chart_dir(path).unwrap_or_else(|| path.rsplit_once('/').map_or("", |(d, _)| d))
+}
+
+/// Which of `paths` the Kustomize render may read, kept whole until every
+/// batch was streamed: the kustomization files (`kustomizations`, indices
+/// into `paths`), every file they name (`named`), and the rest of each of
+/// those files' folder or chart.
+pub fn render_inputs(paths: &[String], kustomizations: &[usize], named: &[String]) -> Vec<bool> {
+    let index: std::collections::HashMap<&str, usize> =
+        paths.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    let mut groups: std::collections::HashSet<&str> =
+        kustomizations.iter().map(|&k| iac_group(&paths[k])).collect();
+    groups.extend(
+        named
+            .iter()
+            .filter_map(|p| index.get(p.as_str()))
+            .map(|&i| iac_group(&paths[i])),
+    );
+    paths.iter().map(|p| groups.contains(iac_group(p))).collect()
+}
+
+/// The files not kept, as batches of about `size` files (indices into
+/// `paths`, ascending), each holding whole folders and charts.
+pub fn iac_batches(paths: &[String], keep: &[bool], size: usize) -> Vec<Vec<usize>> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        if !keep.get(i).copied().unwrap_or(false) {
+            groups.entry(iac_group(p)).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    let mut batch: Vec<usize> = Vec::new();
+    for (_, files) in groups {
+        batch.extend(files);
+        if batch.len() >= size {
+            batch.sort_unstable();
+            out.push(std::mem::take(&mut batch));
+        }
+    }
+    if !batch.is_empty() {
+        batch.sort_unstable();
+        out.push(batch);
+    }
+    out
+}
+
 /// The repository paths the IaC rules will ask about.
 pub fn iac_paths(cx: &checks::iac::IacContext<'_>, rules: &[&Rule], out: &mut Vec<String>) {
     for rule in rules {

@@ -666,50 +666,55 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         outcome.reported[*id] = shown(l);
     }
 
-    // Parse the IaC files, in parallel.
+    // Parse the IaC files and check each batch as it is parsed (see
+    // `stream_iac`); what stays is the Kustomize render's input and the
+    // documents the repository-wide checks read.
+    let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
+    let (global_rules, local_rules): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) =
+        iac_rules.iter().partition(|r| evaluate::iac_global(r));
     // Files that are only scanned (scripts, CI workflows) may be read lossily.
-    let parsed: Vec<Result<IacFile, Problem>> = iac_paths
-        .par_iter()
-        .map(|rel| {
-            let abs = fs.abs(rel);
-            let (text, lossy) = match text_of(&abs, rel) {
-                Ok(t) => (t, false),
-                Err(p) if p.message != TOO_LARGE && crate::parse::iac::scanned_only(rel) => {
-                    match discover::safe::read_bytes(&abs, cap) {
-                        Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
-                        Err(_) => return Err(p),
-                    }
+    let parse_one = |rel: &String| -> Result<IacFile, Problem> {
+        let abs = fs.abs(rel);
+        let (text, lossy) = match text_of(&abs, rel) {
+            Ok(t) => (t, false),
+            Err(p) if p.message != TOO_LARGE && crate::parse::iac::scanned_only(rel) => {
+                match discover::safe::read_bytes(&abs, cap) {
+                    Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
+                    Err(_) => return Err(p),
                 }
-                Err(p) => return Err(p),
-            };
-            evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
-        })
-        .collect();
-    let mut files = Vec::new();
-    let mut ids = Vec::new();
-    for (p, id) in parsed.into_iter().zip(&iac_ids) {
-        match p {
-            Ok(f) if f.cluster_config && job.settings.exclude_tests.is_some() => {
-                outcome.tests_skipped += 1;
             }
-            Ok(f) => {
-                files.push(f);
-                ids.push(*id);
-            }
-            Err(e) => outcome.problems.push(e),
-        }
-    }
+            Err(p) => return Err(p),
+        };
+        evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
+    };
+    let streamed = stream_iac(
+        &Stream {
+            paths: &iac_paths,
+            ids: &iac_ids,
+            local: &local_rules,
+            global: &global_rules,
+            exclude_cluster_configs: job.settings.exclude_tests.is_some(),
+            shown: &shown,
+            fs: &fs,
+        },
+        &parse_one,
+        &mut facts,
+        outcome,
+    );
+    let (files, ids, active) = (streamed.files, streamed.ids, streamed.active);
+    let batch_problems = streamed.rule_problems;
 
     // Render: Kustomize overlays, natively; workload rules read the result.
-    let rendering = render_kustomize(&files, &facts);
+    let rendering = render_kustomize(&files, &facts, streamed.deployed, streamed.kustomization);
 
-    // Disk facts for the IaC checks.
-    let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
+    // Disk facts for the IaC checks of the files kept.
     {
         let none = DiskFacts::default();
-        let cx = IacContext::new(&files, &ids, &none, rendering.as_ref());
         let mut want = Vec::new();
-        evaluate::iac_paths(&cx, &iac_rules, &mut want);
+        let cx = IacContext::new(&files, &ids, &none, rendering.as_ref()).only(&active);
+        evaluate::iac_paths(&cx, &local_rules, &mut want);
+        let cx = IacContext::new(&files, &ids, &none, rendering.as_ref());
+        evaluate::iac_paths(&cx, &global_rules, &mut want);
         fs.probe(&mut facts, want);
     }
 
@@ -784,8 +789,23 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         let file = &outcome.files[f.file];
         f.span = file.clamp(f.span.clone());
     }
+    // The IaC checks of the files kept (the render's input), then the
+    // repository-wide checks over every file.
+    let cx = IacContext::new(&files, &ids, &facts, rendering.as_ref()).only(&active);
+    let (findings, problems) = evaluate::iac(&cx, &local_rules, false);
+    outcome.findings.extend(findings);
+    outcome.problems.extend(batch_problems);
+    for p in problems {
+        if !outcome
+            .problems
+            .iter()
+            .any(|q| q.path == p.path && q.message == p.message)
+        {
+            outcome.problems.push(p);
+        }
+    }
     let cx = IacContext::new(&files, &ids, &facts, rendering.as_ref());
-    let (findings, problems) = evaluate::iac(&cx, &iac_rules, false);
+    let (findings, problems) = evaluate::iac(&cx, &global_rules, false);
     outcome.findings.extend(findings);
     outcome.problems.extend(problems);
     // Files skipped for their size: reported (TREE007), not input errors.
@@ -809,9 +829,12 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         },
         rules,
     ));
-    for (f, id) in files.into_iter().zip(ids) {
-        let rel = f.file.path.to_string();
-        outcome.fill(id, f.file, f.suppressions, shown(&rel));
+    // Streamed files were handed over as they were checked.
+    for ((f, id), kept) in files.into_iter().zip(ids).zip(active) {
+        if kept {
+            let rel = f.file.path.to_string();
+            outcome.fill(id, f.file, f.suppressions, shown(&rel));
+        }
     }
     keep.then(|| RepoModels {
         root: job.root.clone(),
@@ -820,20 +843,188 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     })
 }
 
+/// What `stream_iac` needs besides the parser and the outcome.
+struct Stream<'s> {
+    /// The IaC files, in path order, with their ids.
+    paths: &'s [String],
+    ids: &'s [FileId],
+    /// The IaC rules that read one file, folder, chart or Kustomize graph at
+    /// a time, and those that read the whole repository.
+    local: &'s [&'s crate::rules::Rule],
+    global: &'s [&'s crate::rules::Rule],
+    exclude_cluster_configs: bool,
+    shown: &'s (dyn Fn(&str) -> bool + Sync),
+    fs: &'s RepoFs,
+}
+
+/// The IaC files after streaming, in path order.
+struct Streamed {
+    files: Vec<IacFile>,
+    ids: Vec<FileId>,
+    /// True for a file kept whole (the render's input); false for a stub.
+    active: Vec<bool>,
+    /// Folders the streamed files' Argo CD and Flux objects deploy.
+    deployed: std::collections::BTreeSet<String>,
+    /// A streamed file held a Kustomization.
+    kustomization: bool,
+    /// Rules that failed on a batch, each once.
+    rule_problems: Vec<Problem>,
+}
+
+/// Files per batch; `CONSTABLE_BATCH_FILES` sets it (tests compare batch
+/// sizes: the findings never depend on it).
+fn batch_size() -> usize {
+    std::env::var("CONSTABLE_BATCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(256)
+}
+
+/// Parse the IaC files and run the per-file checks a batch at a time, then
+/// drop each batch's documents, so that memory follows the batch, not the
+/// repository.
+///
+/// - The kustomization files are parsed first: every path they name, with
+///   the folder or chart it belongs to, is the render's input, kept whole.
+/// - The other files are batched by folder or chart (never split, so the
+///   checks that read a folder or a chart see all of it), parsed in
+///   parallel, checked by the `local` rules, and left as stubs: path,
+///   text and the documents a `global` rule retains.
+fn stream_iac(
+    s: &Stream<'_>,
+    parse_one: &(dyn Fn(&String) -> Result<IacFile, Problem> + Sync),
+    facts: &mut DiskFacts,
+    outcome: &mut Outcome,
+) -> Streamed {
+    let n = s.paths.len();
+    let mut slots: Vec<Option<Result<IacFile, Problem>>> = (0..n).map(|_| None).collect();
+    let kusts: Vec<usize> = (0..n)
+        .filter(|&i| crate::render::kustomize::is_kustomization_file(&s.paths[i]))
+        .collect();
+    let parsed: Vec<Result<IacFile, Problem>> = kusts.par_iter().map(|&i| parse_one(&s.paths[i])).collect();
+    let mut named = Vec::new();
+    for (&i, r) in kusts.iter().zip(&parsed) {
+        if let Ok(f) = r {
+            let docs: Vec<&serde_json::Value> = f.docs.iter().map(|d| &d.located.value).collect();
+            crate::render::kustomize::named_paths(&s.paths[i], &docs, &mut named);
+        }
+    }
+    for (&i, r) in kusts.iter().zip(parsed) {
+        slots[i] = Some(r);
+    }
+    let keep = evaluate::render_inputs(s.paths, &kusts, &named);
+    let mut out = Streamed {
+        files: Vec::new(),
+        ids: Vec::new(),
+        active: Vec::new(),
+        deployed: std::collections::BTreeSet::new(),
+        kustomization: false,
+        rule_problems: Vec::new(),
+    };
+    // Files that could not be read or parsed, reported in path order.
+    let mut unread: Vec<(usize, Problem)> = Vec::new();
+    let mut stubs: Vec<Option<IacFile>> = (0..n).map(|_| None).collect();
+    let retains = |d: &crate::parse::iac::IacDoc| evaluate::iac_retains(s.global, d);
+    for batch in evaluate::iac_batches(s.paths, &keep, batch_size()) {
+        let parsed: Vec<Result<IacFile, Problem>> =
+            batch.par_iter().map(|&i| parse_one(&s.paths[i])).collect();
+        let mut files = Vec::new();
+        let mut ids = Vec::new();
+        let mut at = Vec::new();
+        for (r, &i) in parsed.into_iter().zip(&batch) {
+            match r {
+                Ok(f) if f.cluster_config && s.exclude_cluster_configs => outcome.tests_skipped += 1,
+                Ok(f) => {
+                    files.push(f);
+                    ids.push(s.ids[i]);
+                    at.push(i);
+                }
+                Err(e) => unread.push((i, e)),
+            }
+        }
+        out.deployed.extend(deployed_folders(&files));
+        out.kustomization |= files.iter().any(|f| {
+            f.docs
+                .iter()
+                .any(|d| d.class == crate::parse::iac::DocClass::Kustomization)
+        });
+        {
+            let none = DiskFacts::default();
+            let cx = IacContext::new(&files, &ids, &none, None);
+            let mut want = Vec::new();
+            evaluate::iac_paths(&cx, s.local, &mut want);
+            s.fs.probe(facts, want);
+        }
+        let cx = IacContext::new(&files, &ids, facts, None);
+        let (findings, problems) = evaluate::iac(&cx, s.local, false);
+        outcome.findings.extend(findings);
+        for p in problems {
+            if !out.rule_problems.iter().any(|q| q.path == p.path) {
+                out.rule_problems.push(p);
+            }
+        }
+        for ((f, id), i) in files.into_iter().zip(ids).zip(at) {
+            let (stub, file, suppressions) = f.into_stub(&retains);
+            let rel = file.path.to_string();
+            outcome.fill(id, file, suppressions, (s.shown)(&rel));
+            stubs[i] = Some(stub);
+        }
+    }
+    // The render's input: parsed now (kustomizations already were).
+    let rest: Vec<usize> = (0..n).filter(|&i| keep[i] && slots[i].is_none()).collect();
+    let parsed: Vec<Result<IacFile, Problem>> = rest.par_iter().map(|&i| parse_one(&s.paths[i])).collect();
+    for (&i, r) in rest.iter().zip(parsed) {
+        slots[i] = Some(r);
+    }
+    for (i, (slot, stub)) in slots.into_iter().zip(stubs).enumerate() {
+        if let Some(stub) = stub {
+            out.files.push(stub);
+            out.ids.push(s.ids[i]);
+            out.active.push(false);
+            continue;
+        }
+        match slot {
+            Some(Ok(f)) if f.cluster_config && s.exclude_cluster_configs => outcome.tests_skipped += 1,
+            Some(Ok(f)) => {
+                out.files.push(f);
+                out.ids.push(s.ids[i]);
+                out.active.push(true);
+            }
+            Some(Err(e)) => unread.push((i, e)),
+            None => {}
+        }
+    }
+    unread.sort_by_key(|(i, _)| *i);
+    outcome.problems.extend(unread.into_iter().map(|(_, p)| p));
+    out
+}
+
 /// Render every kustomization among the IaC files (None when there is none).
 /// The folders Argo CD Applications and Flux Kustomizations deploy are
 /// leaves even when another kustomization includes them. The renderer
 /// borrows the documents' values, never copies them.
-fn render_kustomize(files: &[IacFile], facts: &DiskFacts) -> Option<crate::render::Rendering> {
+///
+/// `files` are every IaC file in path order: the render's input whole, the
+/// others as streamed stubs (never named by a kustomization). `deployed`
+/// are the folders the streamed files' Applications deploy, and
+/// `kustomization` says whether a streamed file held a Kustomization.
+fn render_kustomize(
+    files: &[IacFile],
+    facts: &DiskFacts,
+    mut deployed: std::collections::BTreeSet<String>,
+    kustomization: bool,
+) -> Option<crate::render::Rendering> {
     use crate::parse::iac::DocClass;
     use serde_json::Value;
-    if !files
-        .iter()
-        .any(|f| f.docs.iter().any(|d| d.class == DocClass::Kustomization))
+    if !kustomization
+        && !files
+            .iter()
+            .any(|f| f.docs.iter().any(|d| d.class == DocClass::Kustomization))
     {
         return None;
     }
-    let deployed = deployed_folders(files);
+    deployed.extend(deployed_folders(files));
     let values: Vec<Vec<&Value>> = files
         .iter()
         .map(|f| f.docs.iter().map(|d| &d.located.value).collect())

@@ -41,17 +41,19 @@ impl SourceFile {
     }
 }
 
-/// Start offsets of every line.
+/// Start offsets of every line (shared: a clone is a reference count).
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: std::sync::Arc<[usize]>,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_iter(text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        LineIndex {
+            starts: starts.into(),
+        }
     }
 
     pub fn line_count(&self) -> usize {

@@ -55,6 +55,28 @@ pub struct IacFile {
     pub commands: Vec<super::shell::Command>,
 }
 
+impl IacFile {
+    /// What stays of a file once its batch was checked: its path, text and
+    /// flags, and the documents `keep` wants; the rest is dropped. Returns
+    /// the stub, the source file and the suppressions (for the report).
+    pub fn into_stub(
+        self,
+        keep: &dyn Fn(&IacDoc) -> bool,
+    ) -> (IacFile, SourceFile, Vec<super::suppress::Suppression>) {
+        let stub = IacFile {
+            file: self.file.clone(),
+            docs: self.docs.into_iter().filter(|d| keep(d)).collect(),
+            error: self.error,
+            template: self.template,
+            cluster_config: self.cluster_config,
+            lossy: self.lossy,
+            suppressions: Vec::new(),
+            commands: Vec::new(),
+        };
+        (stub, self.file, self.suppressions)
+    }
+}
+
 pub use crate::discover::is_iac_path;
 
 fn base(rel: &str) -> &str {

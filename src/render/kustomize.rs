@@ -155,6 +155,37 @@ fn place(dir: &str, reference: &str) -> Place {
     Place::Path(parts.join("/"))
 }
 
+/// True for a file the renderer reads as a kustomization.
+pub fn is_kustomization_file(path: &str) -> bool {
+    FILE_NAMES.contains(&path.rsplit('/').next().unwrap_or(path))
+}
+
+/// Every repository path a kustomization file's documents could name: each
+/// string in them, placed against the file's folder. A superset of the
+/// files the renderer reads through it (resources, patches, components,
+/// generators), so that a file outside every such set is known, before it
+/// is parsed, never to be rendered, patched or consumed.
+pub fn named_paths(kustomization: &str, docs: &[&Value], out: &mut Vec<String>) {
+    fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) => out.push(s),
+            Value::Object(m) => m.values().for_each(|c| strings(c, out)),
+            Value::Array(a) => a.iter().for_each(|c| strings(c, out)),
+            _ => {}
+        }
+    }
+    let dir = parent_dir(kustomization);
+    let mut all = Vec::new();
+    for d in docs {
+        strings(d, &mut all);
+    }
+    for s in all {
+        if let Place::Path(p) = place(dir, s) {
+            out.push(p);
+        }
+    }
+}
+
 fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }

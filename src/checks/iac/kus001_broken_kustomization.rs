@@ -19,6 +19,7 @@
 
 use super::{IacCheck, IacContext};
 use crate::checks::Sink;
+use crate::parse::iac::IacDoc;
 use crate::render::{ProblemKind, RenderProblem};
 use regex::Regex;
 use serde_json::Value;
@@ -84,6 +85,12 @@ fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
     }
 }
 
+/// An Argo CD config management plugin's configuration.
+fn plugin_config(d: &IacDoc) -> bool {
+    d.kind.as_deref() == Some("ConfigManagementPlugin")
+        || (d.kind.as_deref() == Some("ConfigMap") && matches!(d.name(), Some("argocd-cm" | "argocd-cmp-cm")))
+}
+
 /// What plugins render: source folders (with the plugin's name), and the
 /// file names plugins' generate commands write.
 struct Plugins {
@@ -93,6 +100,19 @@ struct Plugins {
 }
 
 impl Plugins {
+    /// The documents `of` reads something from: plugin sources, and plugin
+    /// configurations.
+    fn reads(d: &IacDoc) -> bool {
+        fn has_plugin(v: &Value) -> bool {
+            match v {
+                Value::Object(m) => m.contains_key("plugin") || m.values().any(has_plugin),
+                Value::Array(a) => a.iter().any(has_plugin),
+                _ => false,
+            }
+        }
+        plugin_config(d) || has_plugin(&d.located.value)
+    }
+
     fn of(cx: &IacContext<'_>) -> Plugins {
         let mut folders = BTreeMap::new();
         let mut writes = Vec::new();
@@ -100,9 +120,7 @@ impl Plugins {
             let v = &d.located.value;
             plugin_sources(v, &mut folders);
             let name = d.name().unwrap_or("");
-            let plugin_config = d.kind.as_deref() == Some("ConfigManagementPlugin")
-                || (d.kind.as_deref() == Some("ConfigMap") && matches!(name, "argocd-cm" | "argocd-cmp-cm"));
-            if plugin_config {
+            if plugin_config(d) {
                 let mut all = Vec::new();
                 strings(v, &mut all);
                 for s in all {
@@ -203,6 +221,14 @@ impl IacCheck for BrokenKustomization {
         true
     }
 
+    fn global(&self) -> bool {
+        true
+    }
+
+    fn retains(&self, d: &IacDoc) -> bool {
+        Plugins::reads(d)
+    }
+
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         // What plugins render is looked for only when something is broken.
         if cx
@@ -217,6 +243,14 @@ impl IacCheck for BrokenKustomization {
 impl IacCheck for NotRendered {
     fn cross_file(&self) -> bool {
         true
+    }
+
+    fn global(&self) -> bool {
+        true
+    }
+
+    fn retains(&self, d: &IacDoc) -> bool {
+        Plugins::reads(d)
     }
 
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {

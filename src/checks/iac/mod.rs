@@ -72,6 +72,8 @@ pub(super) mod prv008_terraform_state_backend;
 pub mod prv009_vendored_controller;
 pub(super) mod tree003_unparseable_file;
 pub(super) mod tree004_skipped_template;
+
+pub use tree004_skipped_template::chart_dir;
 pub(super) mod tree006_not_utf8;
 
 /// What an IaC check sees: every IaC file of one repository, with the file
@@ -87,6 +89,10 @@ pub struct IacContext<'a> {
     /// Each file's index in `files` by its lowercased path, made on first
     /// use (`files_by_path`).
     pub by_path: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
+    /// When set, only the files marked true are checked: the others were
+    /// checked as they were streamed, and stay here (with the documents
+    /// the repository-wide checks keep) for their paths and indices.
+    pub active: Option<&'a [bool]>,
 }
 
 /// Which files are a controller's generated install manifest (PRV009),
@@ -146,7 +152,18 @@ impl<'a> IacContext<'a> {
             facts,
             rendering,
             by_path: std::sync::OnceLock::new(),
+            active: None,
         }
+    }
+
+    /// The same context, checking only the files marked true in `active`.
+    pub fn only(mut self, active: &'a [bool]) -> IacContext<'a> {
+        self.active = Some(active);
+        self
+    }
+
+    fn is_active(&self, file: usize) -> bool {
+        self.active.is_none_or(|a| a.get(file).copied().unwrap_or(false))
     }
 
     /// Indices into `files` of the files whose path equals one of `paths`
@@ -172,10 +189,8 @@ impl<'a> IacContext<'a> {
 
     /// Every document with its file index.
     pub fn docs(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile, &IacDoc)> + '_ {
-        self.files
-            .iter()
-            .zip(self.ids)
-            .flat_map(|(f, id)| f.docs.iter().map(move |d| (*id, f, d)))
+        self.files()
+            .flat_map(|(id, f)| f.docs.iter().map(move |d| (id, f, d)))
     }
 
     /// True when document `doc` of `files[file]` is a patch, or (for rules
@@ -193,6 +208,7 @@ impl<'a> IacContext<'a> {
             .iter()
             .zip(self.ids)
             .enumerate()
+            .filter(|(i, _)| self.is_active(*i))
             .flat_map(|(i, (f, id))| f.docs.iter().enumerate().map(move |(j, d)| (i, j, *id, f, d)))
     }
 
@@ -226,7 +242,13 @@ impl<'a> IacContext<'a> {
 
     /// Every file with its id.
     pub fn files(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile)> + '_ {
-        self.ids.iter().copied().zip(self.files)
+        self.ids
+            .iter()
+            .copied()
+            .zip(self.files)
+            .enumerate()
+            .filter(|(i, _)| self.is_active(*i))
+            .map(|(_, x)| x)
     }
 
     /// Kubernetes objects of one of these kinds.
@@ -246,6 +268,18 @@ pub trait IacCheck: Sync {
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>);
     /// Needs other files to decide (skipped when one buffer is checked alone).
     fn cross_file(&self) -> bool {
+        false
+    }
+    /// Needs documents from anywhere in the repository, not only from its
+    /// own file, folder or chart, or a Kustomize graph: it runs once, after
+    /// every file was streamed, over every file's path and the documents
+    /// `retains` kept. The other checks run on each batch of files as it is
+    /// parsed (a folder, a chart and a Kustomize graph are never split).
+    fn global(&self) -> bool {
+        false
+    }
+    /// The documents a `global` check reads from files already streamed.
+    fn retains(&self, _doc: &IacDoc) -> bool {
         false
     }
 }

@@ -12,6 +12,14 @@ impl IacCheck for NamespaceWithoutQuota {
         true
     }
 
+    fn global(&self) -> bool {
+        true
+    }
+
+    fn retains(&self, d: &crate::parse::iac::IacDoc) -> bool {
+        d.class.is_object() && matches!(d.kind.as_deref(), Some("Namespace" | "ResourceQuota"))
+    }
+
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         let quotas: Vec<&str> = cx
             .objects(&["ResourceQuota"])

@@ -66,6 +66,20 @@ impl IacCheck for NamespaceWithoutDefaultDeny {
         true
     }
 
+    fn global(&self) -> bool {
+        true
+    }
+
+    fn retains(&self, d: &IacDoc) -> bool {
+        d.class.is_object()
+            && matches!(
+                d.kind.as_deref(),
+                Some(
+                    "Namespace" | "NetworkPolicy" | "CiliumNetworkPolicy" | "CiliumClusterwideNetworkPolicy"
+                )
+            )
+    }
+
     fn check(&self, cx: &IacContext<'_>, sink: &mut Sink<'_>) {
         let policies: Vec<&IacDoc> = cx
             .objects(&[
