@@ -325,47 +325,88 @@ pub fn iac_group(path: &str) -> &str {
     checks::iac::chart_dir(path).unwrap_or_else(|| path.rsplit_once('/').map_or("", |(d, _)| d))
 }
 
-/// Which of `paths` the Kustomize render may read, kept whole until every
-/// batch was streamed: the kustomization files (`kustomizations`, indices
-/// into `paths`), every file they name (`named`), and the rest of each of
-/// those files' folder or chart.
-pub fn render_inputs(paths: &[String], kustomizations: &[usize], named: &[String]) -> Vec<bool> {
-    let index: std::collections::HashMap<&str, usize> =
-        paths.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
-    let mut groups: std::collections::HashSet<&str> =
-        kustomizations.iter().map(|&k| iac_group(&paths[k])).collect();
-    groups.extend(
-        named
-            .iter()
-            .filter_map(|p| index.get(p.as_str()))
-            .map(|&i| iac_group(&paths[i])),
-    );
-    paths.iter().map(|p| groups.contains(iac_group(p))).collect()
+/// The Kustomize graph each of `paths` belongs to, if any: the
+/// kustomizations (`named`: each kustomization file's index in `paths`,
+/// with every path its documents could name), the files they name, the
+/// kustomizations in the folders they name, and the rest of each such
+/// file's folder or chart, joined transitively.
+pub fn kustomize_graphs(paths: &[String], named: &[(usize, Vec<String>)]) -> Vec<Option<usize>> {
+    use std::collections::HashMap;
+    let mut group_ids: HashMap<&str, usize> = HashMap::new();
+    let group: Vec<usize> = paths
+        .iter()
+        .map(|p| {
+            let next = group_ids.len();
+            *group_ids.entry(iac_group(p)).or_insert(next)
+        })
+        .collect();
+    let mut parent: Vec<usize> = (0..group_ids.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let index: HashMap<&str, usize> = paths.iter().enumerate().map(|(i, p)| (p.as_str(), i)).collect();
+    let by_dir: HashMap<&str, usize> = named
+        .iter()
+        .map(|(k, _)| (paths[*k].rsplit_once('/').map_or("", |(d, _)| d), *k))
+        .collect();
+    for (k, names) in named {
+        for p in names {
+            let other = index.get(p.as_str()).or_else(|| by_dir.get(p.as_str()));
+            if let Some(&j) = other {
+                let (a, b) = (find(&mut parent, group[*k]), find(&mut parent, group[j]));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut rendered = vec![false; parent.len()];
+    for (k, _) in named {
+        let root = find(&mut parent, group[*k]);
+        rendered[root] = true;
+    }
+    group
+        .iter()
+        .map(|&g| {
+            let root = find(&mut parent, g);
+            rendered[root].then_some(root)
+        })
+        .collect()
 }
 
-/// The files not kept, as batches of about `size` files (indices into
-/// `paths`, ascending), each holding whole folders and charts.
-pub fn iac_batches(paths: &[String], keep: &[bool], size: usize) -> Vec<Vec<usize>> {
-    let mut groups: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+/// The files as batches of about `size` files (indices into `paths`,
+/// ascending): first those outside every Kustomize graph, by whole folders
+/// and charts, then the graphs' (`graphs`, from [`kustomize_graphs`]), by
+/// whole graphs.
+pub fn iac_batches(paths: &[String], graphs: &[Option<usize>], size: usize) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    use std::collections::BTreeMap;
+    let mut plain: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut rendered: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, p) in paths.iter().enumerate() {
-        if !keep.get(i).copied().unwrap_or(false) {
-            groups.entry(iac_group(p)).or_default().push(i);
+        match graphs.get(i).copied().flatten() {
+            Some(g) => rendered.entry(g).or_default().push(i),
+            None => plain.entry(iac_group(p)).or_default().push(i),
         }
     }
-    let mut out = Vec::new();
-    let mut batch: Vec<usize> = Vec::new();
-    for (_, files) in groups {
-        batch.extend(files);
-        if batch.len() >= size {
+    fn pack(units: impl Iterator<Item = Vec<usize>>, size: usize) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        let mut batch: Vec<usize> = Vec::new();
+        for files in units {
+            batch.extend(files);
+            if batch.len() >= size {
+                batch.sort_unstable();
+                out.push(std::mem::take(&mut batch));
+            }
+        }
+        if !batch.is_empty() {
             batch.sort_unstable();
-            out.push(std::mem::take(&mut batch));
+            out.push(batch);
         }
+        out
     }
-    if !batch.is_empty() {
-        batch.sort_unstable();
-        out.push(batch);
-    }
-    out
+    (pack(plain.into_values(), size), pack(rendered.into_values(), size))
 }
 
 /// The repository paths the IaC rules will ask about.
@@ -534,4 +575,69 @@ pub fn tree_counts(model: &PlanModel, facts: &DiskFacts) -> TreeCounts {
         }
     }
     counts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_chart_is_one_group_and_a_folder_another() {
+        assert_eq!(iac_group("charts/web/templates/deploy.yaml"), "charts/web");
+        assert_eq!(iac_group("charts/web/templates/sub/x.yaml"), "charts/web");
+        assert_eq!(iac_group("charts/web/values.yaml"), "charts/web");
+        assert_eq!(iac_group("charts/web/Chart.yaml"), "charts/web");
+        assert_eq!(iac_group("infra/dns/main.tf"), "infra/dns");
+        assert_eq!(iac_group("top.yaml"), "");
+    }
+
+    #[test]
+    fn a_graph_joins_kustomizations_the_files_they_name_and_their_folders() {
+        let p = paths(&[
+            "apps/a/base/deploy.yaml",
+            "apps/a/base/kustomization.yaml",
+            "apps/a/base/unnamed.yaml",
+            "apps/a/overlays/live/kustomization.yaml",
+            "apps/b/kustomization.yaml",
+            "lib/shared.yaml",
+            "plain/namespace.yaml",
+        ]);
+        let named = vec![
+            (1, paths(&["apps/a/base/deploy.yaml"])),
+            // A folder with a kustomization, and a file elsewhere.
+            (3, paths(&["apps/a/base", "lib/shared.yaml"])),
+            (4, paths(&["apps/b/missing.yaml"])),
+        ];
+        let g = kustomize_graphs(&p, &named);
+        let a = g[1].expect("a kustomization is in a graph");
+        assert_eq!(g[0], Some(a));
+        assert_eq!(g[2], Some(a), "the rest of a named file's folder");
+        assert_eq!(g[3], Some(a));
+        assert_eq!(g[5], Some(a), "a file named from another folder");
+        let b = g[4].expect("a kustomization is in a graph");
+        assert_ne!(a, b);
+        assert_eq!(g[6], None);
+    }
+
+    #[test]
+    fn batches_hold_whole_units_plain_files_first() {
+        let p = paths(&[
+            "a/1.yaml",
+            "a/2.yaml",
+            "a/3.yaml",
+            "b/1.yaml",
+            "k/kustomization.yaml",
+            "k/x.yaml",
+        ]);
+        let graphs = vec![None, None, None, None, Some(7), Some(7)];
+        let (plain, rendered) = iac_batches(&p, &graphs, 2);
+        assert_eq!(plain, vec![vec![0, 1, 2], vec![3]]);
+        assert_eq!(rendered, vec![vec![4, 5]]);
+        let (plain, _) = iac_batches(&p, &graphs, 100);
+        assert_eq!(plain, vec![vec![0, 1, 2, 3]]);
+    }
 }

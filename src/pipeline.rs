@@ -667,25 +667,24 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     }
 
     // Parse the IaC files and check each batch as it is parsed (see
-    // `stream_iac`); what stays is the Kustomize render's input and the
-    // documents the repository-wide checks read.
+    // `stream_iac`); what stays are stubs: paths, texts, and the documents
+    // the repository-wide checks read.
     let iac_rules = evaluate::iac_rules(rules, &constitution.principles, explicit);
     let (global_rules, local_rules): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) =
         iac_rules.iter().partition(|r| evaluate::iac_global(r));
     // Files that are only scanned (scripts, CI workflows) may be read lossily.
-    let parse_one = |rel: &String| -> Result<IacFile, Problem> {
+    let read_one = |rel: &String| -> Result<(String, bool), Problem> {
         let abs = fs.abs(rel);
-        let (text, lossy) = match text_of(&abs, rel) {
-            Ok(t) => (t, false),
+        match text_of(&abs, rel) {
+            Ok(t) => Ok((t, false)),
             Err(p) if p.message != TOO_LARGE && crate::parse::iac::scanned_only(rel) => {
                 match discover::safe::read_bytes(&abs, cap) {
-                    Ok(bytes) => (String::from_utf8_lossy(&bytes).into_owned(), true),
-                    Err(_) => return Err(p),
+                    Ok(bytes) => Ok((String::from_utf8_lossy(&bytes).into_owned(), true)),
+                    Err(_) => Err(p),
                 }
             }
-            Err(p) => return Err(p),
-        };
-        evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
+            Err(p) => Err(p),
+        }
     };
     let streamed = stream_iac(
         &Stream {
@@ -697,22 +696,17 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
             shown: &shown,
             fs: &fs,
         },
-        &parse_one,
+        &read_one,
         &mut facts,
         outcome,
     );
-    let (files, ids, active) = (streamed.files, streamed.ids, streamed.active);
+    let (files, ids, rendering) = (streamed.files, streamed.ids, streamed.rendering);
     let batch_problems = streamed.rule_problems;
 
-    // Render: Kustomize overlays, natively; workload rules read the result.
-    let rendering = render_kustomize(&files, &facts, streamed.deployed, streamed.kustomization);
-
-    // Disk facts for the IaC checks of the files kept.
+    // Disk facts for the repository-wide IaC checks.
     {
         let none = DiskFacts::default();
         let mut want = Vec::new();
-        let cx = IacContext::new(&files, &ids, &none, rendering.as_ref()).only(&active);
-        evaluate::iac_paths(&cx, &local_rules, &mut want);
         let cx = IacContext::new(&files, &ids, &none, rendering.as_ref());
         evaluate::iac_paths(&cx, &global_rules, &mut want);
         fs.probe(&mut facts, want);
@@ -789,21 +783,8 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         let file = &outcome.files[f.file];
         f.span = file.clamp(f.span.clone());
     }
-    // The IaC checks of the files kept (the render's input), then the
-    // repository-wide checks over every file.
-    let cx = IacContext::new(&files, &ids, &facts, rendering.as_ref()).only(&active);
-    let (findings, problems) = evaluate::iac(&cx, &local_rules, false);
-    outcome.findings.extend(findings);
+    // The IaC checks' failures on batches, then the repository-wide checks.
     outcome.problems.extend(batch_problems);
-    for p in problems {
-        if !outcome
-            .problems
-            .iter()
-            .any(|q| q.path == p.path && q.message == p.message)
-        {
-            outcome.problems.push(p);
-        }
-    }
     let cx = IacContext::new(&files, &ids, &facts, rendering.as_ref());
     let (findings, problems) = evaluate::iac(&cx, &global_rules, false);
     outcome.findings.extend(findings);
@@ -829,13 +810,6 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         },
         rules,
     ));
-    // Streamed files were handed over as they were checked.
-    for ((f, id), kept) in files.into_iter().zip(ids).zip(active) {
-        if kept {
-            let rel = f.file.path.to_string();
-            outcome.fill(id, f.file, f.suppressions, shown(&rel));
-        }
-    }
     keep.then(|| RepoModels {
         root: job.root.clone(),
         constitution,
@@ -843,7 +817,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     })
 }
 
-/// What `stream_iac` needs besides the parser and the outcome.
+/// What `stream_iac` needs besides the reader and the outcome.
 struct Stream<'s> {
     /// The IaC files, in path order, with their ids.
     paths: &'s [String],
@@ -857,16 +831,13 @@ struct Stream<'s> {
     fs: &'s RepoFs,
 }
 
-/// The IaC files after streaming, in path order.
+/// The IaC files after streaming, in path order, as stubs.
 struct Streamed {
     files: Vec<IacFile>,
     ids: Vec<FileId>,
-    /// True for a file kept whole (the render's input); false for a stub.
-    active: Vec<bool>,
-    /// Folders the streamed files' Argo CD and Flux objects deploy.
-    deployed: std::collections::BTreeSet<String>,
-    /// A streamed file held a Kustomization.
-    kustomization: bool,
+    /// What the repository-wide checks read of the renders: their problems
+    /// (None when nothing was rendered).
+    rendering: Option<crate::render::Rendering>,
     /// Rules that failed on a batch, each once.
     rule_problems: Vec<Problem>,
 }
@@ -881,58 +852,90 @@ fn batch_size() -> usize {
         .unwrap_or(256)
 }
 
+/// Text a Kustomize input must be parsed for before any render: what
+/// Argo CD and Flux deploy decides which kustomizations are leaves.
+fn deploys(text: &str) -> bool {
+    text.contains("argoproj.io") || text.contains("kustomize.toolkit.fluxcd.io")
+}
+
 /// Parse the IaC files and run the per-file checks a batch at a time, then
 /// drop each batch's documents, so that memory follows the batch, not the
-/// repository.
+/// repository. Every file is parsed once.
 ///
-/// - The kustomization files are parsed first: every path they name, with
-///   the folder or chart it belongs to, is the render's input, kept whole.
-/// - The other files are batched by folder or chart (never split, so the
-///   checks that read a folder or a chart see all of it), parsed in
-///   parallel, checked by the `local` rules, and left as stubs: path,
-///   text and the documents a `global` rule retains.
+/// - The kustomization files are parsed first. Each Kustomize graph (the
+///   kustomizations, every file they name, and those files' folders and
+///   charts) is one unit; every other file belongs to its folder or chart.
+///   Batches hold whole units, so the checks that read a folder, a chart or
+///   a rendered overlay see all of it.
+/// - Files outside every graph are streamed first: what Argo CD and Flux
+///   deploy is then known, except for objects inside a graph, which are
+///   parsed ahead (their text names `argoproj.io` or the Flux API).
+/// - Each batch is parsed in parallel, rendered (when it holds a graph),
+///   checked by the `local` rules, and reduced to stubs: path, text, and
+///   the documents a `global` rule retains (all of a kustomization's).
 fn stream_iac(
     s: &Stream<'_>,
-    parse_one: &(dyn Fn(&String) -> Result<IacFile, Problem> + Sync),
+    read_one: &(dyn Fn(&String) -> Result<(String, bool), Problem> + Sync),
     facts: &mut DiskFacts,
     outcome: &mut Outcome,
 ) -> Streamed {
+    use crate::render::kustomize::{is_kustomization_file, named_paths};
     let n = s.paths.len();
+    let parse = |i: usize, read: Result<(String, bool), Problem>| -> Result<IacFile, Problem> {
+        let (text, lossy) = read?;
+        let rel = &s.paths[i];
+        evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
+    };
+    let parse_at = |i: usize| parse(i, read_one(&s.paths[i]));
     let mut slots: Vec<Option<Result<IacFile, Problem>>> = (0..n).map(|_| None).collect();
-    let kusts: Vec<usize> = (0..n)
-        .filter(|&i| crate::render::kustomize::is_kustomization_file(&s.paths[i]))
-        .collect();
-    let parsed: Vec<Result<IacFile, Problem>> = kusts.par_iter().map(|&i| parse_one(&s.paths[i])).collect();
-    let mut named = Vec::new();
+
+    // The Kustomize graphs, from the kustomization files.
+    let kusts: Vec<usize> = (0..n).filter(|&i| is_kustomization_file(&s.paths[i])).collect();
+    let parsed: Vec<Result<IacFile, Problem>> = kusts.par_iter().map(|&i| parse_at(i)).collect();
+    let mut named: Vec<(usize, Vec<String>)> = Vec::new();
     for (&i, r) in kusts.iter().zip(&parsed) {
+        let mut paths = Vec::new();
         if let Ok(f) = r {
             let docs: Vec<&serde_json::Value> = f.docs.iter().map(|d| &d.located.value).collect();
-            crate::render::kustomize::named_paths(&s.paths[i], &docs, &mut named);
+            named_paths(&s.paths[i], &docs, &mut paths);
         }
+        named.push((i, paths));
     }
     for (&i, r) in kusts.iter().zip(parsed) {
         slots[i] = Some(r);
     }
-    let keep = evaluate::render_inputs(s.paths, &kusts, &named);
+    let graphs = evaluate::kustomize_graphs(s.paths, &named);
+    let (plain, rendered) = evaluate::iac_batches(s.paths, &graphs, batch_size());
+
     let mut out = Streamed {
         files: Vec::new(),
         ids: Vec::new(),
-        active: Vec::new(),
-        deployed: std::collections::BTreeSet::new(),
-        kustomization: false,
+        rendering: None,
         rule_problems: Vec::new(),
     };
+    let mut deployed = std::collections::BTreeSet::new();
+    let mut render_problems: Vec<crate::render::RenderProblem> = Vec::new();
     // Files that could not be read or parsed, reported in path order.
     let mut unread: Vec<(usize, Problem)> = Vec::new();
     let mut stubs: Vec<Option<IacFile>> = (0..n).map(|_| None).collect();
     let retains = |d: &crate::parse::iac::IacDoc| evaluate::iac_retains(s.global, d);
-    for batch in evaluate::iac_batches(s.paths, &keep, batch_size()) {
-        let parsed: Vec<Result<IacFile, Problem>> =
-            batch.par_iter().map(|&i| parse_one(&s.paths[i])).collect();
+
+    // One batch: parse what is not parsed yet, render, check, reduce.
+    let mut run = |batch: &[usize],
+                   slots: &mut Vec<Option<Result<IacFile, Problem>>>,
+                   deployed: Option<&std::collections::BTreeSet<String>>,
+                   facts: &mut DiskFacts,
+                   outcome: &mut Outcome| {
+        let todo: Vec<(usize, Option<Result<IacFile, Problem>>)> =
+            batch.iter().map(|&i| (i, slots[i].take())).collect();
+        let parsed: Vec<(usize, Result<IacFile, Problem>)> = todo
+            .into_par_iter()
+            .map(|(i, done)| (i, done.unwrap_or_else(|| parse_at(i))))
+            .collect();
         let mut files = Vec::new();
         let mut ids = Vec::new();
         let mut at = Vec::new();
-        for (r, &i) in parsed.into_iter().zip(&batch) {
+        for (i, r) in parsed {
             match r {
                 Ok(f) if f.cluster_config && s.exclude_cluster_configs => outcome.tests_skipped += 1,
                 Ok(f) => {
@@ -943,20 +946,16 @@ fn stream_iac(
                 Err(e) => unread.push((i, e)),
             }
         }
-        out.deployed.extend(deployed_folders(&files));
-        out.kustomization |= files.iter().any(|f| {
-            f.docs
-                .iter()
-                .any(|d| d.class == crate::parse::iac::DocClass::Kustomization)
-        });
+        let deploys = deployed_folders(&files);
+        let rendering = deployed.and_then(|d| render_kustomize(&files, facts, d));
         {
             let none = DiskFacts::default();
-            let cx = IacContext::new(&files, &ids, &none, None);
+            let cx = IacContext::new(&files, &ids, &none, rendering.as_ref());
             let mut want = Vec::new();
             evaluate::iac_paths(&cx, s.local, &mut want);
             s.fs.probe(facts, want);
         }
-        let cx = IacContext::new(&files, &ids, facts, None);
+        let cx = IacContext::new(&files, &ids, facts, rendering.as_ref());
         let (findings, problems) = evaluate::iac(&cx, s.local, false);
         outcome.findings.extend(findings);
         for p in problems {
@@ -964,67 +963,104 @@ fn stream_iac(
                 out.rule_problems.push(p);
             }
         }
+        if let Some(r) = rendering {
+            render_problems.extend(r.problems.into_iter().map(|mut p| {
+                p.file = at[p.file];
+                p
+            }));
+        }
+        let everything = |_: &crate::parse::iac::IacDoc| true;
         for ((f, id), i) in files.into_iter().zip(ids).zip(at) {
-            let (stub, file, suppressions) = f.into_stub(&retains);
+            let keep: &dyn Fn(&crate::parse::iac::IacDoc) -> bool =
+                if is_kustomization_file(&s.paths[i]) { &everything } else { &retains };
+            let (stub, file, suppressions) = f.into_stub(keep);
             let rel = file.path.to_string();
             outcome.fill(id, file, suppressions, (s.shown)(&rel));
             stubs[i] = Some(stub);
         }
+        // What the streamed files deploy, for the renders to come.
+        deploys
+    };
+
+    for batch in &plain {
+        deployed.extend(run(batch, &mut slots, None, facts, outcome));
     }
-    // The render's input: parsed now (kustomizations already were).
-    let rest: Vec<usize> = (0..n).filter(|&i| keep[i] && slots[i].is_none()).collect();
-    let parsed: Vec<Result<IacFile, Problem>> = rest.par_iter().map(|&i| parse_one(&s.paths[i])).collect();
-    for (&i, r) in rest.iter().zip(parsed) {
-        slots[i] = Some(r);
+    // Inside the graphs: the kustomizations, and the objects that deploy
+    // (read and parsed ahead), say what is deployed too.
+    let ahead: Vec<usize> = rendered
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|&i| slots[i].is_none())
+        .collect();
+    let read: Vec<(usize, Result<(String, bool), Problem>)> =
+        ahead.par_iter().map(|&i| (i, read_one(&s.paths[i]))).collect();
+    let mut texts: Vec<Option<Result<(String, bool), Problem>>> = (0..n).map(|_| None).collect();
+    for (i, r) in read {
+        match r {
+            Ok((text, lossy)) if deploys(&text) => slots[i] = Some(parse(i, Ok((text, lossy)))),
+            r => texts[i] = Some(r),
+        }
     }
-    for (i, (slot, stub)) in slots.into_iter().zip(stubs).enumerate() {
+    for slot in slots.iter().flatten().flatten() {
+        deployed.extend(deployed_folders(std::slice::from_ref(slot)));
+    }
+    for batch in &rendered {
+        for &i in batch {
+            if slots[i].is_none() {
+                if let Some(r) = texts[i].take() {
+                    slots[i] = Some(parse(i, r));
+                }
+            }
+        }
+        run(batch, &mut slots, Some(&deployed), facts, outcome);
+    }
+
+    // The stubs, in path order; render problems point at their index.
+    let mut position = vec![usize::MAX; n];
+    for (i, stub) in stubs.into_iter().enumerate() {
         if let Some(stub) = stub {
+            position[i] = out.files.len();
             out.files.push(stub);
             out.ids.push(s.ids[i]);
-            out.active.push(false);
-            continue;
         }
-        match slot {
-            Some(Ok(f)) if f.cluster_config && s.exclude_cluster_configs => outcome.tests_skipped += 1,
-            Some(Ok(f)) => {
-                out.files.push(f);
-                out.ids.push(s.ids[i]);
-                out.active.push(true);
-            }
-            Some(Err(e)) => unread.push((i, e)),
-            None => {}
-        }
+    }
+    if !rendered.is_empty() {
+        let mut problems: Vec<crate::render::RenderProblem> = render_problems
+            .into_iter()
+            .filter(|p| position[p.file] != usize::MAX)
+            .map(|mut p| {
+                p.file = position[p.file];
+                p
+            })
+            .collect();
+        problems.sort();
+        problems.dedup();
+        out.rendering = Some(crate::render::Rendering::of_problems(problems));
     }
     unread.sort_by_key(|(i, _)| *i);
     outcome.problems.extend(unread.into_iter().map(|(_, p)| p));
     out
 }
 
-/// Render every kustomization among the IaC files (None when there is none).
-/// The folders Argo CD Applications and Flux Kustomizations deploy are
-/// leaves even when another kustomization includes them. The renderer
-/// borrows the documents' values, never copies them.
-///
-/// `files` are every IaC file in path order: the render's input whole, the
-/// others as streamed stubs (never named by a kustomization). `deployed`
-/// are the folders the streamed files' Applications deploy, and
-/// `kustomization` says whether a streamed file held a Kustomization.
+/// Render the kustomizations among one batch's files (None when there is
+/// none). The folders Argo CD Applications and Flux Kustomizations deploy
+/// (`deployed`, from the whole repository) are leaves even when another
+/// kustomization includes them. The renderer borrows the documents'
+/// values, never copies them.
 fn render_kustomize(
     files: &[IacFile],
     facts: &DiskFacts,
-    mut deployed: std::collections::BTreeSet<String>,
-    kustomization: bool,
+    deployed: &std::collections::BTreeSet<String>,
 ) -> Option<crate::render::Rendering> {
     use crate::parse::iac::DocClass;
     use serde_json::Value;
-    if !kustomization
-        && !files
-            .iter()
-            .any(|f| f.docs.iter().any(|d| d.class == DocClass::Kustomization))
+    if !files
+        .iter()
+        .any(|f| f.docs.iter().any(|d| d.class == DocClass::Kustomization))
     {
         return None;
     }
-    deployed.extend(deployed_folders(files));
     let values: Vec<Vec<&Value>> = files
         .iter()
         .map(|f| f.docs.iter().map(|d| &d.located.value).collect())
@@ -1041,7 +1077,7 @@ fn render_kustomize(
         let key = format!("{}/", p.trim_end_matches('/'));
         facts.knows(&key) && facts.exists(&key) == Existence::Exists
     };
-    Some(crate::render::render(&inputs, &is_dir, &deployed))
+    Some(crate::render::render(&inputs, &is_dir, deployed))
 }
 
 /// The folders Argo CD Applications and Flux Kustomizations deploy.

@@ -147,6 +147,15 @@ pub struct Rendering {
 }
 
 impl Rendering {
+    /// Only render problems (what is left of the renders once their
+    /// objects were checked and dropped).
+    pub fn of_problems(problems: Vec<RenderProblem>) -> Rendering {
+        Rendering {
+            problems,
+            ..Rendering::default()
+        }
+    }
+
     /// Every leaf's rendered objects, in [`Rendering::leaves`] order, as
     /// Kubernetes documents without positions (rules read them like parsed
     /// files). Built once per rendering, however many rules read them.

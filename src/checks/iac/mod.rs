@@ -89,10 +89,6 @@ pub struct IacContext<'a> {
     /// Each file's index in `files` by its lowercased path, made on first
     /// use (`files_by_path`).
     pub by_path: std::sync::OnceLock<std::collections::HashMap<String, Vec<usize>>>,
-    /// When set, only the files marked true are checked: the others were
-    /// checked as they were streamed, and stay here (with the documents
-    /// the repository-wide checks keep) for their paths and indices.
-    pub active: Option<&'a [bool]>,
 }
 
 /// Which files are a controller's generated install manifest (PRV009),
@@ -152,18 +148,7 @@ impl<'a> IacContext<'a> {
             facts,
             rendering,
             by_path: std::sync::OnceLock::new(),
-            active: None,
         }
-    }
-
-    /// The same context, checking only the files marked true in `active`.
-    pub fn only(mut self, active: &'a [bool]) -> IacContext<'a> {
-        self.active = Some(active);
-        self
-    }
-
-    fn is_active(&self, file: usize) -> bool {
-        self.active.is_none_or(|a| a.get(file).copied().unwrap_or(false))
     }
 
     /// Indices into `files` of the files whose path equals one of `paths`
@@ -208,7 +193,6 @@ impl<'a> IacContext<'a> {
             .iter()
             .zip(self.ids)
             .enumerate()
-            .filter(|(i, _)| self.is_active(*i))
             .flat_map(|(i, (f, id))| f.docs.iter().enumerate().map(move |(j, d)| (i, j, *id, f, d)))
     }
 
@@ -242,13 +226,7 @@ impl<'a> IacContext<'a> {
 
     /// Every file with its id.
     pub fn files(&self) -> impl Iterator<Item = (crate::finding::FileId, &IacFile)> + '_ {
-        self.ids
-            .iter()
-            .copied()
-            .zip(self.files)
-            .enumerate()
-            .filter(|(i, _)| self.is_active(*i))
-            .map(|(_, x)| x)
+        self.ids.iter().copied().zip(self.files)
     }
 
     /// Kubernetes objects of one of these kinds.
