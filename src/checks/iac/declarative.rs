@@ -354,12 +354,24 @@ fn companion_folders(
     cx: &IacContext<'_>,
     matcher: &globset::GlobMatcher,
 ) -> std::collections::BTreeMap<String, crate::finding::FileId> {
-    use std::collections::{BTreeMap, BTreeSet};
-    let paths: Vec<(&str, crate::finding::FileId)> = cx.files().map(|(fi, f)| (&*f.file.path, fi)).collect();
+    use std::collections::{BTreeMap, BTreeSet, HashSet};
+    // Sorted by path, so that a folder's files are one range; each keeps
+    // its place in the context's order, which decides ties.
+    let mut paths: Vec<(&str, crate::finding::FileId, usize)> = cx
+        .files()
+        .enumerate()
+        .map(|(i, (fi, f))| (&*f.file.path, fi, i))
+        .collect();
+    paths.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.2.cmp(&b.2)));
     let mut matched: BTreeSet<&str> = BTreeSet::new();
-    for (path, _) in &paths {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (path, _, _) in &paths {
         let mut dir = *path;
         while let Some((parent, _)) = dir.rsplit_once('/') {
+            // A folder seen before: so were all of its parents.
+            if !seen.insert(parent) {
+                break;
+            }
             if matcher.is_match(parent) {
                 matched.insert(parent);
             }
@@ -370,14 +382,16 @@ fn companion_folders(
     let mut todo: Vec<String> = matched.iter().map(|m| m.to_string()).collect();
     while let Some(folder) = todo.pop() {
         let prefix = format!("{folder}/");
-        let inside: Vec<(&str, crate::finding::FileId)> = paths
+        let lo = paths.partition_point(|(p, _, _)| *p < prefix.as_str());
+        let hi = lo + paths[lo..].partition_point(|(p, _, _)| p.starts_with(prefix.as_str()));
+        let inside: Vec<(&str, crate::finding::FileId, usize)> = paths[lo..hi]
             .iter()
-            .filter_map(|(p, fi)| p.strip_prefix(&prefix).map(|rest| (rest, *fi)))
+            .map(|(p, fi, i)| (&p[prefix.len()..], *fi, *i))
             .collect();
-        let own = inside.iter().any(|(rest, _)| !rest.contains('/'));
+        let own = inside.iter().any(|(rest, _, _)| !rest.contains('/'));
         let children: BTreeSet<&str> = inside
             .iter()
-            .filter_map(|(rest, _)| rest.split_once('/').map(|(c, _)| c))
+            .filter_map(|(rest, _, _)| rest.split_once('/').map(|(c, _)| c))
             .collect();
         let layout = children
             .iter()
@@ -393,10 +407,10 @@ fn companion_folders(
         };
         let file = inside
             .iter()
-            .filter(|(rest, _)| is_kus(rest))
-            .min_by_key(|(rest, _)| rest.matches('/').count())
-            .or(inside.first())
-            .map(|(_, fi)| *fi);
+            .filter(|(rest, _, _)| is_kus(rest))
+            .min_by_key(|(rest, _, i)| (rest.matches('/').count(), *i))
+            .or(inside.iter().min_by_key(|(_, _, i)| *i))
+            .map(|(_, fi, _)| *fi);
         if let Some(fi) = file {
             apps.insert(folder, fi);
         }
