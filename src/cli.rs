@@ -272,9 +272,8 @@ pub fn run(cli: Cli) -> i32 {
 /// head -1`) ends the command quietly, as in ripgrep; other write errors
 /// are reported.
 fn emit(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> i32 {
-    let stdout = std::io::stdout();
-    let mut lock = stdout.lock();
-    match f(&mut lock).and_then(|_| lock.flush()) {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match f(&mut out).and_then(|_| out.flush()) {
         Ok(()) => exit::OK,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
         Err(e) => {
@@ -551,8 +550,9 @@ fn check_once(args: &CheckArgs, request: &CheckRequest, formats: &[Format]) -> i
                     width: terminal_width(terminal_size::terminal_size_of(&stdout)),
                     quiet: args.quiet,
                 };
-                let mut lock = stdout.lock();
-                write_one(&report, *format, style, args.statistics, &mut lock).and_then(|_| lock.flush())
+                // Block-buffered: a report of many lines is a few writes.
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+                write_one(&report, *format, style, args.statistics, &mut out).and_then(|_| out.flush())
             }
         };
         if let Err(e) = result {

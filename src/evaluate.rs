@@ -380,7 +380,11 @@ pub fn kustomize_graphs(paths: &[String], named: &[(usize, Vec<String>)]) -> Vec
 /// ascending): first those outside every Kustomize graph, by whole folders
 /// and charts, then the graphs' (`graphs`, from [`kustomize_graphs`]), by
 /// whole graphs.
-pub fn iac_batches(paths: &[String], graphs: &[Option<usize>], size: usize) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+pub fn iac_batches(
+    paths: &[String],
+    graphs: &[Option<usize>],
+    size: usize,
+) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
     use std::collections::BTreeMap;
     let mut plain: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut rendered: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -406,7 +410,10 @@ pub fn iac_batches(paths: &[String], graphs: &[Option<usize>], size: usize) -> (
         }
         out
     }
-    (pack(plain.into_values(), size), pack(rendered.into_values(), size))
+    (
+        pack(plain.into_values(), size),
+        pack(rendered.into_values(), size),
+    )
 }
 
 /// The repository paths the IaC rules will ask about.

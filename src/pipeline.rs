@@ -523,34 +523,37 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         _ => {
             // No symlinked folder on the way (checked before anything is
             // looked up through it).
-            if let Err(e) = discover::safe::inside(&job.root, abs) {
+            if let Err(e) = discover::safe::inside_seen(&job.root, abs, Some(fs.real_dirs())) {
                 return Err(Problem {
                     path: rel.to_string(),
                     message: e.to_string(),
                     internal: false,
                 });
             }
-            let size = std::fs::symlink_metadata(abs)
-                .ok()
-                .filter(|m| {
-                    m.is_file()
-                        && m.len() > cap
-                        && Some(abs) != job.constitution.as_ref().map(|c| c.0.as_path())
-                })
-                .map(|m| m.len());
-            match size {
-                Some(size) => {
-                    if let Ok(mut t) = too_large.lock() {
-                        t.push((rel.to_string(), size));
-                    }
-                    Err(Problem {
-                        path: rel.to_string(),
-                        message: TOO_LARGE.to_string(),
-                        internal: false,
-                    })
+            // One `lstat`: the file's type and size; then the capped read.
+            use discover::safe::ReadError;
+            let problem = |e: ReadError| Problem {
+                path: rel.to_string(),
+                message: e.to_string(),
+                internal: false,
+            };
+            let m = discover::safe::regular(abs).map_err(problem)?;
+            if m.len() > cap {
+                if Some(abs) == job.constitution.as_ref().map(|c| c.0.as_path()) {
+                    return Err(problem(ReadError::TooLarge { size: m.len(), cap }));
                 }
-                None => read_text_capped(abs, rel, cap),
+                if let Ok(mut t) = too_large.lock() {
+                    t.push((rel.to_string(), m.len()));
+                }
+                return Err(Problem {
+                    path: rel.to_string(),
+                    message: TOO_LARGE.to_string(),
+                    internal: false,
+                });
             }
+            discover::safe::read_regular(abs, &m, cap)
+                .and_then(|b| discover::safe::decode(b).map_err(ReadError::NotText))
+                .map_err(problem)
         }
     };
 
@@ -971,8 +974,11 @@ fn stream_iac(
         }
         let everything = |_: &crate::parse::iac::IacDoc| true;
         for ((f, id), i) in files.into_iter().zip(ids).zip(at) {
-            let keep: &dyn Fn(&crate::parse::iac::IacDoc) -> bool =
-                if is_kustomization_file(&s.paths[i]) { &everything } else { &retains };
+            let keep: &dyn Fn(&crate::parse::iac::IacDoc) -> bool = if is_kustomization_file(&s.paths[i]) {
+                &everything
+            } else {
+                &retains
+            };
             let (stub, file, suppressions) = f.into_stub(keep);
             let rel = file.path.to_string();
             outcome.fill(id, file, suppressions, (s.shown)(&rel));

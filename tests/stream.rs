@@ -14,7 +14,12 @@ fn run(dir: &Path, args: &[&str], batch: Option<&str>) -> (i32, String, String) 
     if let Some(b) = batch {
         cmd.env("CONSTABLE_BATCH_FILES", b);
     }
-    let out = cmd.arg("check").arg(dir).args(args).output().expect("constable runs");
+    let out = cmd
+        .arg("check")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("constable runs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -116,6 +121,10 @@ fn a_batch_size_that_is_not_a_number_is_the_default() {
     let dir = fixture("stream");
     let default = run(&dir, &["--iac-only", "--format", "json"], None);
     for bad in ["0", "lots", ""] {
-        assert_eq!(run(&dir, &["--iac-only", "--format", "json"], Some(bad)), default, "{bad:?}");
+        assert_eq!(
+            run(&dir, &["--iac-only", "--format", "json"], Some(bad)),
+            default,
+            "{bad:?}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -114,6 +114,9 @@ pub struct RepoFs {
     /// The root, canonical (symlinks resolved).
     real_root: PathBuf,
     gitignore: Gitignore,
+    /// Folders found to be real folders during this run (a cache shared by
+    /// the walk, the reads and the disk facts).
+    real_dirs: Arc<safe::Seen>,
 }
 
 impl RepoFs {
@@ -123,12 +126,19 @@ impl RepoFs {
             &real_root,
             &real_root,
             &[".gitignore", ".ignore", ".git/info/exclude"],
+            None,
         );
         RepoFs {
             root: root.to_path_buf(),
             real_root,
             gitignore,
+            real_dirs: Arc::default(),
         }
+    }
+
+    /// Folders found to be real folders during this run.
+    pub fn real_dirs(&self) -> &safe::Seen {
+        &self.real_dirs
     }
 
     /// Normalise `rel` (which may hold `.` and `..`) without touching the
@@ -170,7 +180,7 @@ impl RepoFs {
         }
         // Resolved hop by hop inside the root: a symlink (or a folder on
         // the way) leading out is Outside, and its target is never looked at.
-        let Some(abs) = safe::resolve_inside(&self.real_root, &abs) else {
+        let Some(abs) = safe::resolve_inside_seen(&self.real_root, &abs, &self.real_dirs) else {
             // A link loop inside the root leads nowhere: missing.
             if safe::is_loop(&self.real_root, &abs) {
                 return Existence::Missing;
@@ -233,6 +243,7 @@ impl RepoFs {
             .expect("fresh")
             .insert(self.real_root.clone(), Arc::new(self.gitignore.clone()));
         let walk_root = self.real_root.clone();
+        let seen = self.real_dirs.clone();
         builder
             .hidden(false)
             .ignore(false)
@@ -247,6 +258,7 @@ impl RepoFs {
                     && !ignored(
                         &walk_root,
                         &per_dir,
+                        &seen,
                         e.path(),
                         e.file_type().is_some_and(|t| t.is_dir()),
                     )
@@ -355,11 +367,16 @@ impl RepoFs {
 /// The rules of the ignore files named (relative to `dir`), read only when
 /// each is a regular file inside the root with no symlink on the way, at
 /// most `safe::CONFIG_CAP` bytes; later files win.
-fn ignore_rules(root: &Path, dir: &Path, names: &[&str]) -> Gitignore {
+fn ignore_rules(
+    root: &Path,
+    dir: &Path,
+    names: &[&str],
+    seen: Option<&Mutex<HashSet<PathBuf>>>,
+) -> Gitignore {
     let mut b = GitignoreBuilder::new(dir);
     for name in names {
         let p = dir.join(name);
-        if safe::inside(root, &p).is_err() {
+        if safe::inside_seen(root, &p, seen).is_err() {
             continue;
         }
         if let Ok(text) = safe::read_text(&p, safe::CONFIG_CAP) {
@@ -373,7 +390,14 @@ fn ignore_rules(root: &Path, dir: &Path, names: &[&str]) -> Gitignore {
 
 /// True when `path` is ignored by the `.gitignore` or `.ignore` of a folder
 /// between it and the root (the nearest folder with a verdict wins).
-fn ignored(root: &Path, cache: &Mutex<HashMap<PathBuf, Arc<Gitignore>>>, path: &Path, is_dir: bool) -> bool {
+/// `cache` holds each folder's rules, `seen` the folders found real.
+fn ignored(
+    root: &Path,
+    cache: &Mutex<HashMap<PathBuf, Arc<Gitignore>>>,
+    seen: &Mutex<HashSet<PathBuf>>,
+    path: &Path,
+    is_dir: bool,
+) -> bool {
     let mut dir = path.parent();
     while let Some(d) = dir {
         if !d.starts_with(root) {
@@ -382,7 +406,7 @@ fn ignored(root: &Path, cache: &Mutex<HashMap<PathBuf, Arc<Gitignore>>>, path: &
         let rules = {
             let mut c = cache.lock().expect("not poisoned");
             c.entry(d.to_path_buf())
-                .or_insert_with(|| Arc::new(ignore_rules(root, d, &[".gitignore", ".ignore"])))
+                .or_insert_with(|| Arc::new(ignore_rules(root, d, &[".gitignore", ".ignore"], Some(seen))))
                 .clone()
         };
         match rules.matched(path, is_dir) {

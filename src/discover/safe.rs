@@ -4,9 +4,11 @@
 //! the root and the file must be a real folder, the read is bounded by a
 //! cap, and text that is not UTF-8 is named (UTF-16 says so).
 
+use std::collections::HashSet;
 use std::fs::Metadata;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Default cap on a plan, feature artifact, constitution or IaC file
 /// (`[limits] max-file-size`).
@@ -100,6 +102,18 @@ pub fn regular(path: &Path) -> Result<Metadata, ReadError> {
 /// symlink on the way), checked without following any link. `path` must
 /// lie lexically under `root`.
 pub fn inside(root: &Path, path: &Path) -> Result<(), ReadError> {
+    inside_seen(root, path, None)
+}
+
+/// [`inside`], remembering the folders found real in `seen` (one run's
+/// cache): a file whose parent folder was checked before costs no `lstat`.
+pub fn inside_seen(root: &Path, path: &Path, seen: Option<&Seen>) -> Result<(), ReadError> {
+    let parent = path.parent();
+    if let (Some(seen), Some(parent)) = (seen, parent) {
+        if seen.lock().is_ok_and(|s| s.contains(parent)) {
+            return Ok(());
+        }
+    }
     let Ok(rel) = path.strip_prefix(root) else {
         return Err(ReadError::NotRegular(
             "lies outside the repository root".to_string(),
@@ -117,8 +131,16 @@ pub fn inside(root: &Path, path: &Path) -> Result<(), ReadError> {
                 ))
             }
         }
+        let known = |cur: &PathBuf| seen.is_some_and(|s| s.lock().is_ok_and(|s| s.contains(cur)));
+        if known(&cur) {
+            continue;
+        }
         match std::fs::symlink_metadata(&cur) {
-            Ok(m) if m.file_type().is_dir() => {}
+            Ok(m) if m.file_type().is_dir() => {
+                if let Some(Ok(mut s)) = seen.map(|s| s.lock()) {
+                    s.insert(cur.clone());
+                }
+            }
             Ok(m) if m.file_type().is_symlink() => {
                 let shown = cur
                     .strip_prefix(root)
@@ -179,8 +201,14 @@ pub fn read_bytes(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
     if m.len() > cap {
         return Err(ReadError::TooLarge { size: m.len(), cap });
     }
+    read_regular(path, &m, cap)
+}
+
+/// [`read_bytes`] of a file [`regular`] returned `m` for, at most `cap`
+/// bytes (the file may have grown since).
+pub fn read_regular(path: &Path, m: &Metadata, cap: u64) -> Result<Vec<u8>, ReadError> {
     let f = open(path)?;
-    let mut buf = Vec::with_capacity(m.len() as usize);
+    let mut buf = Vec::with_capacity(m.len().min(cap) as usize);
     f.take(cap + 1).read_to_end(&mut buf).map_err(ReadError::Io)?;
     if buf.len() as u64 > cap {
         return Err(ReadError::TooLarge {
@@ -242,13 +270,22 @@ fn utf16(bytes: &[u8]) -> Option<&'static str> {
 /// outside the root or loops (`is_loop` tells which); otherwise the path
 /// inside the root.
 pub fn resolve_inside(root: &Path, link: &Path) -> Option<PathBuf> {
-    resolve(root, link).ok()
+    resolve(root, link, None).ok()
 }
+
+/// [`resolve_inside`], remembering the folders found real in `seen` (one
+/// run's cache), so that a folder on the way is looked at once per run.
+pub fn resolve_inside_seen(root: &Path, link: &Path, seen: &Mutex<HashSet<PathBuf>>) -> Option<PathBuf> {
+    resolve(root, link, Some(seen)).ok()
+}
+
+/// One run's cache of folders found to be real folders (not symlinks).
+pub type Seen = Mutex<HashSet<PathBuf>>;
 
 /// True when resolving `link` inside `root` goes round in a loop (more than
 /// 40 links), rather than out of the root.
 pub fn is_loop(root: &Path, link: &Path) -> bool {
-    matches!(resolve(root, link), Err(Escape::Loop))
+    matches!(resolve(root, link, None), Err(Escape::Loop))
 }
 
 enum Escape {
@@ -256,7 +293,7 @@ enum Escape {
     Loop,
 }
 
-fn resolve(root: &Path, link: &Path) -> Result<PathBuf, Escape> {
+fn resolve(root: &Path, link: &Path, seen: Option<&Mutex<HashSet<PathBuf>>>) -> Result<PathBuf, Escape> {
     use Escape::Outside;
     let mut pending: Vec<std::ffi::OsString> = Vec::new();
     let rel = link.strip_prefix(root).map_err(|_| Outside)?;
@@ -280,6 +317,11 @@ fn resolve(root: &Path, link: &Path) -> Result<PathBuf, Escape> {
             continue;
         }
         let next = cur.join(&part);
+        let known = !pending.is_empty() && seen.is_some_and(|s| s.lock().is_ok_and(|s| s.contains(&next)));
+        if known {
+            cur = next;
+            continue;
+        }
         match std::fs::symlink_metadata(&next) {
             Ok(m) if m.file_type().is_symlink() => {
                 hops += 1;
@@ -303,6 +345,12 @@ fn resolve(root: &Path, link: &Path) -> Result<PathBuf, Escape> {
                         }
                     }
                 }
+            }
+            Ok(m) if m.file_type().is_dir() => {
+                if let Some(Ok(mut s)) = seen.map(|s| s.lock()) {
+                    s.insert(next.clone());
+                }
+                cur = next;
             }
             _ => cur = next,
         }
