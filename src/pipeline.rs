@@ -676,7 +676,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     let (global_rules, local_rules): (Vec<&crate::rules::Rule>, Vec<&crate::rules::Rule>) =
         iac_rules.iter().partition(|r| evaluate::iac_global(r));
     // Files that are only scanned (scripts, CI workflows) may be read lossily.
-    let read_one = |rel: &String| -> Result<(String, bool), Problem> {
+    let read_one = |rel: &String| -> Read {
         let abs = fs.abs(rel);
         match text_of(&abs, rel) {
             Ok(t) => Ok((t, false)),
@@ -820,6 +820,10 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     })
 }
 
+/// A file's text, and whether it was decoded lossily (scripts and CI
+/// workflows that are not UTF-8), or why it could not be read.
+type Read = Result<(String, bool), Problem>;
+
 /// What `stream_iac` needs besides the reader and the outcome.
 struct Stream<'s> {
     /// The IaC files, in path order, with their ids.
@@ -878,13 +882,13 @@ fn deploys(text: &str) -> bool {
 ///   the documents a `global` rule retains (all of a kustomization's).
 fn stream_iac(
     s: &Stream<'_>,
-    read_one: &(dyn Fn(&String) -> Result<(String, bool), Problem> + Sync),
+    read_one: &(dyn Fn(&String) -> Read + Sync),
     facts: &mut DiskFacts,
     outcome: &mut Outcome,
 ) -> Streamed {
     use crate::render::kustomize::{is_kustomization_file, named_paths};
     let n = s.paths.len();
-    let parse = |i: usize, read: Result<(String, bool), Problem>| -> Result<IacFile, Problem> {
+    let parse = |i: usize, read: Read| -> Result<IacFile, Problem> {
         let (text, lossy) = read?;
         let rel = &s.paths[i];
         evaluate::guarded(rel, || IacFile::parse(rel, &text).lossy(lossy))
@@ -999,9 +1003,8 @@ fn stream_iac(
         .copied()
         .filter(|&i| slots[i].is_none())
         .collect();
-    let read: Vec<(usize, Result<(String, bool), Problem>)> =
-        ahead.par_iter().map(|&i| (i, read_one(&s.paths[i]))).collect();
-    let mut texts: Vec<Option<Result<(String, bool), Problem>>> = (0..n).map(|_| None).collect();
+    let read: Vec<(usize, Read)> = ahead.par_iter().map(|&i| (i, read_one(&s.paths[i]))).collect();
+    let mut texts: Vec<Option<Read>> = (0..n).map(|_| None).collect();
     for (i, r) in read {
         match r {
             Ok((text, lossy)) if deploys(&text) => slots[i] = Some(parse(i, Ok((text, lossy)))),
