@@ -311,6 +311,12 @@ pub fn iac_global(rule: &Rule) -> bool {
     }
 }
 
+/// True for a repository-wide IaC rule that reads the files' paths and the
+/// disk, never their documents (an application folder's runbook).
+pub fn iac_reads_paths_only(rule: &Rule) -> bool {
+    checks::builtin(rule).is_none() && matches!(rule.kind, RuleKind::CompanionFile { .. })
+}
+
 /// True when one of the repository-wide `rules` reads `doc`: a streamed
 /// file keeps it.
 pub fn iac_retains(rules: &[&Rule], doc: &crate::parse::iac::IacDoc) -> bool {

@@ -620,7 +620,12 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         .plans
         .par_iter()
         .zip(artifact_files.par_iter())
-        .map(|(pf, files)| parse_feature(pf, files, &text_of))
+        .map(|(pf, files)| {
+            // A feature none of whose files is reported (an editor's
+            // buffer elsewhere) is not read.
+            let wanted = shown(&pf.rel) || files.iter().any(|(_, rel, _)| shown(rel));
+            parse_feature(pf, if wanted { files } else { &[] }, &text_of)
+        })
         .collect();
     for (f, _) in &features {
         outcome.problems.extend(f.problems.iter().cloned());
@@ -631,7 +636,10 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     let mut want = Vec::new();
     for m in models.iter().flatten() {
         want.extend(m.tree_entries.iter().filter(|e| !e.skip).map(checks::tree_probe));
-        evaluate::plan_paths(m, rules, &constitution, explicit, &mut want);
+        // A plan not reported is read for its structure tree only.
+        if shown(&m.plan.file.path) {
+            evaluate::plan_paths(m, rules, &constitution, explicit, &mut want);
+        }
     }
     for (f, _) in &features {
         evaluate::feature_paths(&f.feature, rules, &mut want);
@@ -698,6 +706,7 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
             exclude_cluster_configs: job.settings.exclude_tests.is_some(),
             shown: &shown,
             fs: &fs,
+            buffer: job.stdin.as_ref().map(|(rel, _)| rel.as_str()),
         },
         &read_one,
         &mut facts,
@@ -705,6 +714,11 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     );
     let (files, ids, rendering) = (streamed.files, streamed.ids, streamed.rendering);
     let batch_problems = streamed.rule_problems;
+    // With an editor's buffer read alone, only the checks that read paths.
+    let global_rules: Vec<&crate::rules::Rule> = global_rules
+        .into_iter()
+        .filter(|r| !streamed.partial || evaluate::iac_reads_paths_only(r))
+        .collect();
 
     // Disk facts for the repository-wide IaC checks.
     {
@@ -723,6 +737,9 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
         .map(|(m, id)| {
             let r = m.and_then(|m| {
                 let path = m.plan.file.path.to_string();
+                if !shown(&path) {
+                    return Ok((m, Vec::new()));
+                }
                 evaluate::guarded(&path, || {
                     let f = evaluate::plan(*id, &m, rules, &constitution, &facts, explicit);
                     (m, f)
@@ -836,6 +853,8 @@ struct Stream<'s> {
     exclude_cluster_configs: bool,
     shown: &'s (dyn Fn(&str) -> bool + Sync),
     fs: &'s RepoFs,
+    /// An editor's buffer, the only file reported: see `stream_iac`.
+    buffer: Option<&'s str>,
 }
 
 /// The IaC files after streaming, in path order, as stubs.
@@ -847,6 +866,10 @@ struct Streamed {
     rendering: Option<crate::render::Rendering>,
     /// Rules that failed on a batch, each once.
     rule_problems: Vec<Problem>,
+    /// Only the buffer's batch was read: the other files are stubs of
+    /// their paths, and only the repository-wide checks that read paths
+    /// alone may run.
+    partial: bool,
 }
 
 /// Files per batch; `CONSTABLE_BATCH_FILES` sets it (tests compare batch
@@ -880,6 +903,10 @@ fn deploys(text: &str) -> bool {
 /// - Each batch is parsed in parallel, rendered (when it holds a graph),
 ///   checked by the `local` rules, and reduced to stubs: path, text, and
 ///   the documents a `global` rule retains (all of a kustomization's).
+/// - An editor's buffer outside every graph is checked with its own batch
+///   alone when no repository-wide check can report on it (it holds no
+///   document such a check retains): the other files are neither read nor
+///   parsed (`partial`).
 fn stream_iac(
     s: &Stream<'_>,
     read_one: &(dyn Fn(&String) -> Read + Sync),
@@ -919,6 +946,7 @@ fn stream_iac(
         ids: Vec::new(),
         rendering: None,
         rule_problems: Vec::new(),
+        partial: false,
     };
     let mut deployed = std::collections::BTreeSet::new();
     let mut render_problems: Vec<crate::render::RenderProblem> = Vec::new();
@@ -930,6 +958,7 @@ fn stream_iac(
     // One batch: parse what is not parsed yet, render, check, reduce.
     let mut run = |batch: &[usize],
                    slots: &mut Vec<Option<Result<IacFile, Problem>>>,
+                   stubs: &mut Vec<Option<IacFile>>,
                    deployed: Option<&std::collections::BTreeSet<String>>,
                    facts: &mut DiskFacts,
                    outcome: &mut Outcome| {
@@ -992,8 +1021,34 @@ fn stream_iac(
         deploys
     };
 
+    // An editor's buffer outside every graph: its batch first, and the
+    // others only when a repository-wide check could report on it.
+    let buffer = s
+        .buffer
+        .and_then(|b| s.paths.iter().position(|p| p == b))
+        .filter(|&i| graphs[i].is_none());
+    let (first, plain): (Vec<Vec<usize>>, Vec<Vec<usize>>) = match buffer {
+        Some(b) => plain.into_iter().partition(|batch| batch.contains(&b)),
+        None => (Vec::new(), plain),
+    };
+    for batch in &first {
+        deployed.extend(run(batch, &mut slots, &mut stubs, None, facts, outcome));
+    }
+    if let Some(b) = buffer {
+        // Reported on by no repository-wide check: the rest is not needed.
+        let alone = stubs[b].as_ref().is_none_or(|f| f.docs.is_empty());
+        if alone {
+            out.partial = true;
+            for (i, stub) in stubs.iter_mut().enumerate() {
+                if stub.is_none() {
+                    *stub = Some(IacFile::unread(&s.paths[i]));
+                }
+            }
+            return finish(s, out, stubs, Vec::new(), &[], unread, outcome);
+        }
+    }
     for batch in &plain {
-        deployed.extend(run(batch, &mut slots, None, facts, outcome));
+        deployed.extend(run(batch, &mut slots, &mut stubs, None, facts, outcome));
     }
     // Inside the graphs: the kustomizations, and the objects that deploy
     // (read and parsed ahead), say what is deployed too.
@@ -1022,10 +1077,22 @@ fn stream_iac(
                 }
             }
         }
-        run(batch, &mut slots, Some(&deployed), facts, outcome);
+        run(batch, &mut slots, &mut stubs, Some(&deployed), facts, outcome);
     }
+    finish(s, out, stubs, render_problems, &rendered, unread, outcome)
+}
 
-    // The stubs, in path order; render problems point at their index.
+/// The stubs, in path order, with the renders' problems pointing at them.
+fn finish(
+    s: &Stream<'_>,
+    mut out: Streamed,
+    stubs: Vec<Option<IacFile>>,
+    render_problems: Vec<crate::render::RenderProblem>,
+    rendered: &[Vec<usize>],
+    mut unread: Vec<(usize, Problem)>,
+    outcome: &mut Outcome,
+) -> Streamed {
+    let n = stubs.len();
     let mut position = vec![usize::MAX; n];
     for (i, stub) in stubs.into_iter().enumerate() {
         if let Some(stub) = stub {

@@ -56,6 +56,21 @@ pub struct IacFile {
 }
 
 impl IacFile {
+    /// A file known by its path only (not read: see the editor's IaC
+    /// buffer in `pipeline::stream_iac`).
+    pub fn unread(rel: &str) -> IacFile {
+        IacFile {
+            file: SourceFile::new(rel, ""),
+            docs: Vec::new(),
+            error: None,
+            template: false,
+            cluster_config: false,
+            lossy: false,
+            suppressions: Vec::new(),
+            commands: Vec::new(),
+        }
+    }
+
     /// What stays of a file once its batch was checked: its path, text and
     /// flags, and the documents `keep` wants; the rest is dropped. Returns
     /// the stub, the source file and the suppressions (for the report).
