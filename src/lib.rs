@@ -17,6 +17,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod fix;
 pub mod init;
+pub mod lazy_regex;
 pub mod load;
 pub mod lsp;
 pub mod parse;

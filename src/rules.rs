@@ -2,6 +2,7 @@
 //! the evaluate stage runs. No parsing of files and no output here.
 
 use crate::finding::Severity;
+pub use crate::lazy_regex::LazyRegex;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -283,7 +284,7 @@ impl Family {
 /// A compiled pattern of a `forbid` or `require` rule.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    pub regex: Regex,
+    pub regex: LazyRegex,
     pub severity: Option<Severity>,
     pub message: Option<String>,
 }
@@ -292,7 +293,7 @@ pub struct Pattern {
 #[derive(Debug, Clone)]
 pub enum Segment {
     AnyDepth,
-    Title(Regex),
+    Title(LazyRegex),
 }
 
 /// A section path such as `Constitution Check` or `Project Structure/*`.
@@ -386,7 +387,7 @@ pub struct Query {
 #[derive(Debug, Clone)]
 pub struct Companion {
     pub path: String,
-    pub heading: Option<Regex>,
+    pub heading: Option<LazyRegex>,
 }
 
 /// Index of a procedural check in the registry (`checks::REGISTRY`),
@@ -421,7 +422,7 @@ pub enum RuleKind {
     LineForbid {
         select: Select,
         patterns: Vec<Pattern>,
-        except: Option<Regex>,
+        except: Option<LazyRegex>,
     },
     /// `path-exists`: the string values a query matches name repository paths that must exist.
     PathExists {
@@ -572,7 +573,7 @@ pub struct PrincipleDef {
     /// The gate question a plan must answer.
     pub gate: String,
     /// A passing gate's text must match one of these.
-    pub evidence: Vec<Regex>,
+    pub evidence: Vec<LazyRegex>,
     pub severity: Severity,
     pub doc: Option<RuleDoc>,
     pub source: Arc<str>,
@@ -674,10 +675,10 @@ impl RuleSet {
 pub struct StatusMatcher {
     /// Any status word, case-insensitive, whole tokens: for status cells and
     /// status positions.
-    any: Regex,
+    any: LazyRegex,
     /// Upper-case words and symbols only: for free text, where "compliant"
     /// or "Fail Loud" are prose and names.
-    loud: Regex,
+    loud: LazyRegex,
     pass: Vec<String>,
 }
 
@@ -701,8 +702,9 @@ impl StatusMatcher {
             .filter(|w| !w.chars().any(char::is_lowercase))
             .collect();
         StatusMatcher {
-            any: Regex::new(&format!("(?i){}", bounded(alt(&words)))).expect("escaped words form a regex"),
-            loud: Regex::new(&bounded(alt(&loud_words))).expect("escaped words form a regex"),
+            // Escaped words always form a valid regex: compiled on first use.
+            any: LazyRegex::trusted(format!("(?i){}", bounded(alt(&words)))),
+            loud: LazyRegex::trusted(bounded(alt(&loud_words))),
             pass: v.pass.iter().map(|p| p.to_lowercase()).collect(),
         }
     }

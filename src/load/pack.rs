@@ -6,8 +6,8 @@
 use super::error::{closest, FileText, LoadResult};
 use crate::finding::Severity;
 use crate::rules::{
-    CheckId, Companion, DocClass, GateVocabulary, Pattern, PrincipleDef, Query, Rule, RuleDoc, RuleKind,
-    Scope, SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
+    CheckId, Companion, DocClass, GateVocabulary, LazyRegex, Pattern, PrincipleDef, Query, Rule, RuleDoc,
+    RuleKind, Scope, SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
 };
 use regex::Regex;
 use schemars::JsonSchema;
@@ -949,12 +949,12 @@ fn compile_patterns(
         .collect()
 }
 
-fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<Regex> {
+fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<LazyRegex> {
     compile_at(file, re.get_ref(), &re.span())
 }
 
 /// Compile a regex; on error point at `at`, and inside it at the regex text when found.
-fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<Regex> {
+fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<LazyRegex> {
     if re.len() > MAX_EXPRESSION_LEN {
         return Err(file.error(
             at.clone(),
@@ -962,7 +962,7 @@ fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> Load
             "this regex",
         ));
     }
-    Regex::new(re).map_err(|e| {
+    LazyRegex::new(re).map_err(|e| {
         let detail = e.to_string();
         let last = detail
             .lines()
@@ -1101,7 +1101,7 @@ pub fn section_glob(file: FileText<'_>, raw: &Spanned<String>) -> LoadResult<Sec
         }
         re.push('$');
         segments.push(Segment::Title(
-            Regex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?,
+            LazyRegex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?,
         ));
     }
     Ok(SectionGlob {
