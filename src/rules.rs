@@ -306,6 +306,14 @@ pub struct SectionGlob {
 }
 
 impl SectionGlob {
+    /// The regexes of its title segments.
+    pub fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Title(re) => Some(re),
+            Segment::AnyDepth => None,
+        })
+    }
+
     /// True when the chain of titles (outermost first) matches.
     pub fn matches(&self, titles: &[&str]) -> bool {
         if self.anchored {
@@ -440,6 +448,30 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    /// Every regex the rule holds: patterns, `except`, section paths and
+    /// companion headings.
+    pub fn regexes(&self) -> Vec<&LazyRegex> {
+        match self {
+            RuleKind::Forbid { patterns, scope: s } | RuleKind::Require { patterns, scope: s } => {
+                let mut v: Vec<&LazyRegex> = patterns.iter().map(|p| &p.regex).collect();
+                v.extend(s.sections.iter().flat_map(SectionGlob::regexes));
+                v
+            }
+            RuleKind::TableColumns { heading, .. } => heading.regexes().collect(),
+            RuleKind::LineForbid { patterns, except, .. } => {
+                patterns.iter().map(|p| &p.regex).chain(except.iter()).collect()
+            }
+            RuleKind::CompanionFile { companions, .. } => {
+                companions.iter().filter_map(|c| c.heading.as_ref()).collect()
+            }
+            RuleKind::Builtin(_)
+            | RuleKind::RequireSection { .. }
+            | RuleKind::QueryForbid { .. }
+            | RuleKind::QueryRequire { .. }
+            | RuleKind::PathExists { .. } => Vec::new(),
+        }
+    }
+
     /// The `kind` as rule files spell it.
     pub fn name(&self) -> &'static str {
         match self {

@@ -955,6 +955,9 @@ fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<LazyRegex> {
 
 /// Compile a regex; on error point at `at`, and inside it at the regex text when found.
 fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<LazyRegex> {
+    if super::is_builtin_text(file.text) {
+        return Ok(LazyRegex::trusted(re));
+    }
     if re.len() > MAX_EXPRESSION_LEN {
         return Err(file.error(
             at.clone(),
@@ -1100,9 +1103,11 @@ pub fn section_glob(file: FileText<'_>, raw: &Spanned<String>) -> LoadResult<Sec
             }
         }
         re.push('$');
-        segments.push(Segment::Title(
-            LazyRegex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?,
-        ));
+        segments.push(Segment::Title(if super::is_builtin_text(file.text) {
+            LazyRegex::trusted(re)
+        } else {
+            LazyRegex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?
+        }));
     }
     Ok(SectionGlob {
         text: text.to_string(),
