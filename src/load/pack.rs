@@ -476,7 +476,7 @@ pub fn split_rules(file: FileText<'_>) -> LoadResult<Parsed<'_>> {
         Some(v) => {
             let at = v.span();
             match v.into_inner() {
-                DeValue::Array(a) => a.iter().cloned().collect(),
+                DeValue::Array(a) => a.into_iter().collect(),
                 _ => return Err(file.error(at, "`rule` must be an array of tables (`[[rule]]`)", "here")),
             }
         }
