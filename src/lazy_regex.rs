@@ -58,8 +58,9 @@ impl LazyRegex {
         Ok(lazy)
     }
 
-    /// A pattern constable builds itself (escaped words, globs turned into
-    /// regexes), known to be valid: not even parsed until first use.
+    /// A pattern known to be valid, not even parsed until first use: one
+    /// constable builds from escaped text, or one of the packs shipped in
+    /// the binary (`load::tests::builtin_pack_regexes_compile` checks each).
     pub fn trusted(pattern: impl Into<Box<str>>) -> LazyRegex {
         LazyRegex(Arc::new(Inner {
             pattern: pattern.into(),
