@@ -2,7 +2,7 @@
 //!
 //! A one-way pipeline, one module per stage, sequenced by `pipeline` only:
 //! `discover` -> `load` -> `parse` -> `evaluate` (with `checks`) -> `filter` -> `report`.
-//! `source`, `finding`, `fingerprint`, `rules` and `text` are foundation types every stage
+//! `source`, `finding`, `fingerprint`, `rules`, `lazy_regex` and `text` are foundation types every stage
 //! may use; `cli`, `lsp` and `init` are front ends that call the pipeline.
 
 pub mod artifacts;
@@ -17,6 +17,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod fix;
 pub mod init;
+pub mod lazy_regex;
 pub mod load;
 pub mod lsp;
 pub mod parse;

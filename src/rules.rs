@@ -2,6 +2,7 @@
 //! the evaluate stage runs. No parsing of files and no output here.
 
 use crate::finding::Severity;
+pub use crate::lazy_regex::LazyRegex;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -283,7 +284,7 @@ impl Family {
 /// A compiled pattern of a `forbid` or `require` rule.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    pub regex: Regex,
+    pub regex: LazyRegex,
     pub severity: Option<Severity>,
     pub message: Option<String>,
 }
@@ -292,7 +293,7 @@ pub struct Pattern {
 #[derive(Debug, Clone)]
 pub enum Segment {
     AnyDepth,
-    Title(Regex),
+    Title(LazyRegex),
 }
 
 /// A section path such as `Constitution Check` or `Project Structure/*`.
@@ -305,6 +306,14 @@ pub struct SectionGlob {
 }
 
 impl SectionGlob {
+    /// The regexes of its title segments.
+    pub fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        self.segments.iter().filter_map(|s| match s {
+            Segment::Title(re) => Some(re),
+            Segment::AnyDepth => None,
+        })
+    }
+
     /// True when the chain of titles (outermost first) matches.
     pub fn matches(&self, titles: &[&str]) -> bool {
         if self.anchored {
@@ -386,7 +395,7 @@ pub struct Query {
 #[derive(Debug, Clone)]
 pub struct Companion {
     pub path: String,
-    pub heading: Option<Regex>,
+    pub heading: Option<LazyRegex>,
 }
 
 /// Index of a procedural check in the registry (`checks::REGISTRY`),
@@ -421,7 +430,7 @@ pub enum RuleKind {
     LineForbid {
         select: Select,
         patterns: Vec<Pattern>,
-        except: Option<Regex>,
+        except: Option<LazyRegex>,
     },
     /// `path-exists`: the string values a query matches name repository paths that must exist.
     PathExists {
@@ -439,6 +448,30 @@ pub enum RuleKind {
 }
 
 impl RuleKind {
+    /// Every regex the rule holds: patterns, `except`, section paths and
+    /// companion headings.
+    pub fn regexes(&self) -> Vec<&LazyRegex> {
+        match self {
+            RuleKind::Forbid { patterns, scope: s } | RuleKind::Require { patterns, scope: s } => {
+                let mut v: Vec<&LazyRegex> = patterns.iter().map(|p| &p.regex).collect();
+                v.extend(s.sections.iter().flat_map(SectionGlob::regexes));
+                v
+            }
+            RuleKind::TableColumns { heading, .. } => heading.regexes().collect(),
+            RuleKind::LineForbid { patterns, except, .. } => {
+                patterns.iter().map(|p| &p.regex).chain(except.iter()).collect()
+            }
+            RuleKind::CompanionFile { companions, .. } => {
+                companions.iter().filter_map(|c| c.heading.as_ref()).collect()
+            }
+            RuleKind::Builtin(_)
+            | RuleKind::RequireSection { .. }
+            | RuleKind::QueryForbid { .. }
+            | RuleKind::QueryRequire { .. }
+            | RuleKind::PathExists { .. } => Vec::new(),
+        }
+    }
+
     /// The `kind` as rule files spell it.
     pub fn name(&self) -> &'static str {
         match self {
@@ -572,7 +605,7 @@ pub struct PrincipleDef {
     /// The gate question a plan must answer.
     pub gate: String,
     /// A passing gate's text must match one of these.
-    pub evidence: Vec<Regex>,
+    pub evidence: Vec<LazyRegex>,
     pub severity: Severity,
     pub doc: Option<RuleDoc>,
     pub source: Arc<str>,
@@ -670,15 +703,100 @@ impl RuleSet {
 }
 
 /// The vocabulary compiled once per repository.
+///
+/// It finds what the regex `(?i)(?:^|[^\p{L}\p{N}_])(WORDS)(?:$|[^\p{L}\p{N}_])`
+/// finds (the words longest first; `loud` without `(?i)`), without
+/// compiling it: that regex, with its two large Unicode classes, cost more
+/// than a millisecond to build on every run, and a plan's gates are short.
+/// The tests keep the regex as the reference.
 #[derive(Debug, Clone)]
 pub struct StatusMatcher {
     /// Any status word, case-insensitive, whole tokens: for status cells and
     /// status positions.
-    any: Regex,
+    any: Arc<[StatusWord]>,
     /// Upper-case words and symbols only: for free text, where "compliant"
     /// or "Fail Loud" are prose and names.
-    loud: Regex,
+    loud: Arc<[StatusWord]>,
     pass: Vec<String>,
+}
+
+/// A status word as the regex reads it: each character, or with `(?i)` the
+/// characters simple case folding makes equal to it (as `regex` does).
+#[derive(Debug)]
+struct StatusWord {
+    chars: Vec<char>,
+    folded: Vec<Vec<(char, char)>>,
+}
+
+impl StatusWord {
+    fn new(word: &str) -> StatusWord {
+        let chars: Vec<char> = word.chars().collect();
+        let folded = chars.iter().map(|&c| case_equivalents(c)).collect();
+        StatusWord { chars, folded }
+    }
+
+    /// Where the word ends when it starts at `at` in `text`.
+    fn match_at(&self, text: &str, at: usize, fold: bool) -> Option<usize> {
+        let mut rest = text[at..].char_indices();
+        for (i, &want) in self.chars.iter().enumerate() {
+            let (_, got) = rest.next()?;
+            let same = got == want || (fold && in_ranges(&self.folded[i], got));
+            if !same {
+                return None;
+            }
+        }
+        Some(rest.next().map_or(text.len(), |(j, _)| at + j))
+    }
+}
+
+/// The characters simple case folding makes equal to `c`, `c` included,
+/// as sorted ranges.
+fn case_equivalents(c: char) -> Vec<(char, char)> {
+    let mut class = regex_syntax::hir::ClassUnicode::new([regex_syntax::hir::ClassUnicodeRange::new(c, c)]);
+    class.case_fold_simple();
+    class.ranges().iter().map(|r| (r.start(), r.end())).collect()
+}
+
+fn in_ranges(ranges: &[(char, char)], c: char) -> bool {
+    ranges
+        .binary_search_by(|&(lo, hi)| {
+            if hi < c {
+                std::cmp::Ordering::Less
+            } else if lo > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
+}
+
+/// `[\p{L}\p{N}_]`, from the same Unicode tables `regex` uses.
+static WORD_CHARS: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(|| {
+    let hir = regex_syntax::Parser::new()
+        .parse(r"[\p{L}\p{N}_]")
+        .expect("a valid class");
+    match hir.kind() {
+        regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => {
+            c.ranges().iter().map(|r| (r.start(), r.end())).collect()
+        }
+        _ => unreachable!("a bracketed class parses to a class"),
+    }
+});
+
+/// True when `c` is in `[\p{L}\p{N}_]`, or with `fold` in that class closed
+/// under simple case folding (what `(?i)` makes of it), so not a boundary.
+fn word_char(c: char, fold: bool) -> bool {
+    if c.is_ascii() {
+        // No ASCII character outside letters, digits and `_` folds into the class.
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    if in_ranges(&WORD_CHARS, c) {
+        return true;
+    }
+    fold && case_equivalents(c)
+        .iter()
+        .any(|&(lo, hi)| (lo..=hi).any(|d| in_ranges(&WORD_CHARS, d)))
 }
 
 /// What a status word says.
@@ -693,16 +811,14 @@ impl StatusMatcher {
         let mut words: Vec<&String> = v.pass.iter().chain(v.fail.iter()).collect();
         // Longest first, so "JUSTIFIED DEVIATION" wins over "DEVIATION".
         words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-        let alt = |ws: &[&String]| ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
-        let bounded = |body: String| format!(r"(?:^|[^\p{{L}}\p{{N}}_])({body})(?:$|[^\p{{L}}\p{{N}}_])");
-        let loud_words: Vec<&String> = words
+        let loud: Arc<[StatusWord]> = words
             .iter()
-            .copied()
             .filter(|w| !w.chars().any(char::is_lowercase))
+            .map(|w| StatusWord::new(w))
             .collect();
         StatusMatcher {
-            any: Regex::new(&format!("(?i){}", bounded(alt(&words)))).expect("escaped words form a regex"),
-            loud: Regex::new(&bounded(alt(&loud_words))).expect("escaped words form a regex"),
+            any: words.iter().map(|w| StatusWord::new(w)).collect(),
+            loud,
             pass: v.pass.iter().map(|p| p.to_lowercase()).collect(),
         }
     }
@@ -715,22 +831,48 @@ impl StatusMatcher {
         }
     }
 
+    /// The status word the regex would capture searching `text` from `at`
+    /// (as `captures_at`): the leftmost match, and at one place the first
+    /// word, in order, followed by the end or a boundary. `^` holds at 0
+    /// only, and is tried before a boundary character at 0.
+    fn find_at(&self, text: &str, at: usize, loud_only: bool) -> Option<std::ops::Range<usize>> {
+        let (words, fold) = if loud_only {
+            (&self.loud, false)
+        } else {
+            (&self.any, true)
+        };
+        let word_at = |w: usize| {
+            words.iter().find_map(|word| {
+                let end = word.match_at(text, w, fold)?;
+                let bounded = text[end..].chars().next().is_none_or(|c| !word_char(c, fold));
+                bounded.then_some(w..end)
+            })
+        };
+        if at == 0 {
+            if let Some(r) = word_at(0) {
+                return Some(r);
+            }
+        }
+        text[at..]
+            .char_indices()
+            .filter(|&(_, c)| !word_char(c, fold))
+            .find_map(|(i, c)| word_at(at + i + c.len_utf8()))
+    }
+
     /// The verdict of a status text: a failing word anywhere wins; otherwise
     /// the first passing word. Returns the word's byte range in `text`.
     pub fn judge(&self, text: &str, loud_only: bool) -> Option<(Verdict, std::ops::Range<usize>)> {
-        let re = if loud_only { &self.loud } else { &self.any };
         let mut first: Option<(Verdict, std::ops::Range<usize>)> = None;
         let mut at = 0;
-        while let Some(c) = re.captures_at(text, at) {
-            let m = c.get(1).expect("group 1 always participates");
-            let v = self.verdict(m.as_str());
+        while let Some(m) = self.find_at(text, at, loud_only) {
+            let v = self.verdict(&text[m.clone()]);
             if v == Verdict::Fail {
-                return Some((v, m.range()));
+                return Some((v, m));
             }
             if first.is_none() {
-                first = Some((v, m.range()));
+                first = Some((v, m.clone()));
             }
-            at = m.end();
+            at = m.end;
         }
         first
     }
@@ -754,6 +896,168 @@ mod tests {
         assert_eq!(m.judge("all changes are compliant", true), None);
         assert_eq!(m.judge("Pass (N/A)", false).map(|v| v.0), Some(Verdict::Pass));
         assert_eq!(m.judge("passport", false), None);
+    }
+
+    /// The regex `StatusMatcher` stands for, and its search loop: the reference.
+    fn reference(v: &GateVocabulary) -> impl Fn(&str, bool) -> Option<(Verdict, std::ops::Range<usize>)> {
+        let mut words: Vec<&String> = v.pass.iter().chain(v.fail.iter()).collect();
+        words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+        let alt = |ws: &[&String]| ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+        let bounded = |body: String| format!(r"(?:^|[^\p{{L}}\p{{N}}_])({body})(?:$|[^\p{{L}}\p{{N}}_])");
+        let loud_words: Vec<&String> = words
+            .iter()
+            .copied()
+            .filter(|w| !w.chars().any(char::is_lowercase))
+            .collect();
+        let any = Regex::new(&format!("(?i){}", bounded(alt(&words)))).unwrap();
+        let loud = Regex::new(&bounded(alt(&loud_words))).unwrap();
+        let pass: Vec<String> = v.pass.iter().map(|p| p.to_lowercase()).collect();
+        move |text: &str, loud_only: bool| {
+            let re = if loud_only { &loud } else { &any };
+            let mut first = None;
+            let mut at = 0;
+            while let Some(c) = re.captures_at(text, at) {
+                let m = c.get(1).unwrap();
+                let v = if pass.iter().any(|p| *p == m.as_str().to_lowercase()) {
+                    Verdict::Pass
+                } else {
+                    Verdict::Fail
+                };
+                if v == Verdict::Fail {
+                    return Some((v, m.range()));
+                }
+                if first.is_none() {
+                    first = Some((v, m.range()));
+                }
+                at = m.end();
+            }
+            first
+        }
+    }
+
+    const FRAGMENTS: &[&str] = &[
+        "PASS",
+        "pass",
+        "Pass",
+        "PASSED",
+        "passes",
+        "FAIL",
+        "fail",
+        "Fail",
+        "FAILED",
+        "N/A",
+        "n/a",
+        "✅",
+        "❌",
+        "⚠️",
+        "⚠",
+        "✔️",
+        "✔",
+        "\u{fe0f}",
+        "JUSTIFIED",
+        "justified",
+        "DEVIATION",
+        "EXCEPTION",
+        "LOGGED",
+        "Compliant",
+        "COMPLIANT",
+        "NON-COMPLIANT",
+        "non-compliant",
+        "NOT MET",
+        "not met",
+        " ",
+        "  ",
+        "\n",
+        "_",
+        "x",
+        "é",
+        "1",
+        "٣",
+        "ſ",
+        "\u{212a}",
+        "\u{345}",
+        "ι",
+        "(",
+        ")",
+        "*",
+        "-",
+        "/",
+        ":",
+        "|",
+        "ǅ",
+        "ǆ",
+        "Ǆ",
+        "STRASSE",
+        "straße",
+        "ẞ",
+        "ok",
+        "OK",
+        "nein",
+        "k-fail",
+        "K-FAIL",
+        "Ⓐ",
+        "Ⅰ",
+        "²",
+        "🙂",
+    ];
+
+    fn vocabularies() -> Vec<GateVocabulary> {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        vec![
+            GateVocabulary::default(),
+            GateVocabulary {
+                pass: v(&["ok", "Straße", "ǅ", "ιota", "✅"]),
+                fail: v(&["K-FAIL", "nein", "ſo", "NOT ok", "Ⓐ"]),
+            },
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(600))]
+        /// The hand-written search finds what the regex finds, word and place.
+        #[test]
+        fn status_search_is_the_regex(parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..14)) {
+            let text = parts.concat();
+            for v in vocabularies() {
+                let m = StatusMatcher::new(&v);
+                let r = reference(&v);
+                for loud in [false, true] {
+                    proptest::prop_assert_eq!(m.judge(&text, loud), r(&text, loud), "{:?} loud={}", text, loud);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn status_search_edges() {
+        for v in vocabularies() {
+            let m = StatusMatcher::new(&v);
+            let r = reference(&v);
+            for text in [
+                "",
+                "PASS",
+                "xPASS PASS",
+                "PASSES, PASSED",
+                "\u{212a}-fail",
+                "ſo",
+                "SO",
+                "\u{345}PASS",
+                "ιPASS",
+                "ΙOTA ιota",
+                "straße STRASSE strasse",
+                "ǆ ǅ Ǆ",
+                "FAIL_",
+                "_FAIL",
+                "(FAIL)",
+                "✅✅",
+                "n/a/n/a",
+                "justified  deviation",
+            ] {
+                for loud in [false, true] {
+                    assert_eq!(m.judge(text, loud), r(text, loud), "{text:?} loud={loud}");
+                }
+            }
+        }
     }
 
     #[test]

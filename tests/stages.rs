@@ -5,7 +5,7 @@
 //! every import that runs backwards.
 //!
 //! Order: discover < load < parse < render < evaluate = checks = artifacts
-//! < filter < report. `source`, `finding`, `rules` and `text` are the
+//! < filter < report. `source`, `finding`, `rules`, `lazy_regex` and `text` are the
 //! foundation: anyone may import them, and they import only each other.
 //! `main`, `lib`, `cli`, `lsp`, `pipeline` and `init` are front ends and may
 //! import anything; no stage may import them.
@@ -22,7 +22,7 @@ enum Layer {
 
 fn layer(module: &str) -> Option<Layer> {
     Some(match module {
-        "source" | "finding" | "fingerprint" | "fix" | "rules" | "text" => Layer::Foundation,
+        "source" | "finding" | "fingerprint" | "fix" | "rules" | "text" | "lazy_regex" => Layer::Foundation,
         "discover" => Layer::Stage(0),
         "load" => Layer::Stage(1),
         "parse" => Layer::Stage(2),

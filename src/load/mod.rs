@@ -12,10 +12,20 @@ use crate::rules::{GateVocabulary, Rule, RuleSet, TomlConstitution};
 use config::Config;
 use error::{closest, plain, FileText, LoadResult};
 use globset::{Glob, GlobMatcher};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+/// True when `text` is one of the packs shipped inside the binary (the
+/// static text itself, not a copy), whose regexes the tests compile
+/// (`builtin_pack_regexes_compile`), so loading them skips the check.
+pub fn is_builtin_text(text: &str) -> bool {
+    BUILTIN_PACKS
+        .iter()
+        .any(|(_, t)| std::ptr::eq(t.as_ptr(), text.as_ptr()) && t.len() == text.len())
+}
+
 /// Packs shipped inside the binary, by `builtin:` name.
-pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+pub static BUILTIN_PACKS: &[(&str, &str)] = &[
     ("spec-kit", include_str!("../../rules/spec-kit.toml")),
     ("artifacts", include_str!("../../rules/artifacts.toml")),
     ("k3s-gitops", include_str!("../../rules/k3s-gitops.toml")),
@@ -281,7 +291,7 @@ pub fn load_from(
     let mut vocabulary = GateVocabulary::default();
     let mut seen_codes: Vec<(String, String)> = Vec::new();
     let own = config.take_rules();
-    let mut packs: Vec<(String, String)> = Vec::new();
+    let mut packs: Vec<(String, Cow<'static, str>)> = Vec::new();
     for (name, span) in &extends {
         if let Some(p) = &path {
             if let Some(chain) = extends_cycle(root, p, &base, name) {
@@ -730,12 +740,12 @@ fn shown(root: &Path, p: &Path) -> String {
 }
 
 /// The text of a pack named in `extends`; team packs must lie inside the root.
-fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, String), String> {
+fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, Cow<'static, str>), String> {
     if let Some(b) = name.strip_prefix("builtin:") {
         return BUILTIN_PACKS
             .iter()
             .find(|(n, _)| *n == b)
-            .map(|(n, t)| (format!("builtin:{n}"), t.to_string()))
+            .map(|(n, t)| (format!("builtin:{n}"), Cow::Borrowed(*t)))
             .ok_or_else(|| {
                 let names: Vec<&str> = BUILTIN_PACKS.iter().map(|(n, _)| *n).collect();
                 let hint = closest(b, &names)
@@ -764,7 +774,7 @@ fn read_pack(root: &Path, base: &Path, name: &str) -> Result<(String, String), S
     let text = safe::inside(&real_root, &real)
         .and_then(|()| safe::read_text(&real, safe::CONFIG_CAP))
         .map_err(|e| format!("cannot read rule file `{name}`: {e}"))?;
-    Ok((shown(&real_root, &real), text))
+    Ok((shown(&real_root, &real), Cow::Owned(text)))
 }
 
 /// The chain of files, from the configuration at `config`, that leads back
@@ -822,4 +832,47 @@ pub fn schema() -> serde_json::Value {
         "rule-file": schemars::schema_for!(pack::RuleFile),
         "config": schemars::schema_for!(Config),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Built-in packs skip the regex check at load (`is_builtin_text`):
+    /// this is that check, for every regex they hold, and the proof that
+    /// loading compiled none of them.
+    #[test]
+    fn builtin_pack_regexes_compile() {
+        let settings = builtin_settings(&crate::checks::registered_codes()).expect("built-in packs load");
+        let mut regexes: Vec<&crate::rules::LazyRegex> =
+            settings.all_rules.iter().flat_map(|r| r.kind.regexes()).collect();
+        for p in &settings.rules.constitution.principles {
+            regexes.extend(p.evidence.iter());
+        }
+        assert!(regexes.len() > 30, "only {} regexes found", regexes.len());
+        assert!(
+            regexes.iter().all(|re| !re.is_compiled()),
+            "a built-in regex was compiled at load"
+        );
+        for re in regexes {
+            if let Err(e) = crate::rules::LazyRegex::new(re.as_str()) {
+                panic!("built-in regex `{}` does not load: {e}", re.as_str());
+            }
+            if let Err(e) = regex::Regex::new(re.as_str()) {
+                panic!("built-in regex `{}` does not compile: {e}", re.as_str());
+            }
+            assert!(re.is_match("") || !re.is_match(""), "compiles on use");
+            assert!(re.is_compiled());
+        }
+    }
+
+    /// A team pack's regexes are checked at load, built-in or not by name.
+    #[test]
+    fn team_pack_text_is_not_builtin() {
+        for (_, text) in BUILTIN_PACKS {
+            assert!(is_builtin_text(text));
+            let copy = String::from(*text);
+            assert!(!is_builtin_text(&copy), "a copy is not the shipped text");
+        }
+    }
 }

@@ -6,8 +6,8 @@
 use super::error::{closest, FileText, LoadResult};
 use crate::finding::Severity;
 use crate::rules::{
-    CheckId, Companion, DocClass, GateVocabulary, Pattern, PrincipleDef, Query, Rule, RuleDoc, RuleKind,
-    Scope, SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
+    CheckId, Companion, DocClass, GateVocabulary, LazyRegex, Pattern, PrincipleDef, Query, Rule, RuleDoc,
+    RuleKind, Scope, SectionGlob, Segment, Supersession, Within, MESSAGE_PLACEHOLDERS,
 };
 use regex::Regex;
 use schemars::JsonSchema;
@@ -476,7 +476,7 @@ pub fn split_rules(file: FileText<'_>) -> LoadResult<Parsed<'_>> {
         Some(v) => {
             let at = v.span();
             match v.into_inner() {
-                DeValue::Array(a) => a.iter().cloned().collect(),
+                DeValue::Array(a) => a.into_iter().collect(),
                 _ => return Err(file.error(at, "`rule` must be an array of tables (`[[rule]]`)", "here")),
             }
         }
@@ -949,12 +949,15 @@ fn compile_patterns(
         .collect()
 }
 
-fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<Regex> {
+fn compile(file: FileText<'_>, re: &Spanned<String>) -> LoadResult<LazyRegex> {
     compile_at(file, re.get_ref(), &re.span())
 }
 
 /// Compile a regex; on error point at `at`, and inside it at the regex text when found.
-fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<Regex> {
+fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> LoadResult<LazyRegex> {
+    if super::is_builtin_text(file.text) {
+        return Ok(LazyRegex::trusted(re));
+    }
     if re.len() > MAX_EXPRESSION_LEN {
         return Err(file.error(
             at.clone(),
@@ -962,7 +965,7 @@ fn compile_at(file: FileText<'_>, re: &str, at: &std::ops::Range<usize>) -> Load
             "this regex",
         ));
     }
-    Regex::new(re).map_err(|e| {
+    LazyRegex::new(re).map_err(|e| {
         let detail = e.to_string();
         let last = detail
             .lines()
@@ -1100,9 +1103,11 @@ pub fn section_glob(file: FileText<'_>, raw: &Spanned<String>) -> LoadResult<Sec
             }
         }
         re.push('$');
-        segments.push(Segment::Title(
-            Regex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?,
-        ));
+        segments.push(Segment::Title(if super::is_builtin_text(file.text) {
+            LazyRegex::trusted(re)
+        } else {
+            LazyRegex::new(&re).map_err(|e| file.error(raw.span(), e.to_string(), "here"))?
+        }));
     }
     Ok(SectionGlob {
         text: text.to_string(),

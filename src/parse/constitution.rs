@@ -290,7 +290,7 @@ pub struct Principle {
     pub title: String,
     /// Every name it may be cited by, normalised.
     pub names: Vec<String>,
-    pub evidence: Vec<Regex>,
+    pub evidence: Vec<crate::rules::LazyRegex>,
     pub severity: Severity,
     pub origin: Origin,
 }

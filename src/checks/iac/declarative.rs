@@ -167,7 +167,7 @@ fn text_forbid(
     cx: &IacContext<'_>,
     select: &Select,
     patterns: &[Pattern],
-    except: Option<&regex::Regex>,
+    except: Option<&crate::rules::LazyRegex>,
     sink: &mut Sink<'_>,
 ) {
     for (fi, f) in cx.files() {
