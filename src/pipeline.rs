@@ -730,72 +730,114 @@ fn check_repo(ri: usize, job: &RepoJob, outcome: &mut Outcome, keep: bool) -> Op
     }
 
     // Evaluate: plans in parallel, then the IaC rules, then repository facts.
-    type Checked = Result<(PlanModel, Vec<crate::finding::Finding>), Problem>;
-    let plan_results: Vec<(FileId, Checked)> = models
+    // Each plan and its feature folder, in parallel; merged in plan order.
+    struct Checked {
+        id: FileId,
+        /// The plan's findings, its family and tree counts; or why not.
+        plan: Result<
+            (
+                Vec<crate::finding::Finding>,
+                crate::parse::family::Family,
+                evaluate::TreeCounts,
+            ),
+            Problem,
+        >,
+        feature: Result<Vec<crate::finding::Finding>, Problem>,
+        /// The plan's source and suppressions, and its model when kept.
+        source: Option<(SourceFile, Vec<suppress::Suppression>, Option<PlanModel>)>,
+        /// The artifacts' sources and suppressions, with their ids.
+        artifacts: Vec<(FileId, SourceFile, Vec<suppress::Suppression>)>,
+    }
+    let checked: Vec<Checked> = models
         .into_par_iter()
         .zip(plan_ids.par_iter())
-        .map(|(m, id)| {
+        .zip(features.into_par_iter())
+        .map(|((m, id), (mut f, ids))| {
+            let id = *id;
             let r = m.and_then(|m| {
                 let path = m.plan.file.path.to_string();
                 if !shown(&path) {
                     return Ok((m, Vec::new()));
                 }
                 evaluate::guarded(&path, || {
-                    let f = evaluate::plan(*id, &m, rules, &constitution, &facts, explicit);
+                    let f = evaluate::plan(id, &m, rules, &constitution, &facts, explicit);
                     (m, f)
                 })
             });
-            (*id, r)
+            let (plan, mut model) = match r {
+                Ok((m, findings)) => {
+                    let counts = evaluate::tree_counts(&m, &facts);
+                    let family = job.settings.family.unwrap_or(m.family);
+                    (Ok((findings, family, counts)), Some(m))
+                }
+                Err(p) => (Err(p), None),
+            };
+            // The feature checks read the plan too: lend it, then take it back.
+            f.feature.plan = model
+                .as_mut()
+                .map(|m| std::mem::replace(&mut m.plan, Plan::parse(SourceFile::new("", ""))));
+            // Feature findings may land in the plan too (TASK006, XREF).
+            let with_plan: Vec<(String, FileId)> = ids
+                .iter()
+                .cloned()
+                .chain(f.feature.plan.as_ref().map(|p| (p.file.path.to_string(), id)))
+                .collect();
+            let feature = evaluate::guarded(&f.feature.dir, || {
+                evaluate::feature(&f.feature, &with_plan, rules, &facts)
+            });
+            let source = match (f.feature.plan.take(), model) {
+                (Some(plan), Some(mut m)) => {
+                    let sups = suppress::markdown(&plan.file, &plan.comments);
+                    let file = plan.file.clone();
+                    let kept = keep.then(|| {
+                        m.plan = plan;
+                        m
+                    });
+                    Some((file, sups, kept))
+                }
+                _ => None,
+            };
+            let artifacts = f
+                .into_files()
+                .into_iter()
+                .zip(ids.iter().map(|(_, id)| *id))
+                .map(|(doc, id)| {
+                    let sups = suppress::markdown(&doc.file, &doc.comments);
+                    (id, doc.file, sups)
+                })
+                .collect();
+            Checked {
+                id,
+                plan,
+                feature,
+                source,
+                artifacts,
+            }
         })
         .collect();
     let mut kept = Vec::new();
-    for ((id, r), (mut f, ids)) in plan_results.into_iter().zip(features) {
-        // The feature checks read the plan too: lend it, then take it back.
-        let plan = match r {
-            Ok((m, findings)) => {
-                let counts = evaluate::tree_counts(&m, &facts);
-                outcome
-                    .families
-                    .push((id, job.settings.family.unwrap_or(m.family)));
+    for c in checked {
+        match c.plan {
+            Ok((findings, family, counts)) => {
+                outcome.families.push((c.id, family));
                 outcome.tree.planned += counts.planned;
                 outcome.tree.gitignored += counts.gitignored;
                 outcome.findings.extend(findings);
-                Some(m)
             }
-            Err(p) => {
-                outcome.problems.push(p);
-                None
-            }
-        };
-        let mut model = plan;
-        f.feature.plan = model
-            .as_mut()
-            .map(|m| std::mem::replace(&mut m.plan, Plan::parse(SourceFile::new("", ""))));
-        // Feature findings may land in the plan too (TASK006, XREF).
-        let with_plan: Vec<(String, FileId)> = ids
-            .iter()
-            .cloned()
-            .chain(f.feature.plan.as_ref().map(|p| (p.file.path.to_string(), id)))
-            .collect();
-        match evaluate::guarded(&f.feature.dir, || {
-            evaluate::feature(&f.feature, &with_plan, rules, &facts)
-        }) {
+            Err(p) => outcome.problems.push(p),
+        }
+        match c.feature {
             Ok(findings) => outcome.findings.extend(findings),
             Err(p) => outcome.problems.push(p),
         }
-        if let (Some(plan), Some(mut m)) = (f.feature.plan.take(), model) {
-            let sups = suppress::markdown(&plan.file, &plan.comments);
-            let rel = plan.file.path.to_string();
-            outcome.fill(id, plan.file.clone(), sups, shown(&rel));
-            if keep {
-                m.plan = plan;
-                kept.push((id, m));
-            }
+        if let Some((file, sups, model)) = c.source {
+            let rel = file.path.to_string();
+            outcome.fill(c.id, file, sups, shown(&rel));
+            kept.extend(model.map(|m| (c.id, m)));
         }
-        for (doc, id) in f.into_files().into_iter().zip(ids.iter().map(|(_, id)| *id)) {
-            let sups = suppress::markdown(&doc.file, &doc.comments);
-            let rel = doc.file.path.to_string();
-            outcome.fill(id, doc.file, sups, shown(&rel));
+        for (id, file, sups) in c.artifacts {
+            let rel = file.path.to_string();
+            outcome.fill(id, file, sups, shown(&rel));
         }
     }
     // Spans of feature findings stay inside their files.
@@ -1005,14 +1047,23 @@ fn stream_iac(
                 p
             }));
         }
+        // Reduced to stubs in parallel: the documents are dropped on the
+        // workers, not on this thread.
         let everything = |_: &crate::parse::iac::IacDoc| true;
-        for ((f, id), i) in files.into_iter().zip(ids).zip(at) {
-            let keep: &dyn Fn(&crate::parse::iac::IacDoc) -> bool = if is_kustomization_file(&s.paths[i]) {
-                &everything
-            } else {
-                &retains
-            };
-            let (stub, file, suppressions) = f.into_stub(keep);
+        let reduced: Vec<_> = files
+            .into_par_iter()
+            .zip(at.par_iter())
+            .map(|(f, &i)| {
+                let keep: &(dyn Fn(&crate::parse::iac::IacDoc) -> bool + Sync) =
+                    if is_kustomization_file(&s.paths[i]) {
+                        &everything
+                    } else {
+                        &retains
+                    };
+                f.into_stub(keep)
+            })
+            .collect();
+        for (((stub, file, suppressions), id), i) in reduced.into_iter().zip(ids).zip(at) {
             let rel = file.path.to_string();
             outcome.fill(id, file, suppressions, (s.shown)(&rel));
             stubs[i] = Some(stub);
