@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::safe;
+use super::safe::{self, Seen};
 
 /// What the disk says about the paths a run asked about. The pipeline
 /// collects it before evaluation (each path looked up once per run); checks
@@ -237,11 +237,16 @@ impl RepoFs {
         // Ignore files are read by constable itself (`ignore_rules`): only
         // regular files inside the root, never through a symlink, never
         // above the root, never the global git excludes.
-        let per_dir: Arc<Mutex<HashMap<PathBuf, Arc<Gitignore>>>> = Arc::default();
+        let per_dir: Arc<Mutex<HashMap<PathBuf, Chain>>> = Arc::default();
+        let root_rules = if self.gitignore.is_empty() {
+            Vec::new()
+        } else {
+            vec![Arc::new(self.gitignore.clone())]
+        };
         per_dir
             .lock()
             .expect("fresh")
-            .insert(self.real_root.clone(), Arc::new(self.gitignore.clone()));
+            .insert(self.real_root.clone(), Arc::new(root_rules));
         let walk_root = self.real_root.clone();
         let seen = self.real_dirs.clone();
         builder
@@ -390,36 +395,55 @@ fn ignore_rules(
 
 /// True when `path` is ignored by the `.gitignore` or `.ignore` of a folder
 /// between it and the root (the nearest folder with a verdict wins).
-/// `cache` holds each folder's rules, `seen` the folders found real.
+/// `cache` holds each folder's chain of rules, `seen` the folders found real.
 fn ignored(
     root: &Path,
-    cache: &Mutex<HashMap<PathBuf, Arc<Gitignore>>>,
-    seen: &Mutex<HashSet<PathBuf>>,
+    cache: &Mutex<HashMap<PathBuf, Chain>>,
+    seen: &Seen,
     path: &Path,
     is_dir: bool,
 ) -> bool {
-    let mut dir = path.parent();
-    while let Some(d) = dir {
-        if !d.starts_with(root) {
-            break;
-        }
-        let rules = {
-            let mut c = cache.lock().expect("not poisoned");
-            c.entry(d.to_path_buf())
-                .or_insert_with(|| Arc::new(ignore_rules(root, d, &[".gitignore", ".ignore"], Some(seen))))
-                .clone()
-        };
+    let Some(dir) = path.parent().filter(|d| d.starts_with(root)) else {
+        return false;
+    };
+    for rules in chain_of(root, cache, seen, dir).iter().rev() {
         match rules.matched(path, is_dir) {
             ignore::Match::Ignore(_) => return true,
             ignore::Match::Whitelist(_) => return false,
             ignore::Match::None => {}
         }
-        if d == root {
-            break;
-        }
-        dir = d.parent();
     }
     false
+}
+
+/// The ignore rules that apply inside a folder: the non-empty rule sets of
+/// the folders from the root down to it, nearest last.
+type Chain = Arc<Vec<Arc<Gitignore>>>;
+
+/// A folder's [`Chain`], from the cache or built from its parent's; the
+/// folder's ignore files are read outside the lock.
+fn chain_of(root: &Path, cache: &Mutex<HashMap<PathBuf, Chain>>, seen: &Seen, dir: &Path) -> Chain {
+    if let Some(c) = cache.lock().expect("not poisoned").get(dir) {
+        return c.clone();
+    }
+    let parent = match dir.parent() {
+        Some(p) if dir != root && p.starts_with(root) => chain_of(root, cache, seen, p),
+        _ => Chain::default(),
+    };
+    let rules = ignore_rules(root, dir, &[".gitignore", ".ignore"], Some(seen));
+    let chain = if rules.is_empty() {
+        parent
+    } else {
+        let mut list = (*parent).clone();
+        list.push(Arc::new(rules));
+        Arc::new(list)
+    };
+    cache
+        .lock()
+        .expect("not poisoned")
+        .entry(dir.to_path_buf())
+        .or_insert(chain)
+        .clone()
 }
 
 fn is_markdown(rel: &str) -> bool {
