@@ -33,16 +33,9 @@ fn every_seed_is_flagged() {
 
 #[test]
 fn corpus_never_crashes_and_findings_are_stable() {
-    let Some(corpus) = shared("corpus") else {
-        eprintln!("skipped: ../shared/corpus is absent");
+    let Some(repos) = corpus_repos() else {
         return;
     };
-    let mut repos: Vec<_> = std::fs::read_dir(&corpus)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    repos.sort();
     let mut out = String::new();
     for repo in repos {
         // Repositories without plans are checked as IaC only.

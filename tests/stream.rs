@@ -37,26 +37,13 @@ fn fixture_repos() -> Vec<PathBuf> {
         if depth == 0 {
             return;
         }
-        let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.is_dir() && !p.is_symlink())
-            .collect();
-        children.sort();
-        for c in children {
+        for c in subdirs(dir).into_iter().filter(|p| !p.is_symlink()) {
             walk(&c, depth - 1, out);
         }
     }
     let mut out = Vec::new();
     walk(&root().join("fixtures"), 3, &mut out);
-    let kustomize = fixture("kustomize");
-    let mut more: Vec<PathBuf> = std::fs::read_dir(&kustomize)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    more.sort();
-    out.extend(more);
+    out.extend(subdirs(&fixture("kustomize")));
     out
 }
 
@@ -85,16 +72,9 @@ fn fixture_findings_do_not_depend_on_the_batch_size() {
 
 #[test]
 fn corpus_findings_do_not_depend_on_the_batch_size() {
-    let Some(corpus) = shared("corpus") else {
-        eprintln!("skipped: ../shared/corpus is absent");
+    let Some(repos) = corpus_repos() else {
         return;
     };
-    let mut repos: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    repos.sort();
     assert!(!repos.is_empty());
     for dir in &repos {
         same_for_every_batch_size(dir, &["--format", "json"]);

@@ -160,24 +160,26 @@ pub fn is_kustomization_file(path: &str) -> bool {
     FILE_NAMES.contains(&path.rsplit('/').next().unwrap_or(path))
 }
 
+/// Every string in a value, depth first.
+pub fn all_strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
+    match v {
+        Value::String(s) => out.push(s),
+        Value::Object(m) => m.values().for_each(|c| all_strings(c, out)),
+        Value::Array(a) => a.iter().for_each(|c| all_strings(c, out)),
+        _ => {}
+    }
+}
+
 /// Every repository path a kustomization file's documents could name: each
 /// string in them, placed against the file's folder. A superset of the
 /// files the renderer reads through it (resources, patches, components,
 /// generators), so that a file outside every such set is known, before it
 /// is parsed, never to be rendered, patched or consumed.
 pub fn named_paths(kustomization: &str, docs: &[&Value], out: &mut Vec<String>) {
-    fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
-        match v {
-            Value::String(s) => out.push(s),
-            Value::Object(m) => m.values().for_each(|c| strings(c, out)),
-            Value::Array(a) => a.iter().for_each(|c| strings(c, out)),
-            _ => {}
-        }
-    }
     let dir = parent_dir(kustomization);
     let mut all = Vec::new();
     for d in docs {
-        strings(d, &mut all);
+        all_strings(d, &mut all);
     }
     for s in all {
         if let Place::Path(p) = place(dir, s) {

@@ -41,6 +41,27 @@ pub fn clean_env(cmd: &mut Command) -> &mut Command {
         .env_remove("RAYON_NUM_THREADS")
 }
 
+/// The folders directly inside `dir`, sorted.
+pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    out.sort();
+    out
+}
+
+/// The repositories in `../shared/corpus`, sorted; None, with a visible
+/// skip message, when the shared folder is absent.
+pub fn corpus_repos() -> Option<Vec<PathBuf>> {
+    let Some(corpus) = shared("corpus") else {
+        eprintln!("skipped: ../shared/corpus is absent");
+        return None;
+    };
+    Some(subdirs(&corpus))
+}
+
 /// The seed templates in `../shared/seeds` (`*.txt`), sorted; None, with a
 /// visible skip message, when the shared folder is absent.
 pub fn seed_files() -> Option<Vec<PathBuf>> {

@@ -76,15 +76,6 @@ fn plugin_sources(v: &Value, out: &mut BTreeMap<String, Option<String>>) {
     }
 }
 
-fn strings<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
-    match v {
-        Value::String(s) => out.push(s),
-        Value::Object(m) => m.values().for_each(|c| strings(c, out)),
-        Value::Array(a) => a.iter().for_each(|c| strings(c, out)),
-        _ => {}
-    }
-}
-
 /// An Argo CD config management plugin's configuration.
 fn plugin_config(d: &IacDoc) -> bool {
     d.kind.as_deref() == Some("ConfigManagementPlugin")
@@ -122,7 +113,7 @@ impl Plugins {
             let name = d.name().unwrap_or("");
             if plugin_config(d) {
                 let mut all = Vec::new();
-                strings(v, &mut all);
+                crate::render::kustomize::all_strings(v, &mut all);
                 for s in all {
                     let plugin =
                         (d.kind.as_deref() == Some("ConfigManagementPlugin")).then(|| name.to_string());
