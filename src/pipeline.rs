@@ -1121,12 +1121,16 @@ fn stream_iac(
         deployed.extend(deployed_folders(std::slice::from_ref(slot)));
     }
     for batch in &rendered {
-        for &i in batch {
-            if slots[i].is_none() {
-                if let Some(r) = texts[i].take() {
-                    slots[i] = Some(parse(i, r));
-                }
-            }
+        // The texts read ahead, parsed in parallel.
+        let todo: Vec<(usize, Read)> = batch
+            .iter()
+            .filter(|&&i| slots[i].is_none())
+            .filter_map(|&i| texts[i].take().map(|r| (i, r)))
+            .collect();
+        let parsed: Vec<(usize, Result<IacFile, Problem>)> =
+            todo.into_par_iter().map(|(i, r)| (i, parse(i, r))).collect();
+        for (i, r) in parsed {
+            slots[i] = Some(r);
         }
         run(batch, &mut slots, &mut stubs, Some(&deployed), facts, outcome);
     }
