@@ -1447,6 +1447,34 @@ pub fn check_buffer_with(
     };
     let file = SourceFile::new(rel.as_str(), text);
     let (file, findings, sups) = match discover::classify_named(&real) {
+        // An IaC buffer gets what `check - --stdin-filename` gives it: its
+        // folder, chart or Kustomize graph, and the repository-wide checks.
+        discover::Named::Iac if !rel.is_empty() && real.is_file() => {
+            let req = CheckRequest {
+                stdin: Some((real.clone(), text.to_string())),
+                ..CheckRequest::default()
+            };
+            let run = check(&req).map_err(|e| problem(e.to_string()))?;
+            if let Some(p) = run.outcome.problems.iter().find(|p| p.path == rel) {
+                return Err(p.clone());
+            }
+            let Some(at) = (0..run.outcome.files.len())
+                .find(|&i| run.outcome.reported[i] && *run.outcome.files[i].path == *rel)
+            else {
+                return Err(problem("the file was not checked".into()));
+            };
+            let findings = run
+                .outcome
+                .findings
+                .into_iter()
+                .filter(|f| f.file == at)
+                .map(|mut f| {
+                    f.file = id;
+                    f
+                })
+                .collect();
+            return Ok((run.outcome.files[at].clone(), findings));
+        }
         discover::Named::Iac => {
             let f = IacFile::parse(&rel, text);
             let files = [f];

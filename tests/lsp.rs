@@ -136,6 +136,16 @@ impl Server {
         }
     }
 
+    /// The next diagnostics published for `uri`.
+    fn diagnostics_of(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let m = self.receive();
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                return m["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
     fn diagnostics(&mut self) -> Vec<Value> {
         loop {
             let m = self.receive();
@@ -562,5 +572,70 @@ fn the_server_asks_to_watch_config_and_constitution_files() {
         .collect();
     assert_eq!(globs, ["**/*.toml", "**/constitution.md"]);
     s.send(&json!({"jsonrpc": "2.0", "id": m["id"], "result": null}));
+    s.stop();
+}
+
+/// An IaC file gets what `check - --stdin-filename` gives it: the checks
+/// that read the rest of the repository (a namespace's quota elsewhere) and
+/// the rendered overlays it is part of, which a file checked alone lacks.
+#[test]
+fn an_iac_file_gets_what_the_command_line_gives_it() {
+    let dir = temp_dir("lsp-iac");
+    copy_tree(&fixture("stream"), &dir);
+    // No plan points at the IaC here: the configuration names the roots.
+    std::fs::write(
+        dir.join("constable.toml"),
+        "[iac]\nroots = [\"apps\", \"argocd\", \"infra\", \"tenants\"]\n",
+    )
+    .unwrap();
+    let dir = std::fs::canonicalize(&dir).unwrap();
+    let mut s = Server::start(&dir);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    s.notify("initialized", json!({}));
+    for (file, want) in [
+        ("tenants/green/namespace.yaml", &["OBS003", "OBS004"][..]),
+        ("tenants/blue/namespace.yaml", &["OBS004"][..]),
+        ("apps/shop/base/cart.yaml", &["IDM002", "OBS002"][..]),
+    ] {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let uri = format!("file://{}", path.display());
+        s.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        let mut codes: Vec<String> = s
+            .diagnostics_of(&uri)
+            .iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect();
+        codes.sort();
+        assert_eq!(codes, want, "{file}");
+        // The command line's buffer: the same codes.
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_constable"))
+            .args([
+                "check",
+                "-",
+                "--stdin-filename",
+                path.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .stdin(std::fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut cli: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect();
+        cli.sort();
+        assert_eq!(codes, cli, "{file}");
+    }
     s.stop();
 }
