@@ -250,7 +250,12 @@ pub fn check(req: &CheckRequest) -> Result<CheckRun, RunError> {
         }
         paths = changed;
     }
-    let mut targets = discover::targets(&paths).map_err(|e| RunError::Input(e.to_string()))?;
+    // Files nobody named: the editor's buffer, and what changed.
+    let mut implicit: Vec<PathBuf> = req.stdin.iter().map(|(name, _)| name.clone()).collect();
+    if req.changed_since.is_some() {
+        implicit.extend(paths.iter().cloned());
+    }
+    let mut targets = discover::targets(&paths, &implicit).map_err(|e| RunError::Input(e.to_string()))?;
     if let Some(plan) = &new_plan {
         let only_plan = req.paths.is_empty();
         match targets.iter_mut().find(|t| t.root == plan.root) {
@@ -1448,8 +1453,9 @@ pub fn check_buffer_with(
     let file = SourceFile::new(rel.as_str(), text);
     let (file, findings, sups) = match discover::classify_named(&real) {
         // An IaC buffer gets what `check - --stdin-filename` gives it: its
-        // folder, chart or Kustomize graph, and the repository-wide checks.
-        discover::Named::Iac if !rel.is_empty() && real.is_file() => {
+        // folder, chart or Kustomize graph, and the repository-wide checks;
+        // a feature artifact, its feature's checks.
+        discover::Named::Iac | discover::Named::Artifact if !rel.is_empty() && real.is_file() => {
             let req = CheckRequest {
                 stdin: Some((real.clone(), text.to_string())),
                 ..CheckRequest::default()
@@ -1461,7 +1467,9 @@ pub fn check_buffer_with(
             let Some(at) = (0..run.outcome.files.len())
                 .find(|&i| run.outcome.reported[i] && *run.outcome.files[i].path == *rel)
             else {
-                return Err(problem("the file was not checked".into()));
+                // Not checked by a full check either (an artifact without
+                // a plan beside it).
+                return Ok((SourceFile::new(rel.as_str(), text), Vec::new()));
             };
             let findings = run
                 .outcome
@@ -1502,7 +1510,12 @@ pub fn check_buffer_with(
             let sups = suppress::markdown(&file, &d.doc.comments);
             (file, findings, sups)
         }
-        _ => {
+        // Nothing checks it (a README, a runbook, principles.md, or an
+        // artifact not saved yet).
+        discover::Named::Other | discover::Named::Rules | discover::Named::Artifact => {
+            return Ok((file, Vec::new()));
+        }
+        discover::Named::Plan => {
             let m = PlanModel::new(Plan::parse(file), rules, constitution, &fs.name());
             let mut facts = DiskFacts::default();
             let mut want: Vec<String> = m

@@ -348,3 +348,93 @@ fn language_server_publishes_and_clears_diagnostics() {
     let status = child.wait().unwrap();
     assert!(status.success());
 }
+
+/// What changed besides plans, IaC and rules (a README, a runbook, source
+/// code) is not checked as a plan; a changed spec.md or tasks.md is checked
+/// with its feature, through the plan beside it.
+#[test]
+fn changed_since_skips_what_is_not_a_plan_and_checks_artifacts_with_their_plan() {
+    let dir = temp_dir("changed-other");
+    copy_tree(&fixture("example"), &dir);
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    // Prose with a bracketed example, and a file that is no plan at all.
+    std::fs::write(
+        dir.join("README.md"),
+        "# Ops notes\n\nSet the flag to [your value] before you deploy.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("notes.txt"), "Remember [the thing].\n").unwrap();
+    let r = constable_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--changed-since",
+            "HEAD",
+            "--format",
+            "concise",
+            "--quiet",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("README.md"), "{}", r.stdout);
+    // A changed spec.md: its feature is checked (the plan beside it).
+    let spec = std::fs::read_dir(dir.join("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("spec.md"))
+        .find(|p| p.is_file())
+        .expect("a feature with a spec.md");
+    edit(&spec, |t| {
+        format!("{t}\n- **FR-900**: [NEEDS CLARIFICATION: which region?]\n")
+    });
+    let r = constable_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--changed-since",
+            "HEAD",
+            "--format",
+            "concise",
+            "--quiet",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("spec.md:"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("TPL006"),
+        "a spec.md is not a plan: {}",
+        r.stdout
+    );
+}
+
+/// An editor's spec.md buffer is checked with its feature, never as a plan.
+#[test]
+fn a_spec_buffer_is_not_checked_as_a_plan() {
+    let spec = std::fs::read_dir(fixture("example").join("specs"))
+        .unwrap()
+        .map(|e| e.unwrap().path().join("spec.md"))
+        .find(|p| p.is_file())
+        .expect("a feature with a spec.md");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_constable"))
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            spec.to_str().unwrap(),
+            "--format",
+            "concise",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stdout}");
+    assert!(!stdout.contains("TPL006"), "{stdout}");
+}

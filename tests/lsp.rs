@@ -639,3 +639,50 @@ fn an_iac_file_gets_what_the_command_line_gives_it() {
     }
     s.stop();
 }
+
+/// Markdown that is not a plan (a runbook, a README) gets no diagnostics,
+/// and a spec.md only what its feature's checks say about it: neither is
+/// checked as a plan.
+#[test]
+fn markdown_that_is_not_a_plan_is_not_checked_as_one() {
+    let (dir, _) = repo("lsp-markdown");
+    std::fs::create_dir_all(dir.join("docs/runbooks")).unwrap();
+    let runbook = dir.join("docs/runbooks/grafana.md");
+    std::fs::write(&runbook, "# Grafana\n\nRestart it with [the usual command].\n").unwrap();
+    let spec = dir.join("specs/001-grafana/spec.md");
+    std::fs::write(
+        &spec,
+        "# Feature: Grafana\n\n## Requirements\n\n- **FR-001**: Dashboards load in under a second.\n",
+    )
+    .unwrap();
+    let mut s = Server::start(&dir);
+    s.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    s.notify("initialized", json!({}));
+    for path in [&runbook, &spec] {
+        let uri = format!("file://{}", path.display());
+        let text = std::fs::read_to_string(path).unwrap();
+        s.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+        let codes: Vec<String> = s
+            .diagnostics_of(&uri)
+            .iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect();
+        assert!(
+            !codes
+                .iter()
+                .any(|c| c.starts_with("TPL") || c.starts_with("GATE")),
+            "{}: {codes:?}",
+            path.display()
+        );
+        if path == &runbook {
+            assert!(codes.is_empty(), "{codes:?}");
+        }
+    }
+    s.stop();
+}

@@ -129,10 +129,16 @@ pub struct Target {
 /// What a file named on the command line (or changed since a ref) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Named {
+    /// A `plan.md`.
     Plan,
+    /// A feature's spec.md, tasks.md or `checklists/*.md`: checked with its
+    /// feature, through the plan beside it.
+    Artifact,
     /// constitution.md or a rule/config TOML file: every plan is affected.
     Rules,
     Iac,
+    /// Anything else (a README, a runbook, research.md): nothing checks it.
+    Other,
 }
 
 pub fn classify_named(path: &Path) -> Named {
@@ -140,13 +146,35 @@ pub fn classify_named(path: &Path) -> Named {
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
+    let in_checklists = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|d| d.eq_ignore_ascii_case("checklists"));
     if name == "constitution.md" || name == "principles.md" || name.ends_with(".toml") {
         Named::Rules
     } else if is_iac_path(&name) {
         Named::Iac
-    } else {
+    } else if name == "plan.md" {
         Named::Plan
+    } else if name == "spec.md" || name == "tasks.md" || (in_checklists && name.ends_with(".md")) {
+        Named::Artifact
+    } else {
+        Named::Other
     }
+}
+
+/// The plan of the feature a named artifact belongs to (`plan.md` beside
+/// it, or beside its `checklists` folder), when there is one.
+pub fn artifact_plan(abs: &Path) -> Option<PathBuf> {
+    let mut dir = abs.parent()?;
+    if dir
+        .file_name()
+        .is_some_and(|d| d.eq_ignore_ascii_case("checklists"))
+    {
+        dir = dir.parent()?;
+    }
+    let plan = dir.join("plan.md");
+    std::fs::symlink_metadata(&plan).is_ok().then_some(plan)
 }
 
 fn rel_of(root: &Path, abs: &Path) -> String {
@@ -207,7 +235,11 @@ pub fn feature_files(plan: &PlanFile) -> Vec<(PathBuf, String)> {
 /// named files are classified: a plan is checked with the IaC it points to,
 /// a constitution or rule file re-checks every plan, an IaC file is checked
 /// with the repository as context but reported alone.
-pub fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, DiscoverError> {
+///
+/// A file that is none of those (a README, a runbook, a seed template) is
+/// checked as a plan when the user named it, and skipped when it is in
+/// `implicit`: found by `--changed-since`, or an editor's buffer.
+pub fn targets(paths: &[PathBuf], implicit: &[PathBuf]) -> Result<Vec<Target>, DiscoverError> {
     // Per root: plans, named IaC files, "an IaC file was named", "plans were named".
     type Pending = (Arc<Path>, Vec<PlanFile>, Vec<String>, bool, bool);
     let mut by_root: Vec<Pending> = Vec::new();
@@ -233,6 +265,19 @@ pub fn targets(paths: &[PathBuf]) -> Result<Vec<Target>, DiscoverError> {
         }
         match classify_named(&abs) {
             Named::Plan => {
+                entry.1.push(plan_file(&root, abs));
+                entry.4 = true;
+            }
+            // An artifact is checked with its feature; without a plan
+            // beside it, nothing checks it (as in a full check).
+            Named::Artifact => {
+                if let Some(plan) = artifact_plan(&abs) {
+                    entry.1.push(plan_file(&root, plan));
+                }
+                entry.4 = true;
+            }
+            Named::Other if implicit.contains(p) => {}
+            Named::Other => {
                 entry.1.push(plan_file(&root, abs));
                 entry.4 = true;
             }
