@@ -1432,6 +1432,39 @@ pub fn check_buffer_with(
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    let named = discover::classify_named(&real);
+    // An IaC buffer gets what `check - --stdin-filename` gives it: its
+    // folder, chart or Kustomize graph, and the repository-wide checks; a
+    // feature artifact, its feature's checks.
+    if matches!(named, discover::Named::Iac | discover::Named::Artifact) && !rel.is_empty() && real.is_file()
+    {
+        let req = CheckRequest {
+            stdin: Some((real.clone(), text.to_string())),
+            ..CheckRequest::default()
+        };
+        let run = check(&req).map_err(|e| problem(e.to_string()))?;
+        if let Some(p) = run.outcome.problems.iter().find(|p| p.path == rel) {
+            return Err(p.clone());
+        }
+        let Some(at) = (0..run.outcome.files.len())
+            .find(|&i| run.outcome.reported[i] && *run.outcome.files[i].path == *rel)
+        else {
+            // Not checked by a full check either (an artifact without
+            // a plan beside it).
+            return Ok((SourceFile::new(rel.as_str(), text), Vec::new()));
+        };
+        let findings = run
+            .outcome
+            .findings
+            .into_iter()
+            .filter(|f| f.file == at)
+            .map(|mut f| {
+                f.file = 0; // the buffer is the only file of the result
+                f
+            })
+            .collect();
+        return Ok((run.outcome.files[at].clone(), findings));
+    }
     let rules = &settings.rules;
     let explicit = &settings.explicit_select;
     let fs = RepoFs::new(&root);
@@ -1451,38 +1484,7 @@ pub fn check_buffer_with(
         }
     };
     let file = SourceFile::new(rel.as_str(), text);
-    let (file, findings, sups) = match discover::classify_named(&real) {
-        // An IaC buffer gets what `check - --stdin-filename` gives it: its
-        // folder, chart or Kustomize graph, and the repository-wide checks;
-        // a feature artifact, its feature's checks.
-        discover::Named::Iac | discover::Named::Artifact if !rel.is_empty() && real.is_file() => {
-            let req = CheckRequest {
-                stdin: Some((real.clone(), text.to_string())),
-                ..CheckRequest::default()
-            };
-            let run = check(&req).map_err(|e| problem(e.to_string()))?;
-            if let Some(p) = run.outcome.problems.iter().find(|p| p.path == rel) {
-                return Err(p.clone());
-            }
-            let Some(at) = (0..run.outcome.files.len())
-                .find(|&i| run.outcome.reported[i] && *run.outcome.files[i].path == *rel)
-            else {
-                // Not checked by a full check either (an artifact without
-                // a plan beside it).
-                return Ok((SourceFile::new(rel.as_str(), text), Vec::new()));
-            };
-            let findings = run
-                .outcome
-                .findings
-                .into_iter()
-                .filter(|f| f.file == at)
-                .map(|mut f| {
-                    f.file = id;
-                    f
-                })
-                .collect();
-            return Ok((run.outcome.files[at].clone(), findings));
-        }
+    let (file, findings, sups) = match named {
         discover::Named::Iac => {
             let f = IacFile::parse(&rel, text);
             let files = [f];

@@ -95,21 +95,8 @@ fn a_plugin_source_in_app_of_apps_values_counts() {
     let dir = temp_dir("plugin-values");
     copy_tree(&fixture("plugin"), &dir);
     std::fs::remove_file(dir.join("cluster/argocd/gauge.yaml")).unwrap();
-    let check = |dir: &std::path::Path| {
-        constable_in(
-            dir,
-            &[
-                "check",
-                ".",
-                "--iac-only",
-                "--select",
-                "KUS",
-                "--format",
-                "concise",
-            ],
-        )
-        .stdout
-    };
+    let check =
+        |dir: &std::path::Path| iac_only_findings(dir.to_str().unwrap(), &["--select", "KUS"]).join("\n");
     let out = check(&dir);
     assert!(
         out.contains(

@@ -26,6 +26,32 @@ fn git(dir: &Path, args: &[&str]) {
     );
 }
 
+/// A copy of the example fixture as a git repository with one commit.
+fn committed_example(name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
+    copy_tree(&fixture("example"), &dir);
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-q", "-m", "base"]);
+    dir
+}
+
+/// `check . --changed-since HEAD --format concise --quiet` in `dir`.
+fn changed_since_head(dir: &Path) -> Run {
+    constable_in(
+        dir,
+        &[
+            "check",
+            ".",
+            "--changed-since",
+            "HEAD",
+            "--format",
+            "concise",
+            "--quiet",
+        ],
+    )
+}
+
 fn have(cmd: &str) -> bool {
     Command::new(cmd)
         .arg("--version")
@@ -101,11 +127,7 @@ fn stdin_is_checked_as_the_named_file() {
 
 #[test]
 fn changed_since_checks_only_what_changed() {
-    let dir = temp_dir("changed");
-    copy_tree(&fixture("example"), &dir);
-    git(&dir, &["init", "-q", "-b", "main"]);
-    git(&dir, &["add", "-A"]);
-    git(&dir, &["commit", "-q", "-m", "base"]);
+    let dir = committed_example("changed");
     let unchanged = constable_in(
         &dir,
         &["check", ".", "--changed-since", "HEAD", "--format", "concise"],
@@ -114,18 +136,7 @@ fn changed_since_checks_only_what_changed() {
     edit(&dir.join("specs/002-alert-routing/plan.md"), |t| {
         with_leftover(&t)
     });
-    let r = constable_in(
-        &dir,
-        &[
-            "check",
-            ".",
-            "--changed-since",
-            "HEAD",
-            "--format",
-            "concise",
-            "--quiet",
-        ],
-    );
+    let r = changed_since_head(&dir);
     assert_eq!(r.code, 1);
     assert!(
         r.stdout.contains("specs/002-alert-routing/plan.md"),
@@ -354,11 +365,7 @@ fn language_server_publishes_and_clears_diagnostics() {
 /// with its feature, through the plan beside it.
 #[test]
 fn changed_since_skips_what_is_not_a_plan_and_checks_artifacts_with_their_plan() {
-    let dir = temp_dir("changed-other");
-    copy_tree(&fixture("example"), &dir);
-    git(&dir, &["init", "-q", "-b", "main"]);
-    git(&dir, &["add", "-A"]);
-    git(&dir, &["commit", "-q", "-m", "base"]);
+    let dir = committed_example("changed-other");
     // Prose with a bracketed example, and a file that is no plan at all.
     std::fs::write(
         dir.join("README.md"),
@@ -366,18 +373,7 @@ fn changed_since_skips_what_is_not_a_plan_and_checks_artifacts_with_their_plan()
     )
     .unwrap();
     std::fs::write(dir.join("notes.txt"), "Remember [the thing].\n").unwrap();
-    let r = constable_in(
-        &dir,
-        &[
-            "check",
-            ".",
-            "--changed-since",
-            "HEAD",
-            "--format",
-            "concise",
-            "--quiet",
-        ],
-    );
+    let r = changed_since_head(&dir);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(!r.stdout.contains("README.md"), "{}", r.stdout);
     // A changed spec.md: its feature is checked (the plan beside it).
@@ -389,18 +385,7 @@ fn changed_since_skips_what_is_not_a_plan_and_checks_artifacts_with_their_plan()
     edit(&spec, |t| {
         format!("{t}\n- **FR-900**: [NEEDS CLARIFICATION: which region?]\n")
     });
-    let r = constable_in(
-        &dir,
-        &[
-            "check",
-            ".",
-            "--changed-since",
-            "HEAD",
-            "--format",
-            "concise",
-            "--quiet",
-        ],
-    );
+    let r = changed_since_head(&dir);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("spec.md:"), "{}", r.stdout);
     assert!(

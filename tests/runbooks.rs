@@ -10,6 +10,11 @@ fn findings(args: &[&str]) -> Vec<String> {
     iac_only_findings("fixtures/runbooks", args)
 }
 
+/// DOC001's concise findings on a copy of the fixture, one per line.
+fn doc001(dir: &std::path::Path) -> String {
+    iac_only_findings(dir.to_str().unwrap(), &["--select", "DOC001"]).join("\n")
+}
+
 #[test]
 fn runbooks_are_found_in_docs_and_in_operational_readmes() {
     assert_eq!(
@@ -32,39 +37,15 @@ fn a_readme_without_an_operational_section_is_not_a_runbook() {
     copy_tree(&fixture("runbooks"), &dir);
     let readme = dir.join("cluster/apps/ledger/README.md");
     edit(&readme, |t| t.replace("## Operations", "## Notes"));
-    let r = constable_in(
-        &dir,
-        &[
-            "check",
-            ".",
-            "--iac-only",
-            "--select",
-            "DOC001",
-            "--format",
-            "concise",
-        ],
-    );
+    let r = doc001(&dir);
     assert!(
-        r.stdout
-            .contains("DOC001 application folder `cluster/apps/ledger` has no runbook"),
-        "{}",
-        r.stdout
+        r.contains("DOC001 application folder `cluster/apps/ledger` has no runbook"),
+        "{r}"
     );
     // A central docs/ledger.md is enough again.
     std::fs::write(dir.join("docs/ledger.md"), "# Ledger\n\nBack up the volume.\n").unwrap();
-    let r = constable_in(
-        &dir,
-        &[
-            "check",
-            ".",
-            "--iac-only",
-            "--select",
-            "DOC001",
-            "--format",
-            "concise",
-        ],
-    );
-    assert!(!r.stdout.contains("`cluster/apps/ledger`"), "{}", r.stdout);
+    let r = doc001(&dir);
+    assert!(!r.contains("`cluster/apps/ledger`"), "{r}");
 }
 
 #[test]

@@ -15,9 +15,15 @@ fn utf16be(text: &str) -> Vec<u8> {
     out
 }
 
+/// A plan with nothing wrong but its configuration.
+const CACHE_PLAN: &str = "# Implementation Plan: Cache\n\n## Summary\n\nA cache.\n";
+
+/// The documentation every team rule needs.
+const DOC: &str = "doc = { what = \"w\", why = \"y\", fix = \"f\", example = \"e\" }\n";
+
 #[test]
 fn utf16_plan_config_and_yaml_say_utf16() {
-    let plan = "# Implementation Plan: Cache\n\n## Summary\n\nA cache.\n";
+    let plan = CACHE_PLAN;
     for (bytes, how) in [
         (utf16le(plan, true), "FF FE"),
         (utf16be(plan), "FE FF"),
@@ -52,7 +58,7 @@ fn utf16_plan_config_and_yaml_say_utf16() {
 
 #[test]
 fn config_that_extends_itself_says_cycle() {
-    let plan = "# Implementation Plan: Cache\n\n## Summary\n\nA cache.\n";
+    let plan = CACHE_PLAN;
     let (_d, repo) = one_plan(plan);
     std::fs::write(
         repo.join("constable.toml"),
@@ -85,8 +91,7 @@ fn config_that_extends_itself_says_cycle() {
 
 #[test]
 fn huge_regex_or_jsonpath_is_not_echoed_whole() {
-    let plan = "# Implementation Plan: Cache\n\n## Summary\n\nA cache.\n";
-    const DOC: &str = "doc = { what = \"w\", why = \"y\", fix = \"f\", example = \"e\" }\n";
+    let plan = CACHE_PLAN;
     let huge_regex = format!("({}", "a".repeat(100_000));
     let huge_path = format!("$.{}", "b".repeat(100_000));
     let rules = [
@@ -120,8 +125,7 @@ fn huge_regex_or_jsonpath_is_not_echoed_whole() {
 
 #[test]
 fn deeply_nested_jsonpath_is_refused_at_load_with_its_position() {
-    let plan = "# Implementation Plan: Cache\n\n## Summary\n\nA cache.\n";
-    const DOC: &str = "doc = { what = \"w\", why = \"y\", fix = \"f\", example = \"e\" }\n";
+    let plan = CACHE_PLAN;
     // 10,000 nested filters overflowed the stack; 100 hung.
     for depth in [100, 10_000] {
         let path = format!("${}", "[?@".repeat(depth)) + &"]".repeat(depth);
